@@ -1,0 +1,279 @@
+use burn::config::Config;
+use burn::data::dataset::{Dataset, DatasetError};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand_distr::{Distribution, Normal};
+use std::f64::consts::TAU;
+
+use crate::DataError;
+
+/// Parameters of [`Circles::generate`], with the defaults of the tutorial's run.
+#[derive(Config, Debug, PartialEq)]
+pub struct CirclesConfig {
+    /// Total points: the outer circle gets half (rounded down), the inner one the rest.
+    #[config(default = 1000)]
+    pub samples: usize,
+    /// Radius of the inner circle relative to the outer one (radius 1).
+    #[config(default = 0.1)]
+    pub factor: f64,
+    /// Standard deviation of the Gaussian noise added to both coordinates.
+    #[config(default = 0.0)]
+    pub noise: f64,
+}
+
+/// A [`CirclesConfig`] whose values were checked, so generation cannot fail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidCircles(CirclesConfig);
+
+impl CirclesConfig {
+    pub fn check(&self) -> Result<ValidCircles, DataError> {
+        if self.samples < 2 {
+            return Err(DataError::Samples(self.samples));
+        }
+        // `!(x > 0 && x < 1)` rather than `x <= 0 || x >= 1`, so NaN is rejected too.
+        if !(self.factor > 0.0 && self.factor < 1.0) {
+            return Err(DataError::Factor(self.factor));
+        }
+        if !(self.noise.is_finite() && self.noise >= 0.0) {
+            return Err(DataError::Noise(self.noise));
+        }
+        Ok(ValidCircles(self.clone()))
+    }
+}
+
+impl ValidCircles {
+    pub fn config(&self) -> &CirclesConfig {
+        &self.0
+    }
+}
+
+/// Points of two concentric circles and their labels: 0 = outer, 1 = inner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Circles {
+    pub points: Vec<[f64; 2]>,
+    pub labels: Vec<u8>,
+}
+
+impl Circles {
+    /// scikit-learn's `make_circles(n_samples, shuffle=True, noise, factor)`: evenly spaced
+    /// angles on [0, 2pi) without the endpoint, shuffled, then noise added, in that order.
+    pub fn generate(config: &ValidCircles, seed: u64) -> Self {
+        let CirclesConfig {
+            samples,
+            factor,
+            noise,
+        } = *config.config();
+        let outer = samples / 2;
+        let inner = samples - outer;
+        let ring = |count: usize, radius: f64| {
+            (0..count).map(move |i| {
+                let angle = TAU * i as f64 / count as f64;
+                [radius * angle.cos(), radius * angle.sin()]
+            })
+        };
+        let mut points: Vec<[f64; 2]> = ring(outer, 1.0).chain(ring(inner, factor)).collect();
+        let mut labels: Vec<u8> = std::iter::repeat_n(0, outer)
+            .chain(std::iter::repeat_n(1, inner))
+            .collect();
+
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut order: Vec<usize> = (0..samples).collect();
+        order.shuffle(&mut rng);
+        points = order.iter().map(|&i| points[i]).collect();
+        labels = order.iter().map(|&i| labels[i]).collect();
+
+        if noise > 0.0 {
+            let gaussian = Normal::new(0.0, noise).expect("noise was checked to be finite and >= 0");
+            for point in &mut points {
+                point[0] += gaussian.sample(&mut rng);
+                point[1] += gaussian.sample(&mut rng);
+            }
+        }
+        Self { points, labels }
+    }
+
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// Samples `range` of this set, in order.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> Self {
+        Self {
+            points: self.points[range.clone()].to_vec(),
+            labels: self.labels[range].to_vec(),
+        }
+    }
+
+    /// The set as margin-loss items: targets -1 (outer) and +1 (inner).
+    pub fn dataset(&self) -> Result<CirclesDataset, DataError> {
+        let items = self
+            .points
+            .iter()
+            .zip(&self.labels)
+            .map(|(point, &label)| {
+                Ok(CirclesItem {
+                    point: [point[0] as f32, point[1] as f32],
+                    target: signed_target(label)?,
+                })
+            })
+            .collect::<Result<_, DataError>>()?;
+        Ok(CirclesDataset { items })
+    }
+}
+
+/// Maps a class label to the target a margin loss needs: 0 -> -1, 1 -> +1, as the tutorial
+/// does with `targets[np.where(targets == 0)] = -1`.
+pub fn signed_target(label: u8) -> Result<f32, DataError> {
+    match label {
+        0 => Ok(-1.0),
+        1 => Ok(1.0),
+        other => Err(DataError::Label(other)),
+    }
+}
+
+/// One point with its margin target (-1 or +1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CirclesItem {
+    pub point: [f32; 2],
+    pub target: f32,
+}
+
+/// An in-memory burn [`Dataset`] of margin-loss items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CirclesDataset {
+    items: Vec<CirclesItem>,
+}
+
+impl CirclesDataset {
+    pub fn items(&self) -> &[CirclesItem] {
+        &self.items
+    }
+}
+
+impl Dataset<CirclesItem> for CirclesDataset {
+    /// Panics past the end, as burn's `Dataset` contract says.
+    fn get(&self, index: usize) -> Result<CirclesItem, DatasetError> {
+        Ok(self.items[index])
+    }
+
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn circles(samples: usize, factor: f64, noise: f64, seed: u64) -> Circles {
+        let config = CirclesConfig::new()
+            .with_samples(samples)
+            .with_factor(factor)
+            .with_noise(noise);
+        Circles::generate(&config.check().unwrap(), seed)
+    }
+
+    #[test]
+    fn outer_gets_half_rounded_down_and_inner_the_rest() {
+        let data = circles(7, 0.5, 0.0, 1);
+        assert_eq!(data.len(), 7);
+        assert_eq!(data.labels.iter().filter(|&&l| l == 0).count(), 3);
+        assert_eq!(data.labels.iter().filter(|&&l| l == 1).count(), 4);
+    }
+
+    #[test]
+    fn noiseless_points_lie_on_their_circle() {
+        let data = circles(1000, 0.1, 0.0, 42);
+        for (point, label) in data.points.iter().zip(&data.labels) {
+            let radius = point[0].hypot(point[1]);
+            let expected = if *label == 0 { 1.0 } else { 0.1 };
+            assert!((radius - expected).abs() < 1e-12, "radius {radius} for label {label}");
+        }
+    }
+
+    #[test]
+    fn angles_are_evenly_spaced_without_the_endpoint() {
+        // 4 outer points: angles 0, pi/2, pi, 3pi/2, so one of them is (1, 0) and none repeats it.
+        let data = circles(8, 0.5, 0.0, 3);
+        let mut outer: Vec<[f64; 2]> = data
+            .points
+            .iter()
+            .zip(&data.labels)
+            .filter(|(_, l)| **l == 0)
+            .map(|(p, _)| *p)
+            .collect();
+        outer.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let expected = [[-1.0, 0.0], [0.0, -1.0], [0.0, 1.0], [1.0, 0.0]];
+        for (got, want) in outer.iter().zip(expected) {
+            assert!((got[0] - want[0]).abs() < 1e-12 && (got[1] - want[1]).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn same_seed_same_data_bit_for_bit_and_other_seed_other_order() {
+        let a = circles(300, 0.3, 0.1, 7);
+        let b = circles(300, 0.3, 0.1, 7);
+        let c = circles(300, 0.3, 0.1, 8);
+        let bits = |d: &Circles| -> Vec<u64> {
+            d.points.iter().flat_map(|p| [p[0].to_bits(), p[1].to_bits()]).collect()
+        };
+        assert_eq!(bits(&a), bits(&b));
+        assert_eq!(a.labels, b.labels);
+        assert_ne!(bits(&a), bits(&c));
+    }
+
+    #[test]
+    fn noise_has_the_requested_spread() {
+        let data = circles(20_000, 0.5, 0.05, 11);
+        let deviations: Vec<f64> = data
+            .points
+            .iter()
+            .zip(&data.labels)
+            .map(|(p, l)| p[0].hypot(p[1]) - if *l == 0 { 1.0 } else { 0.5 })
+            .collect();
+        let mean = deviations.iter().sum::<f64>() / deviations.len() as f64;
+        let std = (deviations.iter().map(|d| (d - mean).powi(2)).sum::<f64>()
+            / deviations.len() as f64)
+            .sqrt();
+        assert!((std - 0.05).abs() < 0.005, "radial spread {std}");
+    }
+
+    #[test]
+    fn invalid_parameters_are_rejected_naming_the_value() {
+        let base = CirclesConfig::new();
+        for factor in [0.0, 1.0, -0.5, 1.5, f64::NAN] {
+            let err = base.clone().with_factor(factor).check().unwrap_err();
+            assert!(err.to_string().contains(&factor.to_string()), "{err}");
+        }
+        assert_eq!(base.clone().with_samples(1).check(), Err(DataError::Samples(1)));
+        assert!(matches!(base.clone().with_noise(-0.1).check(), Err(DataError::Noise(_))));
+        assert!(matches!(base.clone().with_noise(f64::NAN).check(), Err(DataError::Noise(_))));
+        assert!(matches!(
+            base.clone().with_noise(f64::INFINITY).check(),
+            Err(DataError::Noise(_))
+        ));
+        assert!(base.with_samples(2).check().is_ok());
+    }
+
+    #[test]
+    fn labels_map_to_signed_targets_and_others_are_rejected() {
+        assert_eq!(signed_target(0), Ok(-1.0));
+        assert_eq!(signed_target(1), Ok(1.0));
+        assert_eq!(signed_target(2), Err(DataError::Label(2)));
+        let data = circles(10, 0.5, 0.0, 1);
+        let dataset = data.dataset().unwrap();
+        for (item, label) in dataset.items().iter().zip(&data.labels) {
+            assert_eq!(item.target, if *label == 0 { -1.0 } else { 1.0 });
+        }
+        let bad = Circles {
+            points: vec![[0.0, 0.0]],
+            labels: vec![3],
+        };
+        assert_eq!(bad.dataset(), Err(DataError::Label(3)));
+    }
+}

@@ -1,0 +1,29 @@
+use thiserror::Error;
+
+/// Everything that can be wrong with the data parameters.
+///
+/// Each message names the rejected value and what is allowed, so a CLI can print it as is.
+#[derive(Debug, Error, PartialEq)]
+pub enum DataError {
+    #[error("factor {0} is out of range: it must lie strictly between 0 and 1")]
+    Factor(f64),
+    #[error("samples {0} is too few: at least 2 are needed, one per circle")]
+    Samples(usize),
+    #[error("noise {0} is invalid: it must be a finite number >= 0")]
+    Noise(f64),
+    #[error(
+        "test samples {test} is out of range: it must be at least 1 and below the {samples} samples"
+    )]
+    TestSamples { test: usize, samples: usize },
+    #[error("validation split {0} is out of range: it must be in [0, 1)")]
+    ValidationSplit(f64),
+    #[error(
+        "the split leaves no training samples: {train_and_valid} samples after the test set, validation split {validation_split}"
+    )]
+    EmptyTraining {
+        train_and_valid: usize,
+        validation_split: f64,
+    },
+    #[error("label {0} is not a class of make_circles: labels are 0 (outer) or 1 (inner)")]
+    Label(u8),
+}

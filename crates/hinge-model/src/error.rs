@@ -1,0 +1,14 @@
+use thiserror::Error;
+
+/// Everything the model crate can refuse.
+#[derive(Debug, Error, PartialEq)]
+pub enum ModelError {
+    #[error(
+        "target {0} is not a margin label: targets must all be in {{-1, +1}} or all in {{0, 1}}"
+    )]
+    Target(f32),
+    #[error("hidden layer {index} has width 0: every hidden width must be at least 1")]
+    HiddenWidth { index: usize },
+    #[error("the targets could not be read back from the device: {0}")]
+    Read(String),
+}

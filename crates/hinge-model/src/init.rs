@@ -1,0 +1,42 @@
+//! Keras's initialisers, drawn on the host from a seeded generator.
+//!
+//! burn's own initialisers draw lazily from a per-backend device generator, so the same seed
+//! gives different weights on flex, ndarray and wgpu, and the order of first use matters.
+//! Drawing here makes a seed mean the same network on every backend.
+
+use burn::module::Param;
+use burn::nn::Linear;
+use burn::tensor::{Device, Tensor, TensorData};
+use rand::RngExt;
+use rand::rngs::StdRng;
+
+/// `he_uniform`: U(-b, b) with b = sqrt(6 / fan_in), suited to ReLU layers.
+pub fn he_uniform_bound(fan_in: usize) -> f64 {
+    (6.0 / fan_in as f64).sqrt()
+}
+
+/// `glorot_uniform`: U(-b, b) with b = sqrt(6 / (fan_in + fan_out)), Keras's default.
+pub fn glorot_uniform_bound(fan_in: usize, fan_out: usize) -> f64 {
+    (6.0 / (fan_in + fan_out) as f64).sqrt()
+}
+
+/// A Dense layer as Keras builds it: uniform weights in (-bound, bound) and zero biases
+/// (burn's `LinearConfig` would draw the biases from the weight initialiser).
+pub(crate) fn dense(
+    fan_in: usize,
+    fan_out: usize,
+    bound: f64,
+    rng: &mut StdRng,
+    device: &Device,
+) -> Linear {
+    let bound = bound as f32;
+    let weights: Vec<f32> = (0..fan_in * fan_out)
+        .map(|_| rng.random_range(-bound..bound))
+        .collect();
+    let weight = Tensor::<2>::from_data(TensorData::new(weights, [fan_in, fan_out]), device);
+    let bias = Tensor::<1>::zeros([fan_out], device);
+    Linear {
+        weight: Param::from_tensor(weight),
+        bias: Some(Param::from_tensor(bias)),
+    }
+}

@@ -1,0 +1,272 @@
+//! Margin losses with Keras's semantics, shaped like burn's own losses.
+
+use burn::nn::loss::Reduction;
+use burn::tensor::Tensor;
+use serde::{Deserialize, Serialize};
+
+use crate::ModelError;
+
+/// Which margin loss a run trains with; the names are those of the CLI and `config.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LossKind {
+    Hinge,
+    SquaredHinge,
+}
+
+impl LossKind {
+    pub const ALL: [LossKind; 2] = [LossKind::Hinge, LossKind::SquaredHinge];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LossKind::Hinge => "hinge",
+            LossKind::SquaredHinge => "squared-hinge",
+        }
+    }
+
+    /// The name the tutorial's plots use.
+    pub fn title(self) -> &'static str {
+        match self {
+            LossKind::Hinge => "Hinge loss",
+            LossKind::SquaredHinge => "Squared hinge loss",
+        }
+    }
+
+    /// The per-element loss for targets already known to be -1 or +1.
+    ///
+    /// The training step uses this: its targets come from the dataset, which maps labels once,
+    /// and checking them again would read them back to the host on every step.
+    pub fn forward_signed<const D: usize>(
+        self,
+        predictions: Tensor<D>,
+        targets: Tensor<D>,
+    ) -> Tensor<D> {
+        let hinge = hinge(predictions, targets);
+        match self {
+            LossKind::Hinge => hinge,
+            LossKind::SquaredHinge => hinge.square(),
+        }
+    }
+}
+
+impl std::fmt::Display for LossKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for LossKind {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        LossKind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == name)
+            .ok_or_else(|| format!("unknown loss '{name}': expected hinge or squared-hinge"))
+    }
+}
+
+/// max(0, 1 - t * y)
+fn hinge<const D: usize>(predictions: Tensor<D>, targets: Tensor<D>) -> Tensor<D> {
+    predictions.mul(targets).neg().add_scalar(1.0).clamp_min(0.0)
+}
+
+fn reduce<const D: usize>(loss: Tensor<D>, reduction: Reduction) -> Tensor<1> {
+    match reduction {
+        Reduction::Mean | Reduction::Auto => loss.mean(),
+        Reduction::Sum => loss.sum(),
+        Reduction::BatchMean => {
+            let batch = loss.dims()[0].max(1);
+            loss.sum().div_scalar(batch as f64)
+        }
+    }
+}
+
+/// Checks margin targets the way Keras reads them: all in {-1, +1} are used as they are, all
+/// in {0, 1} are mapped to {-1, +1}; anything else is an error naming the first bad value.
+///
+/// Reads the targets back to the host once.
+pub fn signed_targets<const D: usize>(targets: Tensor<D>) -> Result<Tensor<D>, ModelError> {
+    let values = targets
+        .to_data()
+        .convert::<f32>()
+        .try_to_vec::<f32>()
+        .map_err(|err| ModelError::Read(format!("{err:?}")))?;
+    if values.iter().all(|&t| t == -1.0 || t == 1.0) {
+        return Ok(targets);
+    }
+    if values.iter().all(|&t| t == 0.0 || t == 1.0) {
+        return Ok(targets.mul_scalar(2.0).sub_scalar(1.0));
+    }
+    let bad = values
+        .into_iter()
+        .find(|&t| !(t == -1.0 || t == 0.0 || t == 1.0))
+        // Only a mix of -1 and 0 is left: 0 is then the value that does not fit.
+        .unwrap_or(0.0);
+    Err(ModelError::Target(bad))
+}
+
+/// Hinge loss, `max(0, 1 - t * y)`, averaged like Keras's `hinge`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HingeLoss;
+
+impl HingeLoss {
+    pub fn new() -> Self {
+        Self
+    }
+
+    /// # Shapes
+    /// - predictions, targets: `[...dims]`, targets in {-1, +1} or {0, 1}
+    /// - output: `[1]`
+    pub fn forward<const D: usize>(
+        &self,
+        predictions: Tensor<D>,
+        targets: Tensor<D>,
+        reduction: Reduction,
+    ) -> Result<Tensor<1>, ModelError> {
+        Ok(reduce(
+            self.forward_no_reduction(predictions, targets)?,
+            reduction,
+        ))
+    }
+
+    /// The per-element loss, `[...dims]`.
+    pub fn forward_no_reduction<const D: usize>(
+        &self,
+        predictions: Tensor<D>,
+        targets: Tensor<D>,
+    ) -> Result<Tensor<D>, ModelError> {
+        Ok(LossKind::Hinge.forward_signed(predictions, signed_targets(targets)?))
+    }
+}
+
+/// Squared hinge loss, `max(0, 1 - t * y)^2`, averaged like Keras's `squared_hinge`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SquaredHingeLoss;
+
+impl SquaredHingeLoss {
+    pub fn new() -> Self {
+        Self
+    }
+
+    /// # Shapes
+    /// - predictions, targets: `[...dims]`, targets in {-1, +1} or {0, 1}
+    /// - output: `[1]`
+    pub fn forward<const D: usize>(
+        &self,
+        predictions: Tensor<D>,
+        targets: Tensor<D>,
+        reduction: Reduction,
+    ) -> Result<Tensor<1>, ModelError> {
+        Ok(reduce(
+            self.forward_no_reduction(predictions, targets)?,
+            reduction,
+        ))
+    }
+
+    /// The per-element loss, `[...dims]`.
+    pub fn forward_no_reduction<const D: usize>(
+        &self,
+        predictions: Tensor<D>,
+        targets: Tensor<D>,
+    ) -> Result<Tensor<D>, ModelError> {
+        Ok(LossKind::SquaredHinge.forward_signed(predictions, signed_targets(targets)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::{Device, TensorData};
+
+    fn column(values: &[f32], device: &Device) -> Tensor<2> {
+        Tensor::from_data(TensorData::new(values.to_vec(), [values.len(), 1]), device)
+    }
+
+    fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
+        tensor.into_data().try_to_vec::<f32>().unwrap()
+    }
+
+    fn assert_close(got: &[f32], want: &[f32]) {
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() < 1e-6, "got {got:?}, want {want:?}");
+        }
+    }
+
+    // The tutorial's worked cases: (t, y) -> hinge, squared hinge.
+    const TARGETS: [f32; 4] = [1.0, 1.0, 1.0, -1.0];
+    const PREDICTIONS: [f32; 4] = [1.0, -1.0, 0.9, 0.5];
+    const HINGE: [f32; 4] = [0.0, 2.0, 0.1, 1.5];
+    const SQUARED: [f32; 4] = [0.0, 4.0, 0.01, 2.25];
+
+    #[test]
+    fn hinge_matches_the_worked_cases_with_each_reduction() {
+        let device = Device::flex();
+        let (y, t) = (column(&PREDICTIONS, &device), column(&TARGETS, &device));
+        let loss = HingeLoss::new();
+        let none = loss.forward_no_reduction(y.clone(), t.clone()).unwrap();
+        assert_close(&values(none), &HINGE);
+        let mean = loss.forward(y.clone(), t.clone(), Reduction::Mean).unwrap();
+        assert_close(&values(mean), &[3.6 / 4.0]);
+        let auto = loss.forward(y.clone(), t.clone(), Reduction::Auto).unwrap();
+        assert_close(&values(auto), &[3.6 / 4.0]);
+        let sum = loss.forward(y.clone(), t.clone(), Reduction::Sum).unwrap();
+        assert_close(&values(sum), &[3.6]);
+        let batch_mean = loss.forward(y, t, Reduction::BatchMean).unwrap();
+        assert_close(&values(batch_mean), &[3.6 / 4.0]);
+    }
+
+    #[test]
+    fn squared_hinge_matches_the_worked_cases_with_each_reduction() {
+        let device = Device::flex();
+        let (y, t) = (column(&PREDICTIONS, &device), column(&TARGETS, &device));
+        let loss = SquaredHingeLoss::new();
+        let none = loss.forward_no_reduction(y.clone(), t.clone()).unwrap();
+        assert_close(&values(none), &SQUARED);
+        let mean = loss.forward(y.clone(), t.clone(), Reduction::Mean).unwrap();
+        assert_close(&values(mean), &[6.26 / 4.0]);
+        let sum = loss.forward(y, t, Reduction::Sum).unwrap();
+        assert_close(&values(sum), &[6.26]);
+    }
+
+    #[test]
+    fn zero_one_targets_are_converted_like_keras() {
+        let device = Device::flex();
+        let y = column(&PREDICTIONS, &device);
+        let zero_one = column(&[1.0, 1.0, 1.0, 0.0], &device);
+        let none = HingeLoss::new().forward_no_reduction(y, zero_one).unwrap();
+        assert_close(&values(none), &HINGE);
+        let converted = signed_targets(column(&[0.0, 1.0, 0.0], &device)).unwrap();
+        assert_close(&values(converted), &[-1.0, 1.0, -1.0]);
+        let kept = signed_targets(column(&[-1.0, 1.0], &device)).unwrap();
+        assert_close(&values(kept), &[-1.0, 1.0]);
+    }
+
+    #[test]
+    fn other_targets_are_rejected_naming_the_value() {
+        let device = Device::flex();
+        let y = column(&[0.5, 0.5, 0.5], &device);
+        let err = HingeLoss::new()
+            .forward(y.clone(), column(&[1.0, 2.0, -1.0], &device), Reduction::Mean)
+            .unwrap_err();
+        assert_eq!(err, ModelError::Target(2.0));
+        assert!(err.to_string().contains("target 2 "), "{err}");
+        let err = SquaredHingeLoss::new()
+            .forward(y.clone(), column(&[0.5, 1.0, 1.0], &device), Reduction::Sum)
+            .unwrap_err();
+        assert_eq!(err, ModelError::Target(0.5));
+        // -1 and 0 together fit neither convention.
+        let err = signed_targets(column(&[-1.0, 0.0, 1.0], &device)).unwrap_err();
+        assert_eq!(err, ModelError::Target(0.0));
+    }
+
+    #[test]
+    fn loss_names_round_trip() {
+        for kind in LossKind::ALL {
+            assert_eq!(kind.name().parse::<LossKind>(), Ok(kind));
+        }
+        let err = "logistic".parse::<LossKind>().unwrap_err();
+        assert!(err.contains("logistic") && err.contains("squared-hinge"));
+    }
+}

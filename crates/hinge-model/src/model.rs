@@ -1,0 +1,155 @@
+use burn::config::Config;
+use burn::module::Module;
+use burn::nn::Linear;
+use burn::tensor::activation::relu;
+use burn::tensor::{Device, Tensor};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use crate::init::{dense, glorot_uniform_bound, he_uniform_bound};
+use crate::{LossKind, ModelError};
+
+/// The tutorial's network: two inputs, ReLU hidden layers, one tanh output.
+#[derive(Config, Debug, PartialEq)]
+pub struct MlpConfig {
+    /// Widths of the hidden Dense layers, input side first.
+    #[config(default = "vec![4, 2]")]
+    pub hidden: Vec<usize>,
+}
+
+/// An [`MlpConfig`] whose widths were checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidMlpConfig(MlpConfig);
+
+impl MlpConfig {
+    pub fn check(&self) -> Result<ValidMlpConfig, ModelError> {
+        match self.hidden.iter().position(|&width| width == 0) {
+            Some(index) => Err(ModelError::HiddenWidth { index }),
+            None => Ok(ValidMlpConfig(self.clone())),
+        }
+    }
+}
+
+impl ValidMlpConfig {
+    pub fn config(&self) -> &MlpConfig {
+        &self.0
+    }
+
+    /// Builds the network with Keras's initialisers, drawn from `seed`: the same seed gives
+    /// the same weights on every backend.
+    pub fn init(&self, loss: LossKind, seed: u64, device: &Device) -> Mlp {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut fan_in = 2;
+        let mut hidden = Vec::with_capacity(self.0.hidden.len());
+        for &width in &self.0.hidden {
+            hidden.push(dense(fan_in, width, he_uniform_bound(fan_in), &mut rng, device));
+            fan_in = width;
+        }
+        let output = dense(fan_in, 1, glorot_uniform_bound(fan_in, 1), &mut rng, device);
+        Mlp {
+            hidden,
+            output,
+            loss,
+        }
+    }
+}
+
+/// Dense(ReLU, He-uniform)* -> Dense(1, tanh, Glorot-uniform), all biases starting at zero.
+#[derive(Module, Debug)]
+pub struct Mlp {
+    pub hidden: Vec<Linear>,
+    pub output: Linear,
+    /// The loss its training step minimises; not a parameter, so not saved with the weights.
+    #[module(skip)]
+    pub loss: LossKind,
+}
+
+impl Mlp {
+    /// Raw outputs in (-1, 1): the sign is the class, the size the confidence.
+    ///
+    /// # Shapes
+    /// - points: `[batch, 2]`
+    /// - output: `[batch, 1]`
+    pub fn forward(&self, points: Tensor<2>) -> Tensor<2> {
+        let hidden = self
+            .hidden
+            .iter()
+            .fold(points, |x, layer| relu(layer.forward(x)));
+        self.output.forward(hidden).tanh()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::TensorData;
+
+    fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
+        tensor.into_data().try_to_vec::<f32>().unwrap()
+    }
+
+    #[test]
+    fn weights_lie_within_keras_bounds_and_biases_are_zero() {
+        let device = Device::flex();
+        let config = MlpConfig::new().check().unwrap();
+        for seed in 0..20 {
+            let model = config.init(LossKind::Hinge, seed, &device);
+            let widths: Vec<[usize; 2]> = model.hidden.iter().map(|l| l.weight.dims()).collect();
+            assert_eq!(widths, vec![[2, 4], [4, 2]]);
+            assert_eq!(model.output.weight.dims(), [2, 1]);
+            for (layer, fan_in) in model.hidden.iter().zip([2, 4]) {
+                let bound = he_uniform_bound(fan_in) as f32;
+                assert!(values(layer.weight.val()).iter().all(|w| w.abs() < bound));
+                let bias = layer.bias.as_ref().unwrap().val();
+                assert!(values(bias).iter().all(|&b| b == 0.0));
+            }
+            let bound = glorot_uniform_bound(2, 1) as f32;
+            assert!(values(model.output.weight.val()).iter().all(|w| w.abs() < bound));
+            let bias = model.output.bias.as_ref().unwrap().val();
+            assert_eq!(values(bias), vec![0.0]);
+        }
+        assert!((he_uniform_bound(2) - 3f64.sqrt()).abs() < 1e-12);
+        assert!((glorot_uniform_bound(2, 1) - 2f64.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn weights_fill_their_range_rather_than_a_corner_of_it() {
+        // 2000 draws of U(-b, b) have a spread near b / sqrt(3) and a max near b.
+        let device = Device::flex();
+        let config = MlpConfig::new().with_hidden(vec![1000]).check().unwrap();
+        let model = config.init(LossKind::Hinge, 5, &device);
+        let weights = values(model.hidden[0].weight.val());
+        let bound = he_uniform_bound(2) as f32;
+        let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
+        let mean = weights.iter().sum::<f32>() / weights.len() as f32;
+        assert!(max > 0.99 * bound && mean.abs() < 0.1, "max {max}, mean {mean}");
+    }
+
+    #[test]
+    fn same_seed_same_weights() {
+        let device = Device::flex();
+        let config = MlpConfig::new().check().unwrap();
+        let a = config.init(LossKind::Hinge, 9, &device);
+        let b = config.init(LossKind::Hinge, 9, &device);
+        let c = config.init(LossKind::Hinge, 10, &device);
+        assert_eq!(values(a.hidden[0].weight.val()), values(b.hidden[0].weight.val()));
+        assert_ne!(values(a.hidden[0].weight.val()), values(c.hidden[0].weight.val()));
+    }
+
+    #[test]
+    fn output_lies_in_the_open_interval() {
+        let device = Device::flex();
+        let model = MlpConfig::new().check().unwrap().init(LossKind::Hinge, 1, &device);
+        let points: Vec<f32> = (0..200).map(|i| (i as f32 - 100.0) * 0.37).collect();
+        let input = Tensor::<2>::from_data(TensorData::new(points, [100, 2]), &device);
+        let output = model.forward(input);
+        assert_eq!(output.dims(), [100, 1]);
+        assert!(values(output).iter().all(|y| y.abs() < 1.0));
+    }
+
+    #[test]
+    fn zero_width_is_rejected() {
+        let err = MlpConfig::new().with_hidden(vec![4, 0]).check().unwrap_err();
+        assert_eq!(err, ModelError::HiddenWidth { index: 1 });
+    }
+}

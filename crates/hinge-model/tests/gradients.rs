@@ -1,0 +1,59 @@
+//! The losses' gradients through burn's autodiff against the analytic derivative, on both sides
+//! of the hinge's kink at t * y = 1.
+
+use burn::tensor::{Device, Tensor, TensorData};
+use hinge_model::{HingeLoss, Reduction, SquaredHingeLoss};
+
+// t * y ranges over 0.25 .. 1.75, never exactly 1 where the derivative is undefined.
+const TARGETS: [f32; 6] = [1.0, 1.0, 1.0, -1.0, -1.0, -1.0];
+const PREDICTIONS: [f32; 6] = [0.25, 0.9, 1.75, -0.25, -0.95, -1.5];
+
+fn analytic_hinge(t: f32, y: f32) -> f32 {
+    if t * y < 1.0 { -t } else { 0.0 }
+}
+
+fn analytic_squared_hinge(t: f32, y: f32) -> f32 {
+    2.0 * (1.0 - t * y).max(0.0) * -t
+}
+
+fn gradients(loss: impl Fn(Tensor<2>, Tensor<2>) -> Tensor<1>) -> Vec<f32> {
+    let device = Device::flex().autodiff();
+    let n = PREDICTIONS.len();
+    let predictions =
+        Tensor::<2>::from_data(TensorData::new(PREDICTIONS.to_vec(), [n, 1]), &device)
+            .require_grad();
+    let targets = Tensor::<2>::from_data(TensorData::new(TARGETS.to_vec(), [n, 1]), &device);
+    let grads = loss(predictions.clone(), targets).backward();
+    predictions
+        .grad(&grads)
+        .expect("predictions take part in the loss")
+        .into_data()
+        .try_to_vec::<f32>()
+        .unwrap()
+}
+
+fn assert_matches(got: &[f32], analytic: impl Fn(f32, f32) -> f32, scale: f32) {
+    for ((g, &t), &y) in got.iter().zip(&TARGETS).zip(&PREDICTIONS) {
+        let want = analytic(t, y) * scale;
+        assert!((g - want).abs() < 1e-6, "t={t} y={y}: autodiff {g}, analytic {want}");
+    }
+}
+
+#[test]
+fn hinge_gradient_is_minus_t_inside_the_margin_and_zero_outside() {
+    let sum = gradients(|y, t| HingeLoss::new().forward(y, t, Reduction::Sum).unwrap());
+    assert_matches(&sum, analytic_hinge, 1.0);
+    // Both sides of the kink are present, so the test would catch a constant gradient.
+    assert!(sum.contains(&0.0) && sum.iter().any(|g| *g != 0.0));
+    let mean = gradients(|y, t| HingeLoss::new().forward(y, t, Reduction::Mean).unwrap());
+    assert_matches(&mean, analytic_hinge, 1.0 / TARGETS.len() as f32);
+}
+
+#[test]
+fn squared_hinge_gradient_is_linear_inside_the_margin_and_zero_outside() {
+    let sum = gradients(|y, t| SquaredHingeLoss::new().forward(y, t, Reduction::Sum).unwrap());
+    assert_matches(&sum, analytic_squared_hinge, 1.0);
+    assert!(sum.contains(&0.0) && sum.iter().any(|g| *g != 0.0));
+    let mean = gradients(|y, t| SquaredHingeLoss::new().forward(y, t, Reduction::Mean).unwrap());
+    assert_matches(&mean, analytic_squared_hinge, 1.0 / TARGETS.len() as f32);
+}

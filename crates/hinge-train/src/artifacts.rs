@@ -1,0 +1,234 @@
+//! The files a run leaves: each written whole or not at all.
+
+use std::io::Write;
+use std::path::Path;
+
+use burn::module::Module;
+use burn::store::ModuleRecord;
+use burn::tensor::Bytes;
+use hinge_model::Mlp;
+use serde::{Deserialize, Serialize};
+
+use crate::TrainError;
+
+/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`,
+/// so a crash or a full disk leaves the old file or the new one, never half of one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    result.map_err(|source| {
+        let _ = std::fs::remove_file(&temporary);
+        TrainError::Io {
+            action: "write",
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}
+
+/// One epoch's final values, as Keras's `history` holds them; accuracies are fractions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EpochMetrics {
+    pub epoch: usize,
+    pub train_loss: f64,
+    pub train_accuracy: f64,
+    /// NaN when the run has no validation split.
+    pub valid_loss: f64,
+    pub valid_accuracy: f64,
+}
+
+impl EpochMetrics {
+    pub(crate) fn empty(epoch: usize) -> Self {
+        Self {
+            epoch,
+            train_loss: f64::NAN,
+            train_accuracy: f64::NAN,
+            valid_loss: f64::NAN,
+            valid_accuracy: f64::NAN,
+        }
+    }
+
+    /// `loss: 0.4317 - accuracy: 0.6083 - val_loss: 0.0584 - val_accuracy: 1.0000`
+    pub fn keras_line(&self) -> String {
+        let mut line = format!(
+            "loss: {} - accuracy: {:.4}",
+            keras_number(self.train_loss),
+            self.train_accuracy
+        );
+        if !self.valid_loss.is_nan() {
+            line += &format!(
+                " - val_loss: {} - val_accuracy: {:.4}",
+                keras_number(self.valid_loss),
+                self.valid_accuracy
+            );
+        }
+        line
+    }
+}
+
+/// Keras's way: 4 decimals, scientific below 1e-3.
+fn keras_number(value: f64) -> String {
+    if value != 0.0 && value.abs() < 1e-3 {
+        format!("{value:.4e}")
+    } else {
+        format!("{value:.4}")
+    }
+}
+
+const METRICS_HEADER: &str = "epoch,train_loss,train_accuracy,valid_loss,valid_accuracy";
+
+pub fn write_metrics_csv(path: &Path, epochs: &[EpochMetrics]) -> Result<(), TrainError> {
+    let mut csv = String::from(METRICS_HEADER);
+    csv.push('\n');
+    for e in epochs {
+        csv += &format!(
+            "{},{},{},{},{}\n",
+            e.epoch, e.train_loss, e.train_accuracy, e.valid_loss, e.valid_accuracy
+        );
+    }
+    write_atomic(path, csv.as_bytes())
+}
+
+pub fn read_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>, TrainError> {
+    let text = std::fs::read_to_string(path).map_err(TrainError::io("read", path))?;
+    let invalid = |reason: String| TrainError::Format {
+        what: "metrics file",
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut lines = text.lines();
+    if lines.next() != Some(METRICS_HEADER) {
+        return Err(invalid(format!("the first line must be '{METRICS_HEADER}'")));
+    }
+    lines
+        .enumerate()
+        .map(|(index, line)| {
+            let fields: Vec<&str> = line.split(',').collect();
+            let number = |i: usize| -> Result<f64, TrainError> {
+                fields
+                    .get(i)
+                    .and_then(|f| f.parse::<f64>().ok())
+                    .ok_or_else(|| invalid(format!("line {} field {} is not a number", index + 2, i + 1)))
+            };
+            if fields.len() != 5 {
+                return Err(invalid(format!("line {} has {} fields, not 5", index + 2, fields.len())));
+            }
+            Ok(EpochMetrics {
+                epoch: fields[0]
+                    .parse()
+                    .map_err(|_| invalid(format!("line {} has no epoch number", index + 2)))?,
+                train_loss: number(1)?,
+                train_accuracy: number(2)?,
+                valid_loss: number(3)?,
+                valid_accuracy: number(4)?,
+            })
+        })
+        .collect()
+}
+
+/// The test-set evaluation, saved as `test.json`; `accuracy` is a fraction.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TestResult {
+    pub loss: f64,
+    pub accuracy: f64,
+    pub samples: usize,
+}
+
+impl TestResult {
+    /// The tutorial's line: `Test results - Loss: <loss> - Accuracy: <pct>%`.
+    pub fn tutorial_line(&self) -> String {
+        format!(
+            "Test results - Loss: {} - Accuracy: {:?}%",
+            self.loss,
+            self.accuracy * 100.0
+        )
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), TrainError> {
+        let json = serde_json::to_string_pretty(self).expect("numbers always serialise");
+        write_atomic(path, json.as_bytes())
+    }
+}
+
+pub(crate) fn save_model(model: &Mlp, path: &Path) -> Result<(), TrainError> {
+    let bytes = model
+        .clone()
+        .into_record()
+        .into_bytes()
+        .map_err(|err| TrainError::Read(err.to_string()))?;
+    write_atomic(path, &bytes)
+}
+
+/// Loads weights saved by a run into `model`, which must have the same shape.
+pub fn load_model(model: Mlp, path: &Path) -> Result<Mlp, TrainError> {
+    let bytes = std::fs::read(path).map_err(TrainError::io("read", path))?;
+    let invalid = |reason: String| TrainError::Format {
+        what: "saved model",
+        path: path.to_path_buf(),
+        reason,
+    };
+    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes))
+        .map_err(|err| invalid(err.to_string()))?;
+    model
+        .try_load_record(record)
+        .map_err(|err| invalid(err.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_whole_files_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        write_atomic(&path, b"first").unwrap();
+        write_atomic(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+        let err = write_atomic(&dir.path().join("missing/out.txt"), b"x").unwrap_err();
+        assert!(err.to_string().contains("missing/out.txt"), "{err}");
+    }
+
+    #[test]
+    fn metrics_csv_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("metrics.csv");
+        let epochs = vec![
+            EpochMetrics {
+                epoch: 1,
+                train_loss: 0.4317,
+                train_accuracy: 0.6083,
+                valid_loss: 0.0584,
+                valid_accuracy: 1.0,
+            },
+            EpochMetrics {
+                epoch: 2,
+                train_loss: 1.1379e-4,
+                train_accuracy: 1.0,
+                valid_loss: 9.8244e-5,
+                valid_accuracy: 1.0,
+            },
+        ];
+        write_metrics_csv(&path, &epochs).unwrap();
+        assert_eq!(read_metrics_csv(&path).unwrap(), epochs);
+        assert_eq!(
+            epochs[1].keras_line(),
+            "loss: 1.1379e-4 - accuracy: 1.0000 - val_loss: 9.8244e-5 - val_accuracy: 1.0000"
+        );
+    }
+}

@@ -1,0 +1,172 @@
+use std::path::Path;
+
+use burn::config::Config;
+use burn::optim::AdamConfig;
+use hinge_data::{CirclesConfig, SplitConfig, ValidCircles, ValidSplit};
+use hinge_model::{LossKind, MlpConfig, ValidMlpConfig};
+
+use crate::{TrainError, write_atomic};
+
+/// One run, with the tutorial's values as defaults; saved as the run's `config.json`.
+#[derive(Config, Debug, PartialEq)]
+pub struct TrainingConfig {
+    #[config(default = "CirclesConfig::new()")]
+    pub data: CirclesConfig,
+    #[config(default = "SplitConfig::new()")]
+    pub split: SplitConfig,
+    #[config(default = "MlpConfig::new()")]
+    pub model: MlpConfig,
+    #[config(default = "LossKind::Hinge")]
+    pub loss: LossKind,
+    #[config(default = 30)]
+    pub epochs: usize,
+    #[config(default = 5)]
+    pub batch_size: usize,
+    #[config(default = 0.03)]
+    pub learning_rate: f64,
+    #[config(default = 0.9)]
+    pub beta_1: f64,
+    #[config(default = 0.999)]
+    pub beta_2: f64,
+    /// Keras's Adam default; burn's is 1e-5.
+    #[config(default = 1e-7)]
+    pub epsilon: f64,
+    /// Seeds the data, the initial weights and the shuffling.
+    #[config(default = 42)]
+    pub seed: u64,
+}
+
+/// A [`TrainingConfig`] whose every value was checked: training from it cannot fail on a
+/// parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidTrainingConfig {
+    config: TrainingConfig,
+    circles: ValidCircles,
+    split: ValidSplit,
+    model: ValidMlpConfig,
+}
+
+impl TrainingConfig {
+    pub fn check(&self) -> Result<ValidTrainingConfig, TrainError> {
+        let circles = self.data.check()?;
+        let split = self.split.check(self.data.samples)?;
+        let model = self.model.check()?;
+        if self.epochs == 0 {
+            return Err(TrainError::Epochs(self.epochs));
+        }
+        if self.batch_size == 0 {
+            return Err(TrainError::BatchSize(self.batch_size));
+        }
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return Err(TrainError::LearningRate(self.learning_rate));
+        }
+        for (name, value) in [("beta_1", self.beta_1), ("beta_2", self.beta_2)] {
+            if !(value >= 0.0 && value < 1.0) {
+                return Err(TrainError::Beta { name, value });
+            }
+        }
+        if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
+            return Err(TrainError::Epsilon(self.epsilon));
+        }
+        Ok(ValidTrainingConfig {
+            config: self.clone(),
+            circles,
+            split,
+            model,
+        })
+    }
+}
+
+impl ValidTrainingConfig {
+    pub fn config(&self) -> &TrainingConfig {
+        &self.config
+    }
+
+    pub fn circles(&self) -> &ValidCircles {
+        &self.circles
+    }
+
+    pub fn split(&self) -> &ValidSplit {
+        &self.split
+    }
+
+    pub fn model(&self) -> &ValidMlpConfig {
+        &self.model
+    }
+
+    pub fn optimizer(&self) -> AdamConfig {
+        AdamConfig::new()
+            .with_beta_1(self.config.beta_1 as f32)
+            .with_beta_2(self.config.beta_2 as f32)
+            .with_epsilon(self.config.epsilon as f32)
+    }
+
+    /// Writes `config.json` whole or not at all.
+    pub fn save(&self, path: &Path) -> Result<(), TrainError> {
+        let json = serde_json::to_string_pretty(&self.config)
+            .expect("a config of numbers and names always serialises");
+        write_atomic(path, json.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_tutorials() {
+        let config = TrainingConfig::new();
+        assert_eq!(config.data.samples, 1000);
+        assert_eq!(config.data.factor, 0.1);
+        assert_eq!(config.data.noise, 0.0);
+        assert_eq!(config.split.test_samples, 250);
+        assert_eq!(config.split.validation_split, 0.2);
+        assert_eq!(config.model.hidden, vec![4, 2]);
+        assert_eq!(config.loss, LossKind::Hinge);
+        assert_eq!((config.epochs, config.batch_size), (30, 5));
+        assert_eq!(config.learning_rate, 0.03);
+        assert_eq!((config.beta_1, config.beta_2, config.epsilon), (0.9, 0.999, 1e-7));
+        assert_eq!(config.seed, 42);
+        assert_eq!(config.check().unwrap().split().sizes(), (600, 150, 250));
+    }
+
+    #[test]
+    fn out_of_range_values_are_rejected_naming_the_value() {
+        let cases: Vec<(TrainingConfig, &str)> = vec![
+            (TrainingConfig::new().with_epochs(0), "epochs 0"),
+            (TrainingConfig::new().with_batch_size(0), "batch size 0"),
+            (TrainingConfig::new().with_learning_rate(0.0), "learning rate 0"),
+            (TrainingConfig::new().with_learning_rate(-1.0), "learning rate -1"),
+            (TrainingConfig::new().with_learning_rate(f64::NAN), "learning rate NaN"),
+            (TrainingConfig::new().with_learning_rate(f64::INFINITY), "learning rate inf"),
+            (TrainingConfig::new().with_beta_1(1.0), "beta_1 1"),
+            (TrainingConfig::new().with_beta_2(-0.5), "beta_2 -0.5"),
+            (TrainingConfig::new().with_epsilon(0.0), "epsilon 0"),
+            (
+                TrainingConfig::new().with_data(CirclesConfig::new().with_factor(1.0)),
+                "factor 1",
+            ),
+            (
+                TrainingConfig::new().with_split(SplitConfig::new().with_test_samples(1000)),
+                "test samples 1000",
+            ),
+        ];
+        for (config, expected) in cases {
+            let err = config.check().unwrap_err().to_string();
+            assert!(err.contains(expected), "'{err}' should contain '{expected}'");
+        }
+    }
+
+    #[test]
+    fn saved_config_loads_back_equal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        let config = TrainingConfig::new()
+            .with_loss(LossKind::SquaredHinge)
+            .with_seed(7);
+        config.check().unwrap().save(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\"squared-hinge\""), "{text}");
+        assert_eq!(TrainingConfig::load(&path).unwrap(), config);
+    }
+}

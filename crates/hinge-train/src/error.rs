@@ -1,0 +1,59 @@
+use std::path::PathBuf;
+
+use hinge_data::DataError;
+use hinge_model::ModelError;
+use thiserror::Error;
+
+/// Everything a run can fail on, each with a message fit to print as it is.
+#[derive(Debug, Error)]
+pub enum TrainError {
+    #[error(transparent)]
+    Data(#[from] DataError),
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error("epochs {0} is out of range: at least 1 epoch is needed")]
+    Epochs(usize),
+    #[error("batch size {0} is out of range: it must be at least 1")]
+    BatchSize(usize),
+    #[error("learning rate {0} is invalid: it must be a finite number > 0")]
+    LearningRate(f64),
+    #[error("{name} {value} is invalid: it must be in [0, 1)")]
+    Beta { name: &'static str, value: f64 },
+    #[error("epsilon {0} is invalid: it must be a finite number > 0")]
+    Epsilon(f64),
+    #[error(
+        "backend '{name}' is not compiled in: rebuild with `--features {name}` (compiled: {compiled})"
+    )]
+    BackendNotCompiled { name: String, compiled: String },
+    #[error("unknown backend '{0}': expected flex, ndarray, wgpu or cuda")]
+    UnknownBackend(String),
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is not a valid {what}: {reason}", path.display())]
+    Format {
+        what: &'static str,
+        path: PathBuf,
+        reason: String,
+    },
+    #[error("training failed: {0}")]
+    Training(String),
+    #[error("training was interrupted: {0}")]
+    Interrupted(String),
+    #[error("reading results back from the device failed: {0}")]
+    Read(String),
+}
+
+impl TrainError {
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Self {
+        let path = path.into();
+        move |source| TrainError::Io {
+            action,
+            path,
+            source,
+        }
+    }
+}

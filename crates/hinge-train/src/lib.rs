@@ -1,0 +1,31 @@
+//! Training of the tutorial's run on burn's Learner: the checked run configuration, the
+//! backend choice, the sign-accuracy metric, the epoch renderer (burn's TUI dashboard or plain
+//! lines), evaluation on the test set and the files a run leaves behind.
+
+#[cfg(not(any(
+    feature = "flex",
+    feature = "ndarray",
+    feature = "wgpu",
+    feature = "cuda"
+)))]
+compile_error!("hinge-train needs at least one backend feature: flex, ndarray, wgpu or cuda");
+
+mod artifacts;
+mod backend;
+mod config;
+mod error;
+mod evaluate;
+mod metric;
+mod renderer;
+mod training;
+
+pub use artifacts::{
+    EpochMetrics, TestResult, load_model, read_metrics_csv, write_atomic, write_metrics_csv,
+};
+pub use backend::BackendKind;
+pub use config::{TrainingConfig, ValidTrainingConfig};
+pub use error::TrainError;
+pub use evaluate::{evaluate, predict};
+pub use metric::{SignAccuracyInput, SignAccuracyMetric};
+pub use renderer::{Dashboard, EpochRecorder};
+pub use training::{CONFIG_FILE, METRICS_FILE, MODEL_FILE, TEST_FILE, TrainedRun, train};

@@ -1,0 +1,244 @@
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
+
+use burn::train::Interrupter;
+use burn::train::LearnerSummary;
+use burn::train::logger::{EvaluationProgressLogger, TrainingProgressLogger};
+use burn::train::metric::{MetricDefinition, MetricId, NumericEntry};
+use burn::train::renderer::tui::TuiMetricsRendererWrapper;
+use burn::train::renderer::{
+    EvaluationName, MetricState, MetricsRenderer, MetricsRendererEvaluation,
+    MetricsRendererTraining,
+};
+
+use crate::EpochMetrics;
+
+/// How a run shows its progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dashboard {
+    /// burn's terminal dashboard: live loss and accuracy plots for both splits.
+    Tui,
+    /// One Keras-like line per epoch, for pipes, logs and CI.
+    Plain,
+    /// Nothing printed; the epochs are still recorded.
+    Silent,
+}
+
+impl Dashboard {
+    /// The TUI on a terminal unless asked not to, plain lines otherwise.
+    pub fn for_stdout(no_tui: bool) -> Self {
+        if !no_tui && std::io::stdout().is_terminal() {
+            Dashboard::Tui
+        } else {
+            Dashboard::Plain
+        }
+    }
+}
+
+/// A burn renderer that records each epoch's final train and validation values, prints them
+/// as plain lines when asked, and forwards everything to burn's TUI when that is shown.
+///
+/// The Learner owns its renderer, so the epochs go to a shared list the run reads afterwards.
+pub struct EpochRecorder {
+    inner: Option<TuiMetricsRendererWrapper>,
+    print: bool,
+    total_epochs: usize,
+    names: HashMap<MetricId, String>,
+    current: EpochMetrics,
+    epochs: Arc<Mutex<Vec<EpochMetrics>>>,
+}
+
+impl EpochRecorder {
+    pub fn new(
+        dashboard: Dashboard,
+        interrupter: Interrupter,
+        epochs: Arc<Mutex<Vec<EpochMetrics>>>,
+    ) -> Self {
+        Self {
+            inner: (dashboard == Dashboard::Tui)
+                .then(|| TuiMetricsRendererWrapper::new(interrupter, None)),
+            print: dashboard == Dashboard::Plain,
+            total_epochs: 0,
+            names: HashMap::new(),
+            current: EpochMetrics::empty(1),
+            epochs,
+        }
+    }
+
+    fn record(&mut self, valid: bool, state: &MetricState) {
+        let MetricState::Numeric(entry, Some(NumericEntry::Final(value))) = state else {
+            return;
+        };
+        let Some(name) = self.names.get(&entry.metric_id) else {
+            return;
+        };
+        let row = &mut self.current;
+        match (valid, name.as_str()) {
+            (false, "Loss") => row.train_loss = *value,
+            (false, "Accuracy") => row.train_accuracy = value / 100.0,
+            (true, "Loss") => row.valid_loss = *value,
+            (true, "Accuracy") => row.valid_accuracy = value / 100.0,
+            _ => {}
+        }
+    }
+}
+
+impl MetricsRendererTraining for EpochRecorder {
+    fn update_train(&mut self, state: MetricState) {
+        self.record(false, &state);
+        if let Some(inner) = &mut self.inner {
+            inner.update_train(state);
+        }
+    }
+
+    fn update_valid(&mut self, state: MetricState) {
+        self.record(true, &state);
+        if let Some(inner) = &mut self.inner {
+            inner.update_valid(state);
+        }
+    }
+
+    fn on_train_end(
+        &mut self,
+        summary: Option<LearnerSummary>,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        match &mut self.inner {
+            Some(inner) => inner.on_train_end(summary),
+            None => Ok(()),
+        }
+    }
+}
+
+impl MetricsRendererEvaluation for EpochRecorder {
+    fn update_test(&mut self, name: EvaluationName, state: MetricState) {
+        if let Some(inner) = &mut self.inner {
+            inner.update_test(name, state);
+        }
+    }
+
+    fn on_test_end(
+        &mut self,
+        summary: Option<LearnerSummary>,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        match &mut self.inner {
+            Some(inner) => inner.on_test_end(summary),
+            None => Ok(()),
+        }
+    }
+}
+
+impl MetricsRenderer for EpochRecorder {
+    fn manual_close(&mut self) {
+        if let Some(inner) = &mut self.inner {
+            inner.manual_close();
+        }
+    }
+
+    fn register_metric(&mut self, definition: MetricDefinition) {
+        self.names
+            .insert(definition.metric_id.clone(), definition.name.to_string());
+        if let Some(inner) = &mut self.inner {
+            inner.register_metric(definition);
+        }
+    }
+}
+
+impl TrainingProgressLogger for EpochRecorder {
+    fn start(
+        &mut self,
+        total_epochs: usize,
+        starting_epoch: usize,
+        total_items: Option<usize>,
+        label: Option<&str>,
+    ) {
+        self.total_epochs = total_epochs;
+        self.current = EpochMetrics::empty(starting_epoch);
+        if let Some(inner) = &mut self.inner {
+            inner.start(total_epochs, starting_epoch, total_items, label);
+        }
+    }
+
+    /// Called once both splits of `epoch` have ended.
+    fn update_epoch(&mut self, epoch: usize) {
+        let row = std::mem::replace(&mut self.current, EpochMetrics::empty(epoch + 1));
+        if self.print {
+            println!("Epoch {epoch}/{} - {}", self.total_epochs, row.keras_line());
+        }
+        self.epochs
+            .lock()
+            .expect("the epoch list is only locked to push or copy")
+            .push(EpochMetrics { epoch, ..row });
+        if let Some(inner) = &mut self.inner {
+            inner.update_epoch(epoch);
+        }
+    }
+
+    fn start_split(&mut self, split: &str, total_items: usize) {
+        if let Some(inner) = &mut self.inner {
+            inner.start_split(split, total_items);
+        }
+    }
+
+    fn update_split(&mut self, items_processed: usize) {
+        if let Some(inner) = &mut self.inner {
+            inner.update_split(items_processed);
+        }
+    }
+
+    fn end_split(&mut self) {
+        if let Some(inner) = &mut self.inner {
+            inner.end_split();
+        }
+    }
+
+    fn end(&mut self) {
+        if let Some(inner) = &mut self.inner {
+            TrainingProgressLogger::end(inner);
+        }
+    }
+
+    fn log_event_training(&mut self, event: String) {
+        if let Some(inner) = &mut self.inner {
+            inner.log_event_training(event);
+        }
+    }
+}
+
+impl EvaluationProgressLogger for EpochRecorder {
+    fn start_global_progress(&mut self, total_tests: usize) {
+        if let Some(inner) = &mut self.inner {
+            inner.start_global_progress(total_tests);
+        }
+    }
+
+    fn start_test(&mut self, name: &str, total_items: usize) {
+        if let Some(inner) = &mut self.inner {
+            inner.start_test(name, total_items);
+        }
+    }
+
+    fn update_test_progress(&mut self, items_processed: usize) {
+        if let Some(inner) = &mut self.inner {
+            inner.update_test_progress(items_processed);
+        }
+    }
+
+    fn end_test(&mut self) {
+        if let Some(inner) = &mut self.inner {
+            inner.end_test();
+        }
+    }
+
+    fn end_global_progress(&mut self) {
+        if let Some(inner) = &mut self.inner {
+            inner.end_global_progress();
+        }
+    }
+
+    fn log_event_evaluation(&mut self, event: String) {
+        if let Some(inner) = &mut self.inner {
+            inner.log_event_evaluation(event);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! hinge-lab: the hinge and squared hinge loss tutorial (Keras, `make_circles`) rebuilt on
+//! burn. This crate is the application around the three library crates: the command line,
+//! the figures, and the run that ties data, training and plots together.
+//!
+//! - [`hinge_data`]: `make_circles`, the split, burn's `Dataset` and `Batcher`.
+//! - [`hinge_model`]: the Dense stack and the hinge losses.
+//! - [`hinge_train`]: the Learner run, metrics, dashboard and run files.
+
+pub mod cli;
+mod error;
+pub mod plot;
+mod run;
+
+pub use error::AppError;
+pub use run::{CirclesRun, LossChoice, RunOutcome, run_circles};
+
+pub use hinge_data;
+pub use hinge_model;
+pub use hinge_train;

@@ -1,0 +1,323 @@
+//! The run's figures, drawn with plotters into memory and written as PNG files.
+//!
+//! Text uses a font compiled into the binary (DejaVu Sans, through ab_glyph), so the plots
+//! render the same on a machine with no fonts and no fontconfig.
+
+use std::path::Path;
+use std::sync::Once;
+
+use hinge_train::{EpochMetrics, write_atomic};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::{FontStyle, register_font};
+
+use crate::AppError;
+
+const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+
+pub const PLOT_SIZE: (u32, u32) = (800, 600);
+pub const COMPARISON_SIZE: (u32, u32) = (1600, 650);
+/// Grid cells per axis of the decision-boundary shading.
+pub const GRID_RESOLUTION: usize = 300;
+
+/// The colour of class -1 (outer circle) and of class +1 (inner circle).
+const NEGATIVE: RGBColor = RGBColor(31, 119, 180);
+const POSITIVE: RGBColor = RGBColor(255, 127, 14);
+
+fn register_embedded_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        for style in [FontStyle::Normal, FontStyle::Bold] {
+            let registered = register_font("sans-serif", style, FONT);
+            assert!(registered.is_ok(), "the embedded font is a valid TTF");
+        }
+    });
+}
+
+fn plot_error(err: impl std::fmt::Display) -> AppError {
+    AppError::Plot(err.to_string())
+}
+
+/// Draws with `draw` on a white canvas of `size` and writes it to `path` as a PNG.
+fn render(
+    path: &Path,
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), AppError>,
+) -> Result<(), AppError> {
+    register_embedded_font();
+    let (width, height) = size;
+    let mut rgb = vec![255u8; width as usize * height as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        draw(&root)?;
+        root.present().map_err(plot_error)?;
+    }
+    let mut png_bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png_bytes, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(plot_error)?;
+        writer.write_image_data(&rgb).map_err(plot_error)?;
+    }
+    write_atomic(path, &png_bytes)?;
+    Ok(())
+}
+
+/// `data.png`: the training points, as the tutorial's `plt.scatter` shows them.
+pub fn data_plot(path: &Path, points: &[[f64; 2]]) -> Result<(), AppError> {
+    let (x_range, y_range) = bounds(points, 0.1);
+    render(path, PLOT_SIZE, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption("Nonlinear data", ("sans-serif", 28))
+            .margin(15)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)
+            .map_err(plot_error)?;
+        chart.configure_mesh().draw().map_err(plot_error)?;
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|p| Circle::new((p[0], p[1]), 3, NEGATIVE.filled())),
+            )
+            .map_err(plot_error)?;
+        Ok(())
+    })
+}
+
+/// The model's raw outputs over a grid that covers some points with a margin.
+pub struct OutputGrid {
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+    pub resolution: usize,
+    /// Row-major, `y` rows from the bottom, `x` columns from the left.
+    pub outputs: Vec<f32>,
+}
+
+impl OutputGrid {
+    /// The cell centres to predict, in the order `outputs` must follow.
+    pub fn cell_centres(x: (f64, f64), y: (f64, f64), resolution: usize) -> Vec<[f32; 2]> {
+        let step = |(lo, hi): (f64, f64), i: usize| lo + (i as f64 + 0.5) * (hi - lo) / resolution as f64;
+        (0..resolution)
+            .flat_map(|row| {
+                (0..resolution).map(move |col| [step(x, col) as f32, step(y, row) as f32])
+            })
+            .collect()
+    }
+
+    /// The area mlxtend's `plot_decision_regions` covers: the points' range plus 1 each side.
+    pub fn covering(points: &[[f64; 2]]) -> ((f64, f64), (f64, f64)) {
+        bounds(points, 1.0)
+    }
+
+    fn output(&self, row: usize, col: usize) -> f32 {
+        self.outputs[row * self.resolution + col]
+    }
+
+    fn cell(&self, row: usize, col: usize) -> ((f64, f64), (f64, f64)) {
+        let (x0, x1) = self.x;
+        let (y0, y1) = self.y;
+        let n = self.resolution as f64;
+        let dx = (x1 - x0) / n;
+        let dy = (y1 - y0) / n;
+        let left = x0 + col as f64 * dx;
+        let bottom = y0 + row as f64 * dy;
+        ((left, bottom + dy), (left + dx, bottom))
+    }
+
+    /// Whether the output changes sign between this cell and the next one up or right.
+    fn on_zero_contour(&self, row: usize, col: usize) -> bool {
+        let here = self.output(row, col) > 0.0;
+        let right = col + 1 < self.resolution && (self.output(row, col + 1) > 0.0) != here;
+        let up = row + 1 < self.resolution && (self.output(row + 1, col) > 0.0) != here;
+        right || up
+    }
+}
+
+/// Class colour by sign, washed out towards white as |output| falls, so the margin band
+/// -1 < f(x) < 1 shows as a pale stripe around the boundary.
+fn shade(output: f32) -> RGBColor {
+    let base = if output > 0.0 { POSITIVE } else { NEGATIVE };
+    let strength = 0.15 + 0.55 * output.abs().clamp(0.0, 1.0) as f64;
+    let mix = |c: u8| (255.0 - (255.0 - c as f64) * strength).round() as u8;
+    RGBColor(mix(base.0), mix(base.1), mix(base.2))
+}
+
+fn draw_decision_boundary(
+    area: &DrawingArea<BitMapBackend<'_>, Shift>,
+    title: &str,
+    grid: &OutputGrid,
+    points: &[[f64; 2]],
+    labels: &[u8],
+) -> Result<(), AppError> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 26))
+        .margin(15)
+        .x_label_area_size(40)
+        .y_label_area_size(50)
+        .build_cartesian_2d(grid.x.0..grid.x.1, grid.y.0..grid.y.1)
+        .map_err(plot_error)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .draw()
+        .map_err(plot_error)?;
+    let cells = (0..grid.resolution)
+        .flat_map(|row| (0..grid.resolution).map(move |col| (row, col)));
+    chart
+        .draw_series(cells.clone().map(|(row, col)| {
+            Rectangle::new(
+                [grid.cell(row, col).0, grid.cell(row, col).1],
+                shade(grid.output(row, col)).filled(),
+            )
+        }))
+        .map_err(plot_error)?;
+    chart
+        .draw_series(
+            cells
+                .filter(|&(row, col)| grid.on_zero_contour(row, col))
+                .map(|(row, col)| {
+                    let ((left, top), (right, bottom)) = grid.cell(row, col);
+                    Rectangle::new([(left, top), (right, bottom)], BLACK.filled())
+                }),
+        )
+        .map_err(plot_error)?
+        .label("f(x) = 0")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(2)));
+    let class = |wanted: u8| {
+        points
+            .iter()
+            .zip(labels)
+            .filter(move |(_, l)| **l == wanted)
+            .map(|(p, _)| (p[0], p[1]))
+    };
+    chart
+        .draw_series(class(0).map(|p| {
+            Rectangle::new(
+                [(p.0 - 0.025, p.1 + 0.025), (p.0 + 0.025, p.1 - 0.025)],
+                NEGATIVE.filled().stroke_width(1),
+            )
+        }))
+        .map_err(plot_error)?
+        .label("-1 (outer circle)")
+        .legend(|(x, y)| Rectangle::new([(x + 3, y - 5), (x + 13, y + 5)], NEGATIVE.filled()));
+    chart
+        .draw_series(
+            class(1).map(|p| TriangleMarker::new(p, 6, POSITIVE.filled())),
+        )
+        .map_err(plot_error)?
+        .label("+1 (inner circle)")
+        .legend(|(x, y)| TriangleMarker::new((x + 8, y), 6, POSITIVE.filled()));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 16))
+        .draw()
+        .map_err(plot_error)?;
+    Ok(())
+}
+
+/// `decision_boundary.png`: shaded outputs, the zero contour and the test points.
+pub fn decision_boundary_plot(
+    path: &Path,
+    title: &str,
+    grid: &OutputGrid,
+    points: &[[f64; 2]],
+    labels: &[u8],
+) -> Result<(), AppError> {
+    render(path, PLOT_SIZE, |root| {
+        draw_decision_boundary(root, title, grid, points, labels)
+    })
+}
+
+/// `comparison.png`: decision boundaries side by side, one panel per loss.
+pub fn comparison_plot(
+    path: &Path,
+    panels: &[(&str, &OutputGrid)],
+    points: &[[f64; 2]],
+    labels: &[u8],
+) -> Result<(), AppError> {
+    render(path, COMPARISON_SIZE, |root| {
+        let areas = root.split_evenly((1, panels.len().max(1)));
+        for (area, (title, grid)) in areas.iter().zip(panels) {
+            draw_decision_boundary(area, title, grid, points, labels)?;
+        }
+        Ok(())
+    })
+}
+
+/// `loss.png`: training and validation loss per epoch on a log scale, as in the tutorial.
+pub fn loss_plot(path: &Path, loss_title: &str, epochs: &[EpochMetrics]) -> Result<(), AppError> {
+    let positive = |v: f64| v.is_finite() && v > 0.0;
+    let train: Vec<(usize, f64)> = epochs
+        .iter()
+        .filter(|e| positive(e.train_loss))
+        .map(|e| (e.epoch, e.train_loss))
+        .collect();
+    let valid: Vec<(usize, f64)> = epochs
+        .iter()
+        .filter(|e| positive(e.valid_loss))
+        .map(|e| (e.epoch, e.valid_loss))
+        .collect();
+    let values = train.iter().chain(&valid).map(|p| p.1);
+    let low = values.clone().fold(f64::INFINITY, f64::min);
+    let high = values.fold(0.0, f64::max);
+    let (low, high) = if low.is_finite() { (low / 1.5, high * 1.5) } else { (1e-6, 1.0) };
+    let last_epoch = epochs.iter().map(|e| e.epoch).max().unwrap_or(1).max(2);
+    render(path, PLOT_SIZE, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(format!("{loss_title} for circles"), ("sans-serif", 28))
+            .margin(15)
+            .x_label_area_size(45)
+            .y_label_area_size(80)
+            .build_cartesian_2d(1usize..last_epoch, (low..high).log_scale())
+            .map_err(plot_error)?;
+        chart
+            .configure_mesh()
+            .x_desc("No. epoch")
+            .y_desc(format!("{loss_title} value"))
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .axis_desc_style(("sans-serif", 18))
+            .draw()
+            .map_err(plot_error)?;
+        for (series, label, color) in [
+            (&train, "training data", NEGATIVE),
+            (&valid, "validation data", POSITIVE),
+        ] {
+            if series.is_empty() {
+                continue;
+            }
+            chart
+                .draw_series(LineSeries::new(series.iter().copied(), color.stroke_width(2)))
+                .map_err(plot_error)?
+                .label(format!("{loss_title} ({label})"))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 16))
+            .draw()
+            .map_err(plot_error)?;
+        Ok(())
+    })
+}
+
+/// The points' range on each axis, widened by `margin` each side.
+fn bounds(points: &[[f64; 2]], margin: f64) -> ((f64, f64), (f64, f64)) {
+    let axis = |i: usize| {
+        let lo = points.iter().map(|p| p[i]).fold(f64::INFINITY, f64::min);
+        let hi = points.iter().map(|p| p[i]).fold(f64::NEG_INFINITY, f64::max);
+        if lo.is_finite() { (lo - margin, hi + margin) } else { (-1.0 - margin, 1.0 + margin) }
+    };
+    (axis(0), axis(1))
+}

@@ -1,0 +1,121 @@
+use std::path::{Path, PathBuf};
+
+use burn::tensor::Device;
+use hinge_model::{LossKind, Mlp};
+use hinge_train::{BackendKind, Dashboard, TrainedRun, TrainingConfig, predict, train};
+
+use crate::AppError;
+use crate::plot::{
+    GRID_RESOLUTION, OutputGrid, comparison_plot, data_plot, decision_boundary_plot, loss_plot,
+};
+
+/// Which losses a run trains, in the tutorial's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LossChoice {
+    Hinge,
+    SquaredHinge,
+    Both,
+}
+
+impl LossChoice {
+    pub fn kinds(self) -> Vec<LossKind> {
+        match self {
+            LossChoice::Hinge => vec![LossKind::Hinge],
+            LossChoice::SquaredHinge => vec![LossKind::SquaredHinge],
+            LossChoice::Both => LossKind::ALL.to_vec(),
+        }
+    }
+}
+
+/// Everything `examples/circles.rs` asks for, already parsed.
+#[derive(Debug, Clone)]
+pub struct CirclesRun {
+    /// Shared by every loss; its `loss` field is replaced by each one in turn.
+    pub config: TrainingConfig,
+    pub losses: LossChoice,
+    pub backend: BackendKind,
+    /// Each loss writes to `<artifacts>/<loss name>/`.
+    pub artifacts: PathBuf,
+    pub dashboard: Dashboard,
+}
+
+/// One finished loss: its run and where its files are.
+pub struct RunOutcome {
+    pub run: TrainedRun,
+    pub loss: LossKind,
+}
+
+/// The tutorial's story: train each loss, print its test result, plot it, and compare the
+/// decision boundaries when more than one loss ran.
+pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
+    // Every config is checked before anything trains, so a bad value fails in milliseconds.
+    let configs = request
+        .losses
+        .kinds()
+        .into_iter()
+        .map(|loss| Ok((loss, request.config.clone().with_loss(loss).check()?)))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let device = request.backend.device()?;
+    println!("Backend: {} ({device:?})", request.backend);
+
+    let mut outcomes = Vec::new();
+    let mut grids = Vec::new();
+    for (loss, config) in configs {
+        let dir = request.artifacts.join(loss.name());
+        println!("Training with {loss} loss, writing to {}", dir.display());
+        let run = train(&config, &device, &dir, request.dashboard)?;
+        println!("{}", run.test.tutorial_line());
+        let grid = plot_run(&run, loss, &device, &dir)?;
+        grids.push((loss, grid));
+        outcomes.push(RunOutcome { run, loss });
+    }
+    if let [first, ..] = outcomes.as_slice()
+        && grids.len() > 1
+    {
+        let test = &first.run.data.test;
+        let panels: Vec<(&str, &OutputGrid)> = grids
+            .iter()
+            .map(|(loss, grid)| (loss.title(), grid))
+            .collect();
+        let path = request.artifacts.join("comparison.png");
+        comparison_plot(&path, &panels, &test.points, &test.labels)?;
+        println!("Comparison of the decision boundaries: {}", path.display());
+    }
+    Ok(outcomes)
+}
+
+/// Writes `data.png`, `decision_boundary.png` and `loss.png` for one run; returns the output
+/// grid so the comparison can reuse it.
+fn plot_run(
+    run: &TrainedRun,
+    loss: LossKind,
+    device: &Device,
+    dir: &Path,
+) -> Result<OutputGrid, AppError> {
+    data_plot(&dir.join("data.png"), &run.data.train.points)?;
+    let test = &run.data.test;
+    let grid = output_grid(&run.model, &test.points, device)?;
+    let title = format!("Decision boundary ({})", loss.title().to_lowercase());
+    decision_boundary_plot(
+        &dir.join("decision_boundary.png"),
+        &title,
+        &grid,
+        &test.points,
+        &test.labels,
+    )?;
+    loss_plot(&dir.join("loss.png"), loss.title(), &run.epochs)?;
+    Ok(grid)
+}
+
+/// The model's outputs over the area mlxtend's `plot_decision_regions` would cover.
+pub fn output_grid(model: &Mlp, points: &[[f64; 2]], device: &Device) -> Result<OutputGrid, AppError> {
+    let (x, y) = OutputGrid::covering(points);
+    let centres = OutputGrid::cell_centres(x, y, GRID_RESOLUTION);
+    let outputs = predict(model, &centres, &device.clone().inner())?;
+    Ok(OutputGrid {
+        x,
+        y,
+        resolution: GRID_RESOLUTION,
+        outputs,
+    })
+}
