@@ -124,16 +124,44 @@ mod tests {
     #[test]
     fn flags_reach_the_config() {
         let cli = Cli::parse_from([
-            "circles", "--loss", "squared-hinge", "--epochs", "3", "--batch-size", "8", "--lr",
-            "0.01", "--samples", "400", "--test-samples", "100", "--validation-split", "0.5",
-            "--factor", "0.4", "--noise", "0.05", "--seed", "9", "--backend", "flex",
-            "--artifacts", "out", "--no-tui",
+            "circles",
+            "--loss",
+            "squared-hinge",
+            "--epochs",
+            "3",
+            "--batch-size",
+            "8",
+            "--lr",
+            "0.01",
+            "--samples",
+            "400",
+            "--test-samples",
+            "100",
+            "--validation-split",
+            "0.5",
+            "--factor",
+            "0.4",
+            "--noise",
+            "0.05",
+            "--seed",
+            "9",
+            "--backend",
+            "flex",
+            "--artifacts",
+            "out",
+            "--no-tui",
         ]);
         let run = cli.to_run();
         let c = &run.config;
         assert_eq!(run.losses, LossChoice::SquaredHinge);
-        assert_eq!((c.epochs, c.batch_size, c.learning_rate, c.seed), (3, 8, 0.01, 9));
-        assert_eq!((c.data.samples, c.data.factor, c.data.noise), (400, 0.4, 0.05));
+        assert_eq!(
+            (c.epochs, c.batch_size, c.learning_rate, c.seed),
+            (3, 8, 0.01, 9)
+        );
+        assert_eq!(
+            (c.data.samples, c.data.factor, c.data.noise),
+            (400, 0.4, 0.05)
+        );
         assert_eq!((c.split.test_samples, c.split.validation_split), (100, 0.5));
         assert_eq!(run.backend, BackendKind::Flex);
         assert_eq!(run.dashboard, Dashboard::Plain);

@@ -100,7 +100,8 @@ pub struct OutputGrid {
 impl OutputGrid {
     /// The cell centres to predict, in the order `outputs` must follow.
     pub fn cell_centres(x: (f64, f64), y: (f64, f64), resolution: usize) -> Vec<[f32; 2]> {
-        let step = |(lo, hi): (f64, f64), i: usize| lo + (i as f64 + 0.5) * (hi - lo) / resolution as f64;
+        let step =
+            |(lo, hi): (f64, f64), i: usize| lo + (i as f64 + 0.5) * (hi - lo) / resolution as f64;
         (0..resolution)
             .flat_map(|row| {
                 (0..resolution).map(move |col| [step(x, col) as f32, step(y, row) as f32])
@@ -165,8 +166,8 @@ fn draw_decision_boundary(
         .disable_mesh()
         .draw()
         .map_err(plot_error)?;
-    let cells = (0..grid.resolution)
-        .flat_map(|row| (0..grid.resolution).map(move |col| (row, col)));
+    let cells =
+        (0..grid.resolution).flat_map(|row| (0..grid.resolution).map(move |col| (row, col)));
     chart
         .draw_series(cells.clone().map(|(row, col)| {
             Rectangle::new(
@@ -205,9 +206,7 @@ fn draw_decision_boundary(
         .label("-1 (outer circle)")
         .legend(|(x, y)| Rectangle::new([(x + 3, y - 5), (x + 13, y + 5)], NEGATIVE.filled()));
     chart
-        .draw_series(
-            class(1).map(|p| TriangleMarker::new(p, 6, POSITIVE.filled())),
-        )
+        .draw_series(class(1).map(|p| TriangleMarker::new(p, 6, POSITIVE.filled())))
         .map_err(plot_error)?
         .label("+1 (inner circle)")
         .legend(|(x, y)| TriangleMarker::new((x + 8, y), 6, POSITIVE.filled()));
@@ -267,7 +266,11 @@ pub fn loss_plot(path: &Path, loss_title: &str, epochs: &[EpochMetrics]) -> Resu
     let values = train.iter().chain(&valid).map(|p| p.1);
     let low = values.clone().fold(f64::INFINITY, f64::min);
     let high = values.fold(0.0, f64::max);
-    let (low, high) = if low.is_finite() { (low / 1.5, high * 1.5) } else { (1e-6, 1.0) };
+    let (low, high) = if low.is_finite() {
+        (low / 1.5, high * 1.5)
+    } else {
+        (1e-6, 1.0)
+    };
     let last_epoch = epochs.iter().map(|e| e.epoch).max().unwrap_or(1).max(2);
     render(path, PLOT_SIZE, |root| {
         let mut chart = ChartBuilder::on(root)
@@ -293,7 +296,10 @@ pub fn loss_plot(path: &Path, loss_title: &str, epochs: &[EpochMetrics]) -> Resu
                 continue;
             }
             chart
-                .draw_series(LineSeries::new(series.iter().copied(), color.stroke_width(2)))
+                .draw_series(LineSeries::new(
+                    series.iter().copied(),
+                    color.stroke_width(2),
+                ))
                 .map_err(plot_error)?
                 .label(format!("{loss_title} ({label})"))
                 .legend(move |(x, y)| {
@@ -316,8 +322,15 @@ pub fn loss_plot(path: &Path, loss_title: &str, epochs: &[EpochMetrics]) -> Resu
 fn bounds(points: &[[f64; 2]], margin: f64) -> ((f64, f64), (f64, f64)) {
     let axis = |i: usize| {
         let lo = points.iter().map(|p| p[i]).fold(f64::INFINITY, f64::min);
-        let hi = points.iter().map(|p| p[i]).fold(f64::NEG_INFINITY, f64::max);
-        if lo.is_finite() { (lo - margin, hi + margin) } else { (-1.0 - margin, 1.0 + margin) }
+        let hi = points
+            .iter()
+            .map(|p| p[i])
+            .fold(f64::NEG_INFINITY, f64::max);
+        if lo.is_finite() {
+            (lo - margin, hi + margin)
+        } else {
+            (-1.0 - margin, 1.0 + margin)
+        }
     };
     (axis(0), axis(1))
 }

@@ -108,7 +108,11 @@ fn plot_run(
 }
 
 /// The model's outputs over the area mlxtend's `plot_decision_regions` would cover.
-pub fn output_grid(model: &Mlp, points: &[[f64; 2]], device: &Device) -> Result<OutputGrid, AppError> {
+pub fn output_grid(
+    model: &Mlp,
+    points: &[[f64; 2]],
+    device: &Device,
+) -> Result<OutputGrid, AppError> {
     let (x, y) = OutputGrid::covering(points);
     let centres = OutputGrid::cell_centres(x, y, GRID_RESOLUTION);
     let outputs = predict(model, &centres, &device.clone().inner())?;

@@ -84,7 +84,8 @@ impl Circles {
         labels = order.iter().map(|&i| labels[i]).collect();
 
         if noise > 0.0 {
-            let gaussian = Normal::new(0.0, noise).expect("noise was checked to be finite and >= 0");
+            let gaussian =
+                Normal::new(0.0, noise).expect("noise was checked to be finite and >= 0");
             for point in &mut points {
                 point[0] += gaussian.sample(&mut rng);
                 point[1] += gaussian.sample(&mut rng);
@@ -192,7 +193,10 @@ mod tests {
         for (point, label) in data.points.iter().zip(&data.labels) {
             let radius = point[0].hypot(point[1]);
             let expected = if *label == 0 { 1.0 } else { 0.1 };
-            assert!((radius - expected).abs() < 1e-12, "radius {radius} for label {label}");
+            assert!(
+                (radius - expected).abs() < 1e-12,
+                "radius {radius} for label {label}"
+            );
         }
     }
 
@@ -220,7 +224,10 @@ mod tests {
         let b = circles(300, 0.3, 0.1, 7);
         let c = circles(300, 0.3, 0.1, 8);
         let bits = |d: &Circles| -> Vec<u64> {
-            d.points.iter().flat_map(|p| [p[0].to_bits(), p[1].to_bits()]).collect()
+            d.points
+                .iter()
+                .flat_map(|p| [p[0].to_bits(), p[1].to_bits()])
+                .collect()
         };
         assert_eq!(bits(&a), bits(&b));
         assert_eq!(a.labels, b.labels);
@@ -250,9 +257,18 @@ mod tests {
             let err = base.clone().with_factor(factor).check().unwrap_err();
             assert!(err.to_string().contains(&factor.to_string()), "{err}");
         }
-        assert_eq!(base.clone().with_samples(1).check(), Err(DataError::Samples(1)));
-        assert!(matches!(base.clone().with_noise(-0.1).check(), Err(DataError::Noise(_))));
-        assert!(matches!(base.clone().with_noise(f64::NAN).check(), Err(DataError::Noise(_))));
+        assert_eq!(
+            base.clone().with_samples(1).check(),
+            Err(DataError::Samples(1))
+        );
+        assert!(matches!(
+            base.clone().with_noise(-0.1).check(),
+            Err(DataError::Noise(_))
+        ));
+        assert!(matches!(
+            base.clone().with_noise(f64::NAN).check(),
+            Err(DataError::Noise(_))
+        ));
         assert!(matches!(
             base.clone().with_noise(f64::INFINITY).check(),
             Err(DataError::Noise(_))

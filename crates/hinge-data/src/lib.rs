@@ -7,6 +7,8 @@ mod error;
 mod split;
 
 pub use batcher::{CirclesBatch, CirclesBatcher};
-pub use circles::{Circles, CirclesConfig, CirclesDataset, CirclesItem, ValidCircles, signed_target};
+pub use circles::{
+    Circles, CirclesConfig, CirclesDataset, CirclesItem, ValidCircles, signed_target,
+};
 pub use error::DataError;
 pub use split::{CirclesSplit, SplitConfig, ValidSplit};

@@ -108,7 +108,10 @@ mod tests {
 
     #[test]
     fn invalid_splits_are_rejected() {
-        let err = SplitConfig::new().with_test_samples(1000).check(1000).unwrap_err();
+        let err = SplitConfig::new()
+            .with_test_samples(1000)
+            .check(1000)
+            .unwrap_err();
         assert_eq!(
             err,
             DataError::TestSamples {
@@ -118,7 +121,10 @@ mod tests {
         );
         assert!(err.to_string().contains("1000"));
         for bad in [1.0, -0.1, 1.5, f64::NAN] {
-            let err = SplitConfig::new().with_validation_split(bad).check(1000).unwrap_err();
+            let err = SplitConfig::new()
+                .with_validation_split(bad)
+                .check(1000)
+                .unwrap_err();
             assert!(matches!(err, DataError::ValidationSplit(_)), "{bad}: {err}");
         }
         let err = SplitConfig::new()

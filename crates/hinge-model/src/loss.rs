@@ -68,7 +68,11 @@ impl std::str::FromStr for LossKind {
 
 /// max(0, 1 - t * y)
 fn hinge<const D: usize>(predictions: Tensor<D>, targets: Tensor<D>) -> Tensor<D> {
-    predictions.mul(targets).neg().add_scalar(1.0).clamp_min(0.0)
+    predictions
+        .mul(targets)
+        .neg()
+        .add_scalar(1.0)
+        .clamp_min(0.0)
 }
 
 fn reduce<const D: usize>(loss: Tensor<D>, reduction: Reduction) -> Tensor<1> {
@@ -248,7 +252,11 @@ mod tests {
         let device = Device::flex();
         let y = column(&[0.5, 0.5, 0.5], &device);
         let err = HingeLoss::new()
-            .forward(y.clone(), column(&[1.0, 2.0, -1.0], &device), Reduction::Mean)
+            .forward(
+                y.clone(),
+                column(&[1.0, 2.0, -1.0], &device),
+                Reduction::Mean,
+            )
             .unwrap_err();
         assert_eq!(err, ModelError::Target(2.0));
         assert!(err.to_string().contains("target 2 "), "{err}");

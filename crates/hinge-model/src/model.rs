@@ -42,7 +42,13 @@ impl ValidMlpConfig {
         let mut fan_in = 2;
         let mut hidden = Vec::with_capacity(self.0.hidden.len());
         for &width in &self.0.hidden {
-            hidden.push(dense(fan_in, width, he_uniform_bound(fan_in), &mut rng, device));
+            hidden.push(dense(
+                fan_in,
+                width,
+                he_uniform_bound(fan_in),
+                &mut rng,
+                device,
+            ));
             fan_in = width;
         }
         let output = dense(fan_in, 1, glorot_uniform_bound(fan_in, 1), &mut rng, device);
@@ -104,7 +110,11 @@ mod tests {
                 assert!(values(bias).iter().all(|&b| b == 0.0));
             }
             let bound = glorot_uniform_bound(2, 1) as f32;
-            assert!(values(model.output.weight.val()).iter().all(|w| w.abs() < bound));
+            assert!(
+                values(model.output.weight.val())
+                    .iter()
+                    .all(|w| w.abs() < bound)
+            );
             let bias = model.output.bias.as_ref().unwrap().val();
             assert_eq!(values(bias), vec![0.0]);
         }
@@ -122,7 +132,10 @@ mod tests {
         let bound = he_uniform_bound(2) as f32;
         let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
         let mean = weights.iter().sum::<f32>() / weights.len() as f32;
-        assert!(max > 0.99 * bound && mean.abs() < 0.1, "max {max}, mean {mean}");
+        assert!(
+            max > 0.99 * bound && mean.abs() < 0.1,
+            "max {max}, mean {mean}"
+        );
     }
 
     #[test]
@@ -132,24 +145,42 @@ mod tests {
         let a = config.init(LossKind::Hinge, 9, &device);
         let b = config.init(LossKind::Hinge, 9, &device);
         let c = config.init(LossKind::Hinge, 10, &device);
-        assert_eq!(values(a.hidden[0].weight.val()), values(b.hidden[0].weight.val()));
-        assert_ne!(values(a.hidden[0].weight.val()), values(c.hidden[0].weight.val()));
+        assert_eq!(
+            values(a.hidden[0].weight.val()),
+            values(b.hidden[0].weight.val())
+        );
+        assert_ne!(
+            values(a.hidden[0].weight.val()),
+            values(c.hidden[0].weight.val())
+        );
     }
 
     #[test]
     fn output_lies_in_the_open_interval() {
         let device = Device::flex();
-        let model = MlpConfig::new().check().unwrap().init(LossKind::Hinge, 1, &device);
-        let points: Vec<f32> = (0..200).map(|i| (i as f32 - 100.0) * 0.37).collect();
-        let input = Tensor::<2>::from_data(TensorData::new(points, [100, 2]), &device);
-        let output = model.forward(input);
-        assert_eq!(output.dims(), [100, 1]);
-        assert!(values(output).iter().all(|y| y.abs() < 1.0));
+        let model = MlpConfig::new()
+            .check()
+            .unwrap()
+            .init(LossKind::Hinge, 1, &device);
+        let output = |scale: f32| {
+            let points: Vec<f32> = (0..200).map(|i| (i as f32 / 100.0 - 1.0) * scale).collect();
+            let input = Tensor::<2>::from_data(TensorData::new(points, [100, 2]), &device);
+            let output = model.forward(input);
+            assert_eq!(output.dims(), [100, 1]);
+            values(output)
+        };
+        // Over the data's range, tanh stays strictly inside (-1, 1).
+        assert!(output(1.5).iter().all(|y| y.abs() < 1.0));
+        // Far outside it, f32 tanh rounds to +-1 but never beyond.
+        assert!(output(1e4).iter().all(|y| y.abs() <= 1.0));
     }
 
     #[test]
     fn zero_width_is_rejected() {
-        let err = MlpConfig::new().with_hidden(vec![4, 0]).check().unwrap_err();
+        let err = MlpConfig::new()
+            .with_hidden(vec![4, 0])
+            .check()
+            .unwrap_err();
         assert_eq!(err, ModelError::HiddenWidth { index: 1 });
     }
 }

@@ -35,7 +35,10 @@ fn gradients(loss: impl Fn(Tensor<2>, Tensor<2>) -> Tensor<1>) -> Vec<f32> {
 fn assert_matches(got: &[f32], analytic: impl Fn(f32, f32) -> f32, scale: f32) {
     for ((g, &t), &y) in got.iter().zip(&TARGETS).zip(&PREDICTIONS) {
         let want = analytic(t, y) * scale;
-        assert!((g - want).abs() < 1e-6, "t={t} y={y}: autodiff {g}, analytic {want}");
+        assert!(
+            (g - want).abs() < 1e-6,
+            "t={t} y={y}: autodiff {g}, analytic {want}"
+        );
     }
 }
 
@@ -51,9 +54,17 @@ fn hinge_gradient_is_minus_t_inside_the_margin_and_zero_outside() {
 
 #[test]
 fn squared_hinge_gradient_is_linear_inside_the_margin_and_zero_outside() {
-    let sum = gradients(|y, t| SquaredHingeLoss::new().forward(y, t, Reduction::Sum).unwrap());
+    let sum = gradients(|y, t| {
+        SquaredHingeLoss::new()
+            .forward(y, t, Reduction::Sum)
+            .unwrap()
+    });
     assert_matches(&sum, analytic_squared_hinge, 1.0);
     assert!(sum.contains(&0.0) && sum.iter().any(|g| *g != 0.0));
-    let mean = gradients(|y, t| SquaredHingeLoss::new().forward(y, t, Reduction::Mean).unwrap());
+    let mean = gradients(|y, t| {
+        SquaredHingeLoss::new()
+            .forward(y, t, Reduction::Mean)
+            .unwrap()
+    });
     assert_matches(&mean, analytic_squared_hinge, 1.0 / TARGETS.len() as f32);
 }

@@ -111,7 +111,9 @@ pub fn read_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>, TrainError> {
     };
     let mut lines = text.lines();
     if lines.next() != Some(METRICS_HEADER) {
-        return Err(invalid(format!("the first line must be '{METRICS_HEADER}'")));
+        return Err(invalid(format!(
+            "the first line must be '{METRICS_HEADER}'"
+        )));
     }
     lines
         .enumerate()
@@ -121,10 +123,20 @@ pub fn read_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>, TrainError> {
                 fields
                     .get(i)
                     .and_then(|f| f.parse::<f64>().ok())
-                    .ok_or_else(|| invalid(format!("line {} field {} is not a number", index + 2, i + 1)))
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "line {} field {} is not a number",
+                            index + 2,
+                            i + 1
+                        ))
+                    })
             };
             if fields.len() != 5 {
-                return Err(invalid(format!("line {} has {} fields, not 5", index + 2, fields.len())));
+                return Err(invalid(format!(
+                    "line {} has {} fields, not 5",
+                    index + 2,
+                    fields.len()
+                )));
             }
             Ok(EpochMetrics {
                 epoch: fields[0]

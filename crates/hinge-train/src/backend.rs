@@ -62,7 +62,8 @@ impl BackendKind {
             #[cfg(feature = "flex")]
             BackendKind::Flex => Ok(Device::flex()),
             #[cfg(feature = "ndarray")]
-            #[allow(deprecated)] // burn 0.22 keeps ndarray for comparison runs; flex replaces it.
+            #[allow(deprecated)]
+            // burn 0.22 keeps ndarray for comparison runs; flex replaces it.
             BackendKind::Ndarray => Ok(Device::ndarray()),
             #[cfg(feature = "wgpu")]
             BackendKind::Wgpu => Ok(Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)),

@@ -61,7 +61,7 @@ impl TrainingConfig {
             return Err(TrainError::LearningRate(self.learning_rate));
         }
         for (name, value) in [("beta_1", self.beta_1), ("beta_2", self.beta_2)] {
-            if !(value >= 0.0 && value < 1.0) {
+            if !(0.0..1.0).contains(&value) {
                 return Err(TrainError::Beta { name, value });
             }
         }
@@ -125,7 +125,10 @@ mod tests {
         assert_eq!(config.loss, LossKind::Hinge);
         assert_eq!((config.epochs, config.batch_size), (30, 5));
         assert_eq!(config.learning_rate, 0.03);
-        assert_eq!((config.beta_1, config.beta_2, config.epsilon), (0.9, 0.999, 1e-7));
+        assert_eq!(
+            (config.beta_1, config.beta_2, config.epsilon),
+            (0.9, 0.999, 1e-7)
+        );
         assert_eq!(config.seed, 42);
         assert_eq!(config.check().unwrap().split().sizes(), (600, 150, 250));
     }
@@ -135,10 +138,22 @@ mod tests {
         let cases: Vec<(TrainingConfig, &str)> = vec![
             (TrainingConfig::new().with_epochs(0), "epochs 0"),
             (TrainingConfig::new().with_batch_size(0), "batch size 0"),
-            (TrainingConfig::new().with_learning_rate(0.0), "learning rate 0"),
-            (TrainingConfig::new().with_learning_rate(-1.0), "learning rate -1"),
-            (TrainingConfig::new().with_learning_rate(f64::NAN), "learning rate NaN"),
-            (TrainingConfig::new().with_learning_rate(f64::INFINITY), "learning rate inf"),
+            (
+                TrainingConfig::new().with_learning_rate(0.0),
+                "learning rate 0",
+            ),
+            (
+                TrainingConfig::new().with_learning_rate(-1.0),
+                "learning rate -1",
+            ),
+            (
+                TrainingConfig::new().with_learning_rate(f64::NAN),
+                "learning rate NaN",
+            ),
+            (
+                TrainingConfig::new().with_learning_rate(f64::INFINITY),
+                "learning rate inf",
+            ),
             (TrainingConfig::new().with_beta_1(1.0), "beta_1 1"),
             (TrainingConfig::new().with_beta_2(-0.5), "beta_2 -0.5"),
             (TrainingConfig::new().with_epsilon(0.0), "epsilon 0"),
@@ -153,7 +168,10 @@ mod tests {
         ];
         for (config, expected) in cases {
             let err = config.check().unwrap_err().to_string();
-            assert!(err.contains(expected), "'{err}' should contain '{expected}'");
+            assert!(
+                err.contains(expected),
+                "'{err}' should contain '{expected}'"
+            );
         }
     }
 

@@ -1,0 +1,176 @@
+//! The whole tutorial run on the default CPU backend: both losses, their files and plots.
+
+use std::path::Path;
+
+use burn::config::Config;
+use hinge_lab::hinge_model::LossKind;
+use hinge_lab::hinge_train::{
+    BackendKind, CONFIG_FILE, Dashboard, METRICS_FILE, MODEL_FILE, TEST_FILE, TestResult,
+    TrainingConfig, load_model, predict, read_metrics_csv,
+};
+use hinge_lab::plot::{COMPARISON_SIZE, PLOT_SIZE};
+use hinge_lab::{CirclesRun, LossChoice, run_circles};
+
+fn decode_png(path: &Path) -> (u32, u32, Vec<u8>) {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .unwrap_or_else(|e| panic!("{} is not a PNG: {e}", path.display()));
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    pixels.truncate(info.buffer_size());
+    (info.width, info.height, pixels)
+}
+
+/// A valid PNG of `size` whose pixels are not all one colour, with enough colours to be a plot.
+fn assert_plot(path: &Path, size: (u32, u32)) {
+    let (width, height, pixels) = decode_png(path);
+    assert_eq!((width, height), size, "{}", path.display());
+    let colours: std::collections::HashSet<&[u8]> = pixels.chunks(3).collect();
+    assert!(
+        colours.len() > 20,
+        "{} has only {} colours: blank?",
+        path.display(),
+        colours.len()
+    );
+}
+
+#[test]
+fn default_run_reaches_full_test_accuracy_with_both_losses_and_writes_everything() {
+    let artifacts = tempfile::tempdir().unwrap();
+    let request = CirclesRun {
+        config: TrainingConfig::new(),
+        losses: LossChoice::Both,
+        backend: BackendKind::Flex,
+        artifacts: artifacts.path().to_path_buf(),
+        dashboard: Dashboard::Silent,
+    };
+    let outcomes = run_circles(&request).unwrap();
+    assert_eq!(
+        outcomes.iter().map(|o| o.loss).collect::<Vec<_>>(),
+        LossKind::ALL.to_vec()
+    );
+
+    for outcome in &outcomes {
+        let run = &outcome.run;
+        let dir = artifacts.path().join(outcome.loss.name());
+        assert_eq!(run.dir, dir);
+        assert_eq!(run.test.samples, 250);
+        assert_eq!(run.test.accuracy, 1.0, "{} test accuracy", outcome.loss);
+        assert!(
+            run.test.loss < 0.01,
+            "{} test loss {}",
+            outcome.loss,
+            run.test.loss
+        );
+
+        // 30 epochs, losses falling overall and validation reaching 100% as in the tutorial.
+        assert_eq!(run.epochs.len(), 30);
+        assert_eq!(
+            run.epochs.iter().map(|e| e.epoch).collect::<Vec<_>>(),
+            (1..=30).collect::<Vec<_>>()
+        );
+        let (first, last) = (run.epochs[0], run.epochs[29]);
+        assert!(last.train_loss < first.train_loss / 100.0);
+        assert_eq!(last.valid_accuracy, 1.0);
+        assert_eq!(last.train_accuracy, 1.0);
+
+        // The files agree with what the run returned.
+        assert_eq!(
+            read_metrics_csv(&dir.join(METRICS_FILE)).unwrap(),
+            run.epochs
+        );
+        let test: TestResult =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(TEST_FILE)).unwrap()).unwrap();
+        assert_eq!(test, run.test);
+        let config = TrainingConfig::load(dir.join(CONFIG_FILE)).unwrap();
+        assert_eq!(config, TrainingConfig::new().with_loss(outcome.loss));
+
+        // The saved model loads into a fresh network and predicts what the trained one does.
+        let device = BackendKind::Flex.device().unwrap();
+        let fresh = config
+            .check()
+            .unwrap()
+            .model()
+            .init(outcome.loss, 999, &device);
+        let loaded = load_model(fresh, &dir.join(MODEL_FILE)).unwrap();
+        let points = [[0.0f32, 0.0], [1.0, 0.0], [0.05, -0.05], [0.0, -1.0]];
+        let expected = predict(&run.model, &points, &device).unwrap();
+        assert_eq!(predict(&loaded, &points, &device).unwrap(), expected);
+        assert!(
+            expected[0] > 0.0 && expected[2] > 0.0,
+            "inner points are +1: {expected:?}"
+        );
+        assert!(
+            expected[1] < 0.0 && expected[3] < 0.0,
+            "outer points are -1: {expected:?}"
+        );
+
+        for plot in ["data.png", "decision_boundary.png", "loss.png"] {
+            assert_plot(&dir.join(plot), PLOT_SIZE);
+        }
+    }
+    assert_plot(&artifacts.path().join("comparison.png"), COMPARISON_SIZE);
+}
+
+#[test]
+fn same_seed_same_run() {
+    let run = |dir: &Path| {
+        let request = CirclesRun {
+            config: TrainingConfig::new().with_epochs(2),
+            losses: LossChoice::SquaredHinge,
+            backend: BackendKind::Flex,
+            artifacts: dir.to_path_buf(),
+            dashboard: Dashboard::Silent,
+        };
+        run_circles(&request).unwrap().remove(0).run
+    };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (first, second) = (run(a.path()), run(b.path()));
+    assert_eq!(first.epochs, second.epochs);
+    assert_eq!(first.test, second.test);
+    // Saved files carry random parameter ids, so compare what the weights compute, bit for bit.
+    let device = BackendKind::Flex.device().unwrap();
+    let points: Vec<[f32; 2]> = (0..100).map(|i| [i as f32 / 50.0 - 1.0, 0.3]).collect();
+    let bits = |model| -> Vec<u32> {
+        predict(model, &points, &device)
+            .unwrap()
+            .iter()
+            .map(|y| y.to_bits())
+            .collect()
+    };
+    assert_eq!(bits(&first.model), bits(&second.model));
+}
+
+#[test]
+fn a_single_loss_writes_no_comparison() {
+    let artifacts = tempfile::tempdir().unwrap();
+    let request = CirclesRun {
+        config: TrainingConfig::new().with_epochs(1),
+        losses: LossChoice::Hinge,
+        backend: BackendKind::Flex,
+        artifacts: artifacts.path().to_path_buf(),
+        dashboard: Dashboard::Silent,
+    };
+    run_circles(&request).unwrap();
+    assert!(artifacts.path().join("hinge").join(MODEL_FILE).exists());
+    assert!(!artifacts.path().join("squared-hinge").exists());
+    assert!(!artifacts.path().join("comparison.png").exists());
+}
+
+#[test]
+fn invalid_config_fails_before_anything_is_written() {
+    let artifacts = tempfile::tempdir().unwrap();
+    let request = CirclesRun {
+        config: TrainingConfig::new().with_batch_size(0),
+        losses: LossChoice::Both,
+        backend: BackendKind::Flex,
+        artifacts: artifacts.path().join("runs"),
+        dashboard: Dashboard::Silent,
+    };
+    let err = run_circles(&request)
+        .err()
+        .expect("batch size 0 is rejected");
+    assert!(err.to_string().contains("batch size 0"), "{err}");
+    assert!(!artifacts.path().join("runs").exists());
+}
