@@ -23,6 +23,9 @@ pub const GRID_RESOLUTION: usize = 300;
 /// The colour of class -1 (outer circle) and of class +1 (inner circle).
 const NEGATIVE: RGBColor = RGBColor(31, 119, 180);
 const POSITIVE: RGBColor = RGBColor(255, 127, 14);
+/// Marker edges: black for the spread-out outer points, dark orange for the dense inner ring,
+/// which black edges would turn into a black blot.
+const POSITIVE_EDGE: RGBColor = RGBColor(140, 60, 0);
 
 fn register_embedded_font() {
     static ONCE: Once = Once::new();
@@ -164,6 +167,7 @@ fn draw_decision_boundary(
     chart
         .configure_mesh()
         .disable_mesh()
+        .label_style(("sans-serif", 14))
         .draw()
         .map_err(plot_error)?;
     let cells =
@@ -197,16 +201,19 @@ fn draw_decision_boundary(
     };
     chart
         .draw_series(class(0).map(|p| {
-            Rectangle::new(
-                [(p.0 - 0.025, p.1 + 0.025), (p.0 + 0.025, p.1 - 0.025)],
-                NEGATIVE.filled().stroke_width(1),
-            )
+            EmptyElement::at(p)
+                + Rectangle::new([(-4, -4), (4, 4)], NEGATIVE.filled())
+                + Rectangle::new([(-4, -4), (4, 4)], BLACK.stroke_width(1))
         }))
         .map_err(plot_error)?
         .label("-1 (outer circle)")
         .legend(|(x, y)| Rectangle::new([(x + 3, y - 5), (x + 13, y + 5)], NEGATIVE.filled()));
     chart
-        .draw_series(class(1).map(|p| TriangleMarker::new(p, 6, POSITIVE.filled())))
+        .draw_series(class(1).map(|p| {
+            EmptyElement::at(p)
+                + TriangleMarker::new((0, 0), 5, POSITIVE.filled())
+                + TriangleMarker::new((0, 0), 5, POSITIVE_EDGE.stroke_width(1))
+        }))
         .map_err(plot_error)?
         .label("+1 (inner circle)")
         .legend(|(x, y)| TriangleMarker::new((x + 8, y), 6, POSITIVE.filled()));
