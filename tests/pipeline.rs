@@ -35,16 +35,21 @@ fn assert_plot(path: &Path, size: (u32, u32)) {
     );
 }
 
+/// A silent run on flex writing into `artifacts`.
+fn request(config: TrainingConfig, losses: LossChoice, artifacts: &Path) -> CirclesRun {
+    CirclesRun {
+        config,
+        losses,
+        backend: BackendKind::Flex,
+        artifacts: artifacts.to_path_buf(),
+        dashboard: Dashboard::Silent,
+    }
+}
+
 #[test]
 fn default_run_reaches_full_test_accuracy_with_both_losses_and_writes_everything() {
     let artifacts = tempfile::tempdir().unwrap();
-    let request = CirclesRun {
-        config: TrainingConfig::new(),
-        losses: LossChoice::Both,
-        backend: BackendKind::Flex,
-        artifacts: artifacts.path().to_path_buf(),
-        dashboard: Dashboard::Silent,
-    };
+    let request = request(TrainingConfig::new(), LossChoice::Both, artifacts.path());
     let outcomes = run_circles(&request).unwrap();
     assert_eq!(
         outcomes.iter().map(|o| o.loss).collect::<Vec<_>>(),
@@ -116,13 +121,11 @@ fn default_run_reaches_full_test_accuracy_with_both_losses_and_writes_everything
 #[test]
 fn same_seed_same_run() {
     let run = |dir: &Path| {
-        let request = CirclesRun {
-            config: TrainingConfig::new().with_epochs(2),
-            losses: LossChoice::SquaredHinge,
-            backend: BackendKind::Flex,
-            artifacts: dir.to_path_buf(),
-            dashboard: Dashboard::Silent,
-        };
+        let request = request(
+            TrainingConfig::new().with_epochs(2),
+            LossChoice::SquaredHinge,
+            dir,
+        );
         run_circles(&request).unwrap().remove(0).run
     };
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -145,13 +148,11 @@ fn same_seed_same_run() {
 #[test]
 fn a_single_loss_writes_no_comparison() {
     let artifacts = tempfile::tempdir().unwrap();
-    let request = CirclesRun {
-        config: TrainingConfig::new().with_epochs(1),
-        losses: LossChoice::Hinge,
-        backend: BackendKind::Flex,
-        artifacts: artifacts.path().to_path_buf(),
-        dashboard: Dashboard::Silent,
-    };
+    let request = request(
+        TrainingConfig::new().with_epochs(1),
+        LossChoice::Hinge,
+        artifacts.path(),
+    );
     run_circles(&request).unwrap();
     assert!(artifacts.path().join("hinge").join(MODEL_FILE).exists());
     assert!(!artifacts.path().join("squared-hinge").exists());
@@ -161,13 +162,11 @@ fn a_single_loss_writes_no_comparison() {
 #[test]
 fn invalid_config_fails_before_anything_is_written() {
     let artifacts = tempfile::tempdir().unwrap();
-    let request = CirclesRun {
-        config: TrainingConfig::new().with_batch_size(0),
-        losses: LossChoice::Both,
-        backend: BackendKind::Flex,
-        artifacts: artifacts.path().join("runs"),
-        dashboard: Dashboard::Silent,
-    };
+    let request = request(
+        TrainingConfig::new().with_batch_size(0),
+        LossChoice::Both,
+        &artifacts.path().join("runs"),
+    );
     let err = run_circles(&request)
         .err()
         .expect("batch size 0 is rejected");
