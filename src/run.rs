@@ -55,8 +55,9 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
         .into_iter()
         .map(|loss| Ok((loss, request.config.clone().with_loss(loss).check()?)))
         .collect::<Result<Vec<_>, AppError>>()?;
-    let device = request.backend.device()?;
-    println!("Backend: {} ({device:?})", request.backend);
+    let opened = request.backend.open()?;
+    println!("Backend: {opened}");
+    let device = opened.device;
 
     let mut outcomes = Vec::new();
     let mut grids = Vec::new();

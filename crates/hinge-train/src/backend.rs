@@ -58,27 +58,122 @@ impl BackendKind {
 
     /// The device to train on, or an error naming the feature to enable.
     pub fn device(self) -> Result<Device, TrainError> {
-        match self {
+        self.open().map(|opened| opened.device)
+    }
+
+    /// The device with the words that tell the user what it runs on. A GPU backend is brought
+    /// up here, so a missing driver is an error before any file is written, not a panic in
+    /// the middle of training.
+    pub fn open(self) -> Result<OpenedDevice, TrainError> {
+        let (device, description) = match self {
             #[cfg(feature = "flex")]
-            BackendKind::Flex => Ok(Device::flex()),
+            BackendKind::Flex => (Device::flex(), "CPU".to_string()),
             #[cfg(feature = "ndarray")]
             #[allow(deprecated)]
             // burn 0.22 keeps ndarray for comparison runs; flex replaces it.
-            BackendKind::Ndarray => Ok(Device::ndarray()),
+            BackendKind::Ndarray => (Device::ndarray(), "CPU".to_string()),
             #[cfg(feature = "wgpu")]
-            BackendKind::Wgpu => Ok(Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)),
+            BackendKind::Wgpu => wgpu::open()?,
             #[cfg(feature = "cuda")]
-            BackendKind::Cuda => Ok(Device::cuda(0)),
+            BackendKind::Cuda => cuda::open()?,
             #[allow(unreachable_patterns)] // every backend compiled in: nothing is left.
-            other => Err(TrainError::BackendNotCompiled {
-                name: other.name().to_string(),
-                compiled: Self::compiled()
-                    .iter()
-                    .map(|b| b.name())
+            other => {
+                return Err(TrainError::BackendNotCompiled {
+                    name: other.name().to_string(),
+                    compiled: Self::compiled()
+                        .iter()
+                        .map(|b| b.name())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+        };
+        Ok(OpenedDevice {
+            backend: self,
+            device,
+            description,
+        })
+    }
+}
+
+/// A backend's device, ready to train on.
+#[derive(Debug, Clone)]
+pub struct OpenedDevice {
+    pub backend: BackendKind,
+    pub device: Device,
+    /// For wgpu, the adapter and graphics API it came up on: on a machine without a GPU that
+    /// is a software driver, which explains a slow run.
+    pub description: String,
+}
+
+impl std::fmt::Display for OpenedDevice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.backend, self.description)
+    }
+}
+
+#[cfg(feature = "wgpu")]
+mod wgpu {
+    use std::sync::OnceLock;
+
+    use burn::tensor::Device;
+
+    use crate::TrainError;
+
+    /// burn registers a wgpu runtime once per process and refuses a second registration, so
+    /// the first outcome, good or bad, is the answer for every later run in the process.
+    static OPENED: OnceLock<Result<(Device, String), String>> = OnceLock::new();
+
+    pub(super) fn open() -> Result<(Device, String), TrainError> {
+        OPENED
+            .get_or_init(|| {
+                let (device, setup) = Device::wgpu_options()
+                    .init_with_setup()
+                    .map_err(|err| err.to_string())?;
+                let info = setup.adapter.get_info();
+                let driver = [info.driver.as_str(), info.driver_info.as_str()]
+                    .into_iter()
+                    .filter(|part| !part.is_empty())
                     .collect::<Vec<_>>()
-                    .join(", "),
-            }),
+                    .join(" ");
+                let description = format!(
+                    "adapter: {}, graphics API: {:?}, type: {:?}, driver: {}",
+                    info.name,
+                    info.backend,
+                    info.device_type,
+                    if driver.is_empty() {
+                        "unknown"
+                    } else {
+                        &driver
+                    },
+                );
+                Ok((device, description))
+            })
+            .clone()
+            .map_err(TrainError::NoWgpuAdapter)
+    }
+}
+
+#[cfg(feature = "cuda")]
+mod cuda {
+    use burn::tensor::Device;
+
+    use crate::TrainError;
+
+    /// The names the NVIDIA driver's library goes by; cubecl loads it the same way, and
+    /// panics when it is missing, so it is looked for first.
+    const DRIVER_LIBRARIES: [&str; 2] = ["libcuda.so.1", "libcuda.so"];
+
+    pub(super) fn open() -> Result<(Device, String), TrainError> {
+        // SAFETY: loading the driver library runs only its initialisers, as cubecl's own
+        // check does; the handle is dropped at once.
+        let present = DRIVER_LIBRARIES
+            .iter()
+            .any(|name| unsafe { libloading::Library::new(name) }.is_ok());
+        if !present {
+            return Err(TrainError::NoCudaDriver);
         }
+        Ok((Device::cuda(0), "CUDA device 0".to_string()))
     }
 }
 

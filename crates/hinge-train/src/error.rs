@@ -25,6 +25,14 @@ pub enum TrainError {
         "backend '{name}' is not compiled in: rebuild with `--features {name}` (compiled: {compiled})"
     )]
     BackendNotCompiled { name: String, compiled: String },
+    #[error(
+        "the wgpu backend found no adapter ({0}): it needs a Vulkan driver; without a GPU, install Mesa's software driver (`apt-get install mesa-vulkan-drivers`), or run on the CPU with `--backend flex`"
+    )]
+    NoWgpuAdapter(String),
+    #[error(
+        "the cuda backend found no NVIDIA driver (libcuda.so): it needs an NVIDIA GPU and its driver; run elsewhere with `--backend wgpu` or `--backend flex`"
+    )]
+    NoCudaDriver,
     #[error("unknown backend '{0}': expected flex, ndarray, wgpu or cuda")]
     UnknownBackend(String),
     #[error("cannot {action} {}: {source}", path.display())]

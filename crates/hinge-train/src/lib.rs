@@ -22,7 +22,7 @@ mod training;
 pub use artifacts::{
     EpochMetrics, TestResult, load_model, read_metrics_csv, write_atomic, write_metrics_csv,
 };
-pub use backend::BackendKind;
+pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
 pub use error::TrainError;
 pub use evaluate::{evaluate, predict};
