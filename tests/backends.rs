@@ -205,7 +205,7 @@ fn no_graphics_driver_is_a_one_line_error_naming_the_vulkan_driver() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(
-        stderr.starts_with("error: the wgpu backend found no adapter"),
+        stderr.starts_with("error: the wgpu backend found no graphics adapter:"),
         "{stderr}"
     );
     assert!(stderr.contains("mesa-vulkan-drivers"), "{stderr}");

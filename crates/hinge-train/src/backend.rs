@@ -43,7 +43,9 @@ impl BackendKind {
     }
 
     /// The backend a run uses when none is named: a GPU one if one was compiled in (the
-    /// reason to enable its feature), else the CPU ones.
+    /// reason to enable its feature), else the CPU ones. cuda is passed over on a machine
+    /// without the NVIDIA driver, so one build serves machines with and without NVIDIA GPUs;
+    /// wgpu is not, because a wgpu build without a working driver is a fault to report.
     pub fn preferred() -> BackendKind {
         [
             BackendKind::Cuda,
@@ -52,7 +54,8 @@ impl BackendKind {
             BackendKind::Ndarray,
         ]
         .into_iter()
-        .find(|b| b.is_compiled())
+        .find(|b| b.is_compiled() && (*b != BackendKind::Cuda || cuda_driver_present()))
+        .or_else(|| Self::compiled().first().copied())
         .expect("the crate does not compile without a backend feature")
     }
 
@@ -117,19 +120,30 @@ mod wgpu {
     use std::sync::OnceLock;
 
     use burn::tensor::Device;
+    use burn::tensor::wgpu::WgpuInitError;
 
     use crate::TrainError;
 
     /// burn registers a wgpu runtime once per process and refuses a second registration, so
     /// the first outcome, good or bad, is the answer for every later run in the process.
-    static OPENED: OnceLock<Result<(Device, String), String>> = OnceLock::new();
+    static OPENED: OnceLock<Result<(Device, String), Failure>> = OnceLock::new();
+
+    #[derive(Debug, Clone)]
+    enum Failure {
+        NoAdapter,
+        Other(String),
+    }
 
     pub(super) fn open() -> Result<(Device, String), TrainError> {
         OPENED
             .get_or_init(|| {
-                let (device, setup) = Device::wgpu_options()
-                    .init_with_setup()
-                    .map_err(|err| err.to_string())?;
+                let (device, setup) =
+                    Device::wgpu_options()
+                        .init_with_setup()
+                        .map_err(|err| match err {
+                            WgpuInitError::AdapterUnavailable { .. } => Failure::NoAdapter,
+                            other => Failure::Other(other.to_string()),
+                        })?;
                 let info = setup.adapter.get_info();
                 let driver = [info.driver.as_str(), info.driver_info.as_str()]
                     .into_iter()
@@ -150,8 +164,26 @@ mod wgpu {
                 Ok((device, description))
             })
             .clone()
-            .map_err(TrainError::NoWgpuAdapter)
+            .map_err(|failure| match failure {
+                Failure::NoAdapter => TrainError::NoWgpuAdapter,
+                Failure::Other(reason) => TrainError::WgpuStart(reason),
+            })
     }
+}
+
+/// Whether the NVIDIA driver's library loads. cubecl loads it the same way and panics when it
+/// is missing, so it is looked for first.
+fn cuda_driver_present() -> bool {
+    #[cfg(feature = "cuda")]
+    {
+        // SAFETY: loading the driver library runs only its initialisers, as cubecl's own
+        // check does; the handle is dropped at once.
+        ["libcuda.so.1", "libcuda.so"]
+            .iter()
+            .any(|&name| unsafe { libloading::Library::new(name) }.is_ok())
+    }
+    #[cfg(not(feature = "cuda"))]
+    false
 }
 
 #[cfg(feature = "cuda")]
@@ -160,17 +192,8 @@ mod cuda {
 
     use crate::TrainError;
 
-    /// The names the NVIDIA driver's library goes by; cubecl loads it the same way, and
-    /// panics when it is missing, so it is looked for first.
-    const DRIVER_LIBRARIES: [&str; 2] = ["libcuda.so.1", "libcuda.so"];
-
     pub(super) fn open() -> Result<(Device, String), TrainError> {
-        // SAFETY: loading the driver library runs only its initialisers, as cubecl's own
-        // check does; the handle is dropped at once.
-        let present = DRIVER_LIBRARIES
-            .iter()
-            .any(|name| unsafe { libloading::Library::new(name) }.is_ok());
-        if !present {
+        if !super::cuda_driver_present() {
             return Err(TrainError::NoCudaDriver);
         }
         Ok((Device::cuda(0), "CUDA device 0".to_string()))
@@ -209,16 +232,38 @@ mod tests {
 
     #[test]
     fn a_backend_not_compiled_in_names_its_feature() {
-        for backend in BackendKind::ALL {
-            match backend.device() {
-                Ok(_) => assert!(backend.is_compiled()),
-                Err(err) => {
-                    assert!(!backend.is_compiled());
-                    let flag = format!("--features {}", backend.name());
-                    assert!(err.to_string().contains(&flag), "{err}");
-                }
-            }
+        for backend in BackendKind::ALL.into_iter().filter(|b| !b.is_compiled()) {
+            let err = backend.device().unwrap_err();
+            let flag = format!("--features {}", backend.name());
+            assert!(err.to_string().contains(&flag), "{err}");
         }
         assert!(BackendKind::preferred().is_compiled());
+    }
+
+    #[test]
+    fn cpu_backends_open_when_compiled() {
+        for backend in [BackendKind::Flex, BackendKind::Ndarray] {
+            if backend.is_compiled() {
+                let opened = backend.open().unwrap();
+                assert_eq!(opened.to_string(), format!("{backend} (CPU)"));
+            }
+        }
+    }
+
+    #[cfg(feature = "cuda")]
+    #[test]
+    fn cuda_opens_only_where_the_nvidia_driver_is() {
+        match BackendKind::Cuda.open() {
+            Ok(opened) => {
+                assert!(cuda_driver_present());
+                assert_eq!(BackendKind::preferred(), BackendKind::Cuda);
+                assert_eq!(opened.backend, BackendKind::Cuda);
+            }
+            Err(err) => {
+                assert!(!cuda_driver_present());
+                assert!(err.to_string().contains("libcuda.so"), "{err}");
+                assert_ne!(BackendKind::preferred(), BackendKind::Cuda);
+            }
+        }
     }
 }

@@ -26,9 +26,11 @@ pub enum TrainError {
     )]
     BackendNotCompiled { name: String, compiled: String },
     #[error(
-        "the wgpu backend found no adapter ({0}): it needs a Vulkan driver; without a GPU, install Mesa's software driver (`apt-get install mesa-vulkan-drivers`), or run on the CPU with `--backend flex`"
+        "the wgpu backend found no graphics adapter: it needs a Vulkan driver (Metal on macOS, DX12 on Windows); without a GPU, install Mesa's software Vulkan driver (`apt-get install mesa-vulkan-drivers`), or run on the CPU with `--backend flex`"
     )]
-    NoWgpuAdapter(String),
+    NoWgpuAdapter,
+    #[error("the wgpu backend could not start: {0}; run on the CPU with `--backend flex`")]
+    WgpuStart(String),
     #[error(
         "the cuda backend found no NVIDIA driver (libcuda.so): it needs an NVIDIA GPU and its driver; run elsewhere with `--backend wgpu` or `--backend flex`"
     )]
