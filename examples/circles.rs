@@ -2,14 +2,18 @@
 //!
 //! `cargo run --release --example circles -- --help` lists the flags.
 
-use clap::Parser;
-use hinge_lab::cli::Cli;
+use hinge_lab::cli::{Cli, one_line, parse_or_exit};
+use hinge_lab::hinge_train::stop_on_ctrl_c;
 use hinge_lab::run_circles;
 
 fn main() {
-    let cli = Cli::parse();
-    if let Err(err) = run_circles(&cli.to_run()) {
-        eprintln!("error: {err}");
+    let cli: Cli = parse_or_exit();
+    let outcome = stop_on_ctrl_c()
+        .map_err(Into::into)
+        .and_then(|()| cli.to_run())
+        .and_then(|run| run_circles(&run));
+    if let Err(err) = outcome {
+        eprintln!("error: {}", one_line(&err.to_string()));
         std::process::exit(1);
     }
 }

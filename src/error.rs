@@ -8,4 +8,8 @@ pub enum AppError {
     Train(#[from] TrainError),
     #[error("drawing a plot failed: {0}")]
     Plot(String),
+    #[error("point '{0}' is invalid: expected x,y with two finite numbers, e.g. 0.5,-0.25")]
+    Point(String),
+    #[error("reading or writing points failed: {0}")]
+    Input(String),
 }

@@ -9,6 +9,7 @@
 pub mod cli;
 mod error;
 pub mod plot;
+pub mod predict;
 mod run;
 
 pub use error::AppError;

@@ -2,7 +2,10 @@ use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
 use hinge_model::{LossKind, Mlp};
-use hinge_train::{BackendKind, Dashboard, TrainedRun, TrainingConfig, predict, train};
+use hinge_train::{
+    BackendKind, CONFIG_FILE, Dashboard, TrainError, TrainedRun, TrainingConfig,
+    ValidTrainingConfig, ensure_writable, last_checkpoint, predict, resume, train,
+};
 
 use crate::AppError;
 use crate::plot::{
@@ -37,6 +40,8 @@ pub struct CirclesRun {
     /// Each loss writes to `<artifacts>/<loss name>/`.
     pub artifacts: PathBuf,
     pub dashboard: Dashboard,
+    /// Continue the runs in `artifacts` from their checkpoints instead of starting them.
+    pub resume: bool,
 }
 
 /// One finished loss: its run and where its files are.
@@ -48,25 +53,47 @@ pub struct RunOutcome {
 /// The tutorial's story: train each loss, print its test result, plot it, and compare the
 /// decision boundaries when more than one loss ran.
 pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
-    // Every config is checked before anything trains, so a bad value fails in milliseconds.
-    let configs = request
-        .losses
-        .kinds()
-        .into_iter()
-        .map(|loss| Ok((loss, request.config.clone().with_loss(loss).check()?)))
-        .collect::<Result<Vec<_>, AppError>>()?;
+    // Everything that can be checked is checked before anything trains, so a bad value or an
+    // unwritable folder fails in milliseconds and leaves nothing behind.
+    let plans = if request.resume {
+        resumable(request)?
+    } else {
+        request
+            .losses
+            .kinds()
+            .into_iter()
+            .map(|loss| {
+                let config = request.config.clone().with_loss(loss).check()?;
+                Ok(Plan::Fresh(loss, config))
+            })
+            .collect::<Result<Vec<_>, AppError>>()?
+    };
     let opened = request.backend.open()?;
+    ensure_writable(&request.artifacts)?;
     println!("Backend: {opened}");
     let device = opened.device;
 
     let mut outcomes = Vec::new();
     let mut grids = Vec::new();
-    for (loss, config) in configs {
-        let dir = request.artifacts.join(loss.name());
-        println!("Training with {loss} loss, writing to {}", dir.display());
-        let run = train(&config, &device, &dir, request.dashboard)?;
+    for plan in plans {
+        let run = match plan {
+            Plan::Fresh(loss, config) => {
+                let dir = request.artifacts.join(loss.name());
+                println!("Training with {loss} loss, writing to {}", dir.display());
+                train(&config, &device, &dir, request.dashboard)?
+            }
+            Plan::Resume(loss, epoch) => {
+                let dir = request.artifacts.join(loss.name());
+                println!(
+                    "Resuming {loss} loss after epoch {epoch}, writing to {}",
+                    dir.display()
+                );
+                resume(&dir, &device, request.dashboard)?
+            }
+        };
+        let loss = run.model.loss;
         println!("{}", run.test.tutorial_line());
-        let grid = plot_run(&run, loss, &device, &dir)?;
+        let grid = plot_run(&run, loss, &device, &run.dir)?;
         grids.push((loss, grid));
         outcomes.push(RunOutcome { run, loss });
     }
@@ -83,6 +110,36 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
         println!("Comparison of the decision boundaries: {}", path.display());
     }
     Ok(outcomes)
+}
+
+/// What one loss of a run will do.
+enum Plan {
+    Fresh(LossKind, ValidTrainingConfig),
+    /// Continue after the given epoch, the last checkpoint.
+    Resume(LossKind, usize),
+}
+
+/// The losses to resume: those asked for, or with `both`, every loss folder that has a
+/// checkpoint. Each must have one, and a config that still passes the checks.
+fn resumable(request: &CirclesRun) -> Result<Vec<Plan>, AppError> {
+    let wanted = request.losses.kinds();
+    let mut plans = Vec::new();
+    for loss in &wanted {
+        let dir = request.artifacts.join(loss.name());
+        match last_checkpoint(&dir) {
+            Some(epoch) => {
+                TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
+                plans.push(Plan::Resume(*loss, epoch));
+            }
+            // `both` is the default: resume what is there.
+            None if request.losses == LossChoice::Both => {}
+            None => return Err(TrainError::NothingToResume(dir).into()),
+        }
+    }
+    if plans.is_empty() {
+        return Err(TrainError::NothingToResume(request.artifacts.clone()).into());
+    }
+    Ok(plans)
 }
 
 /// Writes `data.png`, `decision_boundary.png` and `loss.png` for one run; returns the output

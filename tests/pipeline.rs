@@ -43,6 +43,7 @@ fn request(config: TrainingConfig, losses: LossChoice, artifacts: &Path) -> Circ
         backend: BackendKind::Flex,
         artifacts: artifacts.to_path_buf(),
         dashboard: Dashboard::Silent,
+        resume: false,
     }
 }
 

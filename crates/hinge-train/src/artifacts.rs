@@ -5,11 +5,11 @@ use std::path::Path;
 
 use burn::module::Module;
 use burn::store::ModuleRecord;
-use burn::tensor::Bytes;
+use burn::tensor::{Bytes, Device};
 use hinge_model::Mlp;
 use serde::{Deserialize, Serialize};
 
-use crate::TrainError;
+use crate::{CONFIG_FILE, MODEL_FILE, TrainError, TrainingConfig};
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`,
 /// so a crash or a full disk leaves the old file or the new one, never half of one.
@@ -175,6 +175,24 @@ impl TestResult {
     }
 }
 
+/// Creates `dir` and proves a file can be written there, so a run that could not save its
+/// results fails before training rather than after.
+pub fn ensure_writable(dir: &Path) -> Result<(), TrainError> {
+    std::fs::create_dir_all(dir).map_err(TrainError::io("create the artifacts folder", dir))?;
+    let probe = dir.join(".hinge-lab-write-test");
+    write_atomic(&probe, b"")?;
+    std::fs::remove_file(&probe).map_err(TrainError::io("remove", &probe))
+}
+
+/// The trained model of the run in `dir`, built from its `config.json` and loaded from its
+/// `model.bpk`, on `device`.
+pub fn load_run(dir: &Path, device: &Device) -> Result<Mlp, TrainError> {
+    let config = TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
+    let settings = config.config();
+    let model = config.model().init(settings.loss, settings.seed, device);
+    load_model(model, &dir.join(MODEL_FILE))
+}
+
 pub(crate) fn save_model(model: &Mlp, path: &Path) -> Result<(), TrainError> {
     let bytes = model
         .clone()
@@ -186,7 +204,10 @@ pub(crate) fn save_model(model: &Mlp, path: &Path) -> Result<(), TrainError> {
 
 /// Loads weights saved by a run into `model`, which must have the same shape.
 pub fn load_model(model: Mlp, path: &Path) -> Result<Mlp, TrainError> {
-    let bytes = std::fs::read(path).map_err(TrainError::io("read", path))?;
+    let bytes = std::fs::read(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => TrainError::NoModel(path.to_path_buf()),
+        _ => TrainError::io("read", path)(source),
+    })?;
     let invalid = |reason: String| TrainError::Format {
         what: "saved model",
         path: path.to_path_buf(),

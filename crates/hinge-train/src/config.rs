@@ -47,6 +47,31 @@ pub struct ValidTrainingConfig {
 }
 
 impl TrainingConfig {
+    /// Reads a `config.json` a run saved, or one a user wrote or edited. Fields left out take
+    /// their defaults; a field this version does not know is an error rather than silently
+    /// ignored, since it is most likely a typo of one that would then keep its default.
+    pub fn from_file(path: &Path) -> Result<TrainingConfig, TrainError> {
+        let text =
+            std::fs::read_to_string(path).map_err(TrainError::io("read the config file", path))?;
+        let invalid = |reason: String| TrainError::Format {
+            what: "training config",
+            path: path.to_path_buf(),
+            reason,
+        };
+        let given: serde_json::Value =
+            serde_json::from_str(&text).map_err(|err| invalid(err.to_string()))?;
+        if !given.is_object() {
+            return Err(invalid("expected a JSON object of settings".to_string()));
+        }
+        let mut merged =
+            serde_json::to_value(TrainingConfig::new()).expect("a config always serialises");
+        if let Some(field) = unknown_field(&given, &merged) {
+            return Err(invalid(format!("unknown field `{field}`")));
+        }
+        merge(&mut merged, given);
+        serde_json::from_value(merged).map_err(|err| invalid(err.to_string()))
+    }
+
     pub fn check(&self) -> Result<ValidTrainingConfig, TrainError> {
         let circles = self.data.check()?;
         let split = self.split.check(self.data.samples)?;
@@ -106,6 +131,35 @@ impl ValidTrainingConfig {
         let json = serde_json::to_string_pretty(&self.config)
             .expect("a config of numbers and names always serialises");
         write_atomic(path, json.as_bytes())
+    }
+}
+
+/// The first key of `given`, as a dotted path, that `known` (the same config written back) lacks.
+fn unknown_field(given: &serde_json::Value, known: &serde_json::Value) -> Option<String> {
+    let (serde_json::Value::Object(given), serde_json::Value::Object(known)) = (given, known)
+    else {
+        return None;
+    };
+    given.iter().find_map(|(key, value)| match known.get(key) {
+        None => Some(key.clone()),
+        Some(known) => unknown_field(value, known).map(|inner| format!("{key}.{inner}")),
+    })
+}
+
+/// Lays `given` over `defaults`, object by object, so a partial file keeps the other defaults.
+fn merge(defaults: &mut serde_json::Value, given: serde_json::Value) {
+    match (defaults, given) {
+        (serde_json::Value::Object(defaults), serde_json::Value::Object(given)) => {
+            for (key, value) in given {
+                match defaults.get_mut(&key) {
+                    Some(slot) => merge(slot, value),
+                    None => {
+                        defaults.insert(key, value);
+                    }
+                }
+            }
+        }
+        (slot, given) => *slot = given,
     }
 }
 

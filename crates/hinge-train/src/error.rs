@@ -51,8 +51,37 @@ pub enum TrainError {
     },
     #[error("training failed: {0}")]
     Training(String),
-    #[error("training was interrupted: {0}")]
-    Interrupted(String),
+    #[error(
+        "training stopped on request; {}",
+        kept_checkpoint(dir, *checkpoint, "continue it with --resume and the same --artifacts")
+    )]
+    Stopped {
+        dir: PathBuf,
+        checkpoint: Option<usize>,
+    },
+    #[error(
+        "the {split} loss became {value} at epoch {epoch}, step {step}: learning rate {learning_rate:?} is too large for this run (try a smaller --lr); {}",
+        kept_checkpoint(dir, *checkpoint, "no later file was written")
+    )]
+    NonFiniteLoss {
+        value: f64,
+        split: &'static str,
+        epoch: usize,
+        step: usize,
+        learning_rate: f64,
+        dir: PathBuf,
+        checkpoint: Option<usize>,
+    },
+    #[error(
+        "nothing to resume in {}: it has no complete checkpoint (start the run without --resume)",
+        .0.display()
+    )]
+    NothingToResume(PathBuf),
+    #[error(
+        "no saved model at {}: a run writes it when training finishes",
+        .0.display()
+    )]
+    NoModel(PathBuf),
     #[error("reading results back from the device failed: {0}")]
     Read(String),
 }
@@ -68,5 +97,16 @@ impl TrainError {
             path,
             source,
         }
+    }
+}
+
+/// What an early stop leaves behind, and how to go on from it.
+fn kept_checkpoint(dir: &std::path::Path, checkpoint: Option<usize>, next: &str) -> String {
+    match checkpoint {
+        Some(epoch) => format!(
+            "the checkpoint of epoch {epoch}, the last finished, is kept in {}: {next}",
+            dir.join(crate::CHECKPOINT_DIR).display()
+        ),
+        None => "no epoch had finished, so there is no checkpoint to resume from".to_string(),
     }
 }

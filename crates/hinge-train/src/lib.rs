@@ -15,17 +15,24 @@ mod backend;
 mod config;
 mod error;
 mod evaluate;
+mod interrupt;
+mod loader;
 mod metric;
 mod renderer;
 mod training;
 
 pub use artifacts::{
-    EpochMetrics, TestResult, load_model, read_metrics_csv, write_atomic, write_metrics_csv,
+    EpochMetrics, TestResult, ensure_writable, load_model, load_run, read_metrics_csv,
+    write_atomic, write_metrics_csv,
 };
 pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
 pub use error::TrainError;
 pub use evaluate::{evaluate, predict};
+pub use interrupt::{Stop, StopLog, stop_on_ctrl_c};
 pub use metric::{SignAccuracyInput, SignAccuracyMetric};
 pub use renderer::{Dashboard, EpochRecorder};
-pub use training::{CONFIG_FILE, METRICS_FILE, MODEL_FILE, TEST_FILE, TrainedRun, train};
+pub use training::{
+    CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, TEST_FILE, TrainedRun, last_checkpoint,
+    resume, train,
+};

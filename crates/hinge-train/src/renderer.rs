@@ -13,6 +13,7 @@ use burn::train::renderer::{
 };
 
 use crate::EpochMetrics;
+use crate::interrupt::{Stop, StopLog};
 
 /// How a run shows its progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,8 @@ impl Dashboard {
 /// A burn renderer that records each epoch's final train and validation values, prints them
 /// as plain lines when asked, and forwards everything to burn's TUI when that is shown.
 ///
+/// It is also where a diverging run is caught: every step's loss passes through here anyway
+/// (burn's loss metric has already read it back to the host), so checking it costs nothing.
 /// The Learner owns its renderer, so the epochs go to a shared list the run reads afterwards.
 pub struct EpochRecorder {
     inner: Option<TuiMetricsRendererWrapper>,
@@ -46,7 +49,11 @@ pub struct EpochRecorder {
     total_epochs: usize,
     names: HashMap<MetricId, String>,
     current: EpochMetrics,
+    /// Training steps seen in the current epoch.
+    step: usize,
     epochs: Arc<Mutex<Vec<EpochMetrics>>>,
+    interrupter: Interrupter,
+    stops: StopLog,
 }
 
 impl EpochRecorder {
@@ -54,23 +61,49 @@ impl EpochRecorder {
         dashboard: Dashboard,
         interrupter: Interrupter,
         epochs: Arc<Mutex<Vec<EpochMetrics>>>,
+        stops: StopLog,
     ) -> Self {
         Self {
             inner: (dashboard == Dashboard::Tui)
-                .then(|| TuiMetricsRendererWrapper::new(interrupter, None)),
+                .then(|| TuiMetricsRendererWrapper::new(interrupter.clone(), None)),
             print: dashboard == Dashboard::Plain,
             total_epochs: 0,
             names: HashMap::new(),
             current: EpochMetrics::empty(1),
+            step: 0,
             epochs,
+            interrupter,
+            stops,
         }
     }
 
     fn record(&mut self, valid: bool, state: &MetricState) {
-        let MetricState::Numeric(entry, Some(NumericEntry::Final(value))) = state else {
+        let MetricState::Numeric(entry, Some(value)) = state else {
             return;
         };
         let Some(name) = self.names.get(&entry.metric_id) else {
+            return;
+        };
+        let is_loss = name == "Loss";
+        if is_loss && !valid && !matches!(value, NumericEntry::Final(_)) {
+            self.step += 1;
+        }
+        let current = match value {
+            NumericEntry::Value(v) | NumericEntry::Final(v) => *v,
+            NumericEntry::Aggregated {
+                aggregated_value, ..
+            } => *aggregated_value,
+        };
+        if is_loss && !current.is_finite() && self.stops.first().is_none() {
+            self.stops.record(Stop::NonFiniteLoss {
+                value: current,
+                validation: valid,
+                epoch: self.current.epoch,
+                step: self.step,
+            });
+            self.interrupter.stop(Some("the loss is not finite"));
+        }
+        let NumericEntry::Final(value) = value else {
             return;
         };
         let row = &mut self.current;
@@ -103,6 +136,11 @@ impl MetricsRendererTraining for EpochRecorder {
         &mut self,
         summary: Option<LearnerSummary>,
     ) -> Result<(), Box<dyn std::error::Error>> {
+        // burn's TUI clears the interrupter here, so a stop asked for on the dashboard (its
+        // `q` menu) is noted before that.
+        if self.interrupter.should_stop() && self.stops.first().is_none() {
+            self.stops.record(Stop::User);
+        }
         match &mut self.inner {
             Some(inner) => inner.on_train_end(summary),
             None => Ok(()),
@@ -156,12 +194,16 @@ impl TrainingProgressLogger for EpochRecorder {
         self.current = EpochMetrics::empty(starting_epoch);
         if let Some(inner) = &mut self.inner {
             inner.start(total_epochs, starting_epoch, total_items, label);
+            // The dashboard puts the terminal in raw mode, where Ctrl-C is a key press burn
+            // ignores; give it back its signal so Ctrl-C stops the run as it does elsewhere.
+            crate::interrupt::keep_ctrl_c_a_signal();
         }
     }
 
     /// Called once both splits of `epoch` have ended.
     fn update_epoch(&mut self, epoch: usize) {
         let row = std::mem::replace(&mut self.current, EpochMetrics::empty(epoch + 1));
+        self.step = 0;
         if self.print {
             println!("Epoch {epoch}/{} - {}", self.total_epochs, row.keras_line());
         }
@@ -177,6 +219,9 @@ impl TrainingProgressLogger for EpochRecorder {
     fn start_split(&mut self, split: &str, total_items: usize) {
         if let Some(inner) = &mut self.inner {
             inner.start_split(split, total_items);
+            // The dashboard's thread may switch to raw mode after `start`; once a split is
+            // enough to catch it.
+            crate::interrupt::keep_ctrl_c_a_signal();
         }
     }
 

@@ -1,0 +1,140 @@
+//! Why a run stopped early, and Ctrl-C as a way to stop it cleanly.
+//!
+//! burn's [`Interrupter`] stops the Learner at the end of the current step, but keeps only a
+//! free-text reason and is cleared by the dashboard when training ends. The run needs to know
+//! exactly why it stopped (the user, or a loss that blew up at a given step) to say what to do
+//! next, so that goes into a [`StopLog`] beside it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use burn::train::Interrupter;
+
+use crate::TrainError;
+
+/// Why training stopped before its last epoch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stop {
+    /// Ctrl-C, or the dashboard's stop menu.
+    User,
+    /// A step's loss was NaN or infinite; the weights after it are garbage.
+    NonFiniteLoss {
+        value: f64,
+        validation: bool,
+        epoch: usize,
+        step: usize,
+    },
+}
+
+/// The first reason a run stopped, shared by whoever notices it.
+#[derive(Debug, Clone, Default)]
+pub struct StopLog(Arc<Mutex<Option<Stop>>>);
+
+impl StopLog {
+    /// Keeps the first reason only: after a NaN, the stop it causes is not news.
+    pub fn record(&self, stop: Stop) {
+        let mut first = self.0.lock().expect("held only to read or set");
+        first.get_or_insert(stop);
+    }
+
+    pub fn first(&self) -> Option<Stop> {
+        *self.0.lock().expect("held only to read or set")
+    }
+}
+
+/// The run Ctrl-C stops: at most one trains at a time in a process.
+static RUNNING: Mutex<Option<(Interrupter, StopLog)>> = Mutex::new(None);
+static HANDLER: OnceLock<Result<(), String>> = OnceLock::new();
+static CTRL_C_SEEN: AtomicBool = AtomicBool::new(false);
+
+/// Makes Ctrl-C stop the running training at the end of its step, so the checkpoint of the last
+/// finished epoch stays usable and the terminal is restored. A second Ctrl-C ends the process
+/// at once, as the shell's would. Installed once per process; later calls do nothing.
+pub fn stop_on_ctrl_c() -> Result<(), TrainError> {
+    HANDLER
+        .get_or_init(|| {
+            let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT])
+                .map_err(|err| err.to_string())?;
+            std::thread::Builder::new()
+                .name("ctrl-c".into())
+                .spawn(move || {
+                    for _ in signals.forever() {
+                        if CTRL_C_SEEN.swap(true, Ordering::SeqCst) {
+                            restore_terminal();
+                            std::process::exit(130);
+                        }
+                        let running = RUNNING.lock().expect("held only to swap or read");
+                        match running.as_ref() {
+                            Some((interrupter, stops)) => {
+                                stops.record(Stop::User);
+                                interrupter.stop(Some("Ctrl-C"));
+                            }
+                            None => {
+                                restore_terminal();
+                                std::process::exit(130);
+                            }
+                        }
+                    }
+                })
+                .map(|_| ())
+                .map_err(|err| err.to_string())
+        })
+        .clone()
+        .map_err(|reason| TrainError::Training(format!("cannot catch Ctrl-C: {reason}")))
+}
+
+/// Registers the training Ctrl-C stops for as long as the guard lives.
+pub(crate) struct Running;
+
+impl Running {
+    pub(crate) fn register(interrupter: Interrupter, stops: StopLog) -> Self {
+        CTRL_C_SEEN.store(false, Ordering::SeqCst);
+        *RUNNING.lock().expect("held only to swap or read") = Some((interrupter, stops));
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(mut running) = RUNNING.lock() {
+            *running = None;
+        }
+    }
+}
+
+/// Turns the terminal's signal keys back on after burn's dashboard switched to raw mode, which
+/// turns them off; raw mode is otherwise kept. Nothing happens off a terminal.
+pub(crate) fn keep_ctrl_c_a_signal() {
+    #[cfg(unix)]
+    // SAFETY: tcgetattr/tcsetattr on stdin with a termios that tcgetattr filled in.
+    unsafe {
+        let mut termios = std::mem::MaybeUninit::<libc::termios>::uninit();
+        if libc::tcgetattr(libc::STDIN_FILENO, termios.as_mut_ptr()) != 0 {
+            return;
+        }
+        let mut termios = termios.assume_init();
+        if termios.c_lflag & libc::ISIG == 0 {
+            termios.c_lflag |= libc::ISIG;
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &termios);
+        }
+    }
+}
+
+/// On a second Ctrl-C the dashboard gets no chance to clean up: leave raw mode and the
+/// alternate screen by hand so the shell is usable.
+fn restore_terminal() {
+    #[cfg(unix)]
+    // SAFETY: as in `keep_ctrl_c_a_signal`.
+    unsafe {
+        let mut termios = std::mem::MaybeUninit::<libc::termios>::uninit();
+        if libc::tcgetattr(libc::STDIN_FILENO, termios.as_mut_ptr()) == 0 {
+            let mut termios = termios.assume_init();
+            termios.c_lflag |= libc::ICANON | libc::ECHO | libc::ISIG;
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &termios);
+        }
+    }
+    if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        // Leave the alternate screen, show the cursor.
+        print!("\x1b[?1049l\x1b[?25h");
+    }
+}

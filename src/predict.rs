@@ -1,0 +1,91 @@
+//! Predictions of a trained run for points given on the command line or standard input.
+
+use std::io::{BufRead, Write};
+
+use hinge_train::{BackendKind, load_run, predict};
+
+use crate::AppError;
+use crate::cli::PredictCli;
+
+/// One point as the user wrote it, `x,y`, both finite.
+pub fn parse_point(text: &str) -> Result<[f32; 2], AppError> {
+    let invalid = || AppError::Point(text.to_string());
+    let (x, y) = text.trim().split_once(',').ok_or_else(invalid)?;
+    let parse = |v: &str| {
+        v.trim()
+            .parse::<f32>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(invalid)
+    };
+    Ok([parse(x)?, parse(y)?])
+}
+
+/// The class a network output stands for: the sign, as the accuracy metric counts it.
+pub fn class_of(output: f32) -> i8 {
+    if output > 0.0 { 1 } else { -1 }
+}
+
+/// Loads the run, reads every point first (a bad line fails before anything is printed), then
+/// writes `x,y,output,class` lines to `out`.
+pub fn predict_points(
+    cli: &PredictCli,
+    input: impl BufRead,
+    mut out: impl Write,
+) -> Result<(), AppError> {
+    let points = if cli.points.is_empty() {
+        let mut points = Vec::new();
+        for line in input.lines() {
+            let line = line.map_err(|err| AppError::Input(err.to_string()))?;
+            if !line.trim().is_empty() {
+                points.push(parse_point(&line)?);
+            }
+        }
+        points
+    } else {
+        cli.points
+            .iter()
+            .map(|p| parse_point(p))
+            .collect::<Result<_, _>>()?
+    };
+    let backend = cli.backend.map_or_else(BackendKind::preferred, Into::into);
+    let device = backend.device()?;
+    let model = load_run(&cli.run, &device)?;
+    let outputs = predict(&model, &points, &device)?;
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        writeln!(out, "x,y,output,class")?;
+        for (point, output) in points.iter().zip(&outputs) {
+            writeln!(
+                out,
+                "{},{},{output},{}",
+                point[0],
+                point[1],
+                class_of(*output)
+            )?;
+        }
+        out.flush()
+    };
+    write(&mut out).map_err(|err| AppError::Input(err.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_are_two_finite_numbers() {
+        assert_eq!(parse_point("0.5,-0.25").unwrap(), [0.5, -0.25]);
+        assert_eq!(parse_point(" 1 , 2 ").unwrap(), [1.0, 2.0]);
+        for bad in ["", "1", "1,", "a,b", "1,2,3", "nan,0", "0,inf"] {
+            let err = parse_point(bad).unwrap_err().to_string();
+            assert!(err.contains(&format!("'{bad}'")), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_class_is_the_sign() {
+        assert_eq!(class_of(0.7), 1);
+        assert_eq!(class_of(-0.1), -1);
+        assert_eq!(class_of(0.0), -1);
+    }
+}
