@@ -14,7 +14,7 @@ use crate::{AppError, CirclesRun, LossChoice};
 ///
 /// Values not given come from `--config`, else the tutorial's defaults (shown in brackets).
 #[derive(Debug, Parser)]
-#[command(name = "circles", version)]
+#[command(name = "circles", version, allow_negative_numbers = true)]
 pub struct Cli {
     /// Which loss to train with; `both` trains hinge then squared hinge and compares them.
     /// [default: the config file's loss, else both]

@@ -5,6 +5,8 @@
 //! needs an adapter; on a machine without a GPU, Mesa's software Vulkan driver
 //! (`mesa-vulkan-drivers`) is one, and CI installs it.
 
+mod common;
+
 use burn::tensor::{Tensor, TensorData};
 use hinge_lab::hinge_data::{Circles, CirclesConfig};
 use hinge_lab::hinge_model::{LossKind, MlpConfig, signed_targets};
@@ -165,25 +167,13 @@ fn wgpu_names_its_adapter_and_graphics_api() {
     assert!(shown.contains("graphics API: "), "{shown}");
 }
 
-/// The main job's binary, built by `cargo test` beside this test's own binary.
-fn circles_example() -> std::path::PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    // target/<profile>/deps/backends-<hash> -> target/<profile>/examples/circles
-    let profile = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let path = profile
-        .join("examples")
-        .join(format!("circles{}", std::env::consts::EXE_SUFFIX));
-    assert!(path.is_file(), "{} is not built", path.display());
-    path
-}
-
 #[test]
 fn no_graphics_driver_is_a_one_line_error_naming_the_vulkan_driver() {
     let dir = tempfile::tempdir().unwrap();
     let artifacts = dir.path().join("run");
     // Point the Vulkan loader and libglvnd's EGL at driver lists that do not exist: wgpu then
     // sees the machine as one with no graphics driver at all.
-    let output = std::process::Command::new(circles_example())
+    let output = std::process::Command::new(common::example("circles"))
         .args([
             "--no-tui",
             "--backend",
@@ -202,9 +192,7 @@ fn no_graphics_driver_is_a_one_line_error_naming_the_vulkan_driver() {
         .env("RUST_BACKTRACE", "1")
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    let stderr = common::assert_one_line_error(&output, 1);
     assert!(
         stderr.starts_with("error: the wgpu backend found no graphics adapter:"),
         "{stderr}"

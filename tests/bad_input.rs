@@ -1,0 +1,509 @@
+//! Bad input, faults and interruption, through the real binaries (`circles`, `predict`) or the
+//! public API: each gets one line naming the value and what is allowed, a non-zero exit, no
+//! panic, and nothing already written is lost or left half-written.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+use burn::tensor::{Device, Tensor, TensorData};
+use common::{assert_one_line_error, circles, example};
+use hinge_lab::hinge_model::{HingeLoss, Reduction, SquaredHingeLoss};
+use hinge_lab::hinge_train::{BackendKind, read_metrics_csv};
+
+fn run(args: &[&str], artifacts: &Path) -> Output {
+    circles(args)
+        .arg("--artifacts")
+        .arg(artifacts)
+        .output()
+        .unwrap()
+}
+
+/// A short run that finishes: 3 epochs of the tutorial's data.
+const SHORT: [&str; 4] = ["--loss", "hinge", "--epochs", "3"];
+
+#[test]
+fn every_bad_flag_is_one_line_naming_the_value_and_what_is_allowed() {
+    // (flags, exit code, words the line must hold)
+    let cases: &[(&[&str], i32, &[&str])] = &[
+        (&["--factor", "0"], 1, &["factor 0", "between 0 and 1"]),
+        (&["--factor", "1"], 1, &["factor 1", "between 0 and 1"]),
+        (
+            &["--factor", "-0.5"],
+            1,
+            &["factor -0.5", "between 0 and 1"],
+        ),
+        (&["--samples", "1"], 1, &["samples 1", "at least 2"]),
+        (&["--samples", "0"], 1, &["samples 0", "at least 2"]),
+        (
+            &["--test-samples", "1000"],
+            1,
+            &["test samples 1000", "below the 1000 samples"],
+        ),
+        (
+            &["--samples", "100", "--test-samples", "250"],
+            1,
+            &["test samples 250", "below the 100 samples"],
+        ),
+        (
+            &["--validation-split", "1"],
+            1,
+            &["validation split 1", "[0, 1)"],
+        ),
+        (
+            &["--validation-split", "-0.1"],
+            1,
+            &["validation split -0.1", "[0, 1)"],
+        ),
+        (&["--batch-size", "0"], 1, &["batch size 0", "at least 1"]),
+        (&["--epochs", "0"], 1, &["epochs 0", "at least 1"]),
+        (&["--lr", "0"], 1, &["learning rate 0", "finite number > 0"]),
+        (
+            &["--lr", "-1"],
+            1,
+            &["learning rate -1", "finite number > 0"],
+        ),
+        (
+            &["--lr", "inf"],
+            1,
+            &["learning rate inf", "finite number > 0"],
+        ),
+        (
+            &["--lr", "NaN"],
+            1,
+            &["learning rate NaN", "finite number > 0"],
+        ),
+        (&["--noise", "-0.1"], 1, &["noise -0.1", ">= 0"]),
+        (&["--noise", "nan"], 1, &["noise NaN", ">= 0"]),
+        (
+            &["--loss", "logistic"],
+            2,
+            &["'logistic'", "hinge, squared-hinge, both"],
+        ),
+        (
+            &["--backend", "tpu"],
+            2,
+            &["'tpu'", "flex, ndarray, wgpu, cuda"],
+        ),
+        (&["--epochs", "many"], 2, &["'many'", "--epochs"]),
+        (&["--bogus"], 2, &["'--bogus'"]),
+        (
+            &["--resume", "--epochs", "3"],
+            2,
+            &["'--resume'", "'--epochs <EPOCHS>'"],
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = dir.path().join("run");
+    for (args, code, words) in cases {
+        let output = run(args, &artifacts);
+        let line = assert_one_line_error(&output, *code);
+        for word in *words {
+            assert!(line.contains(word), "{args:?}: {line}");
+        }
+        assert!(
+            !artifacts.exists(),
+            "{args:?} wrote {}",
+            artifacts.display()
+        );
+    }
+}
+
+#[test]
+fn a_backend_not_compiled_in_names_the_feature_to_enable() {
+    let missing: Vec<_> = BackendKind::ALL
+        .into_iter()
+        .filter(|b| !b.is_compiled())
+        .collect();
+    // Built with every backend there is nothing to ask for; CI never builds cuda.
+    assert!(!missing.is_empty() || BackendKind::Cuda.is_compiled());
+    let dir = tempfile::tempdir().unwrap();
+    for backend in missing {
+        let output = std::process::Command::new(example("circles"))
+            .args(["--no-tui", "--backend", backend.name(), "--artifacts"])
+            .arg(dir.path().join("run"))
+            .output()
+            .unwrap();
+        let line = assert_one_line_error(&output, 1);
+        assert!(line.contains(&format!("backend '{backend}'")), "{line}");
+        assert!(line.contains(&format!("--features {backend}")), "{line}");
+    }
+}
+
+#[test]
+fn a_saved_config_file_reproduces_its_run_and_bad_ones_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    assert!(run(&SHORT, &first).status.success());
+    let saved = first.join("hinge").join("config.json");
+
+    // The run's own config.json, and nothing else, gives the same run.
+    let again = dir.path().join("again");
+    let output = circles(&["--config", saved.to_str().unwrap(), "--artifacts"])
+        .arg(&again)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        !again.join("squared-hinge").exists(),
+        "the file's loss only"
+    );
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    assert_eq!(
+        read(&first.join("hinge/metrics.csv")),
+        read(&again.join("hinge/metrics.csv"))
+    );
+    assert_eq!(read(&saved), read(&again.join("hinge/config.json")));
+
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let edited = read(&saved).replace("\"batch_size\": 5", "\"batch_size\": 0");
+    assert_ne!(edited, read(&saved));
+    let cases = [
+        (dir.path().join("missing.json"), "No such file"),
+        (write("broken.json", "{\"epochs\": 3,"), "line 1 column 13"),
+        (write("list.json", "[1, 2]"), "expected a JSON object"),
+        (
+            write("typo.json", "{\"learnin_rate\": 0.1}"),
+            "unknown field `learnin_rate`",
+        ),
+        (
+            write("nested.json", "{\"data\": {\"nois\": 0.1}}"),
+            "unknown field `data.nois`",
+        ),
+        (write("type.json", "{\"epochs\": \"ten\"}"), "invalid type"),
+        (
+            write("range.json", "{\"data\": {\"factor\": 2}}"),
+            "factor 2",
+        ),
+        (write("edited.json", &edited), "batch size 0"),
+    ];
+    for (path, words) in cases {
+        let output = run(&["--config", path.to_str().unwrap()], &dir.path().join("x"));
+        let line = assert_one_line_error(&output, 1);
+        assert!(line.contains(words), "{}: {line}", path.display());
+        if words != "factor 2" && words != "batch size 0" {
+            assert!(line.contains(path.to_str().unwrap()), "{line}");
+        }
+    }
+    assert!(!dir.path().join("x").exists());
+}
+
+#[test]
+fn labels_outside_the_margin_sets_are_refused_by_the_losses() {
+    let device = Device::flex();
+    let column = |values: &[f32]| {
+        Tensor::<2>::from_data(TensorData::new(values.to_vec(), [values.len(), 1]), &device)
+    };
+    let predictions = column(&[0.5, -0.5, 0.1]);
+    for (targets, bad) in [
+        ([1.0, -1.0, 2.0], "2"),
+        ([1.0, 0.5, 0.0], "0.5"),
+        ([1.0, -1.0, 0.0], "0"), // {-1, +1} and {0, 1} mixed
+        ([f32::NAN, 1.0, 1.0], "NaN"),
+    ] {
+        let hinge = HingeLoss::new()
+            .forward(predictions.clone(), column(&targets), Reduction::Mean)
+            .unwrap_err()
+            .to_string();
+        let squared = SquaredHingeLoss::new()
+            .forward(predictions.clone(), column(&targets), Reduction::Mean)
+            .unwrap_err()
+            .to_string();
+        for message in [hinge, squared] {
+            assert!(
+                message.starts_with(&format!("target {bad} ")),
+                "{targets:?}: {message}"
+            );
+            assert!(message.contains("{-1, +1}") && message.contains("{0, 1}"));
+        }
+    }
+    for good in [[1.0, -1.0, 1.0], [1.0, 0.0, 0.0]] {
+        HingeLoss::new()
+            .forward(predictions.clone(), column(&good), Reduction::Mean)
+            .unwrap();
+    }
+}
+
+#[test]
+fn an_unwritable_artifacts_folder_fails_before_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"kept").unwrap();
+    // A folder inside a file cannot be made, whoever runs the test (root included).
+    let output = run(&[], &file.join("run"));
+    let line = assert_one_line_error(&output, 1);
+    assert!(
+        line.contains("cannot create the artifacts folder"),
+        "{line}"
+    );
+    assert!(line.contains(file.join("run").to_str().unwrap()), "{line}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("Epoch"));
+    assert_eq!(std::fs::read(&file).unwrap(), b"kept");
+}
+
+#[test]
+fn predict_says_what_is_wrong_with_a_saved_model_or_a_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = dir.path().join("runs");
+    assert!(run(&SHORT, &artifacts).status.success());
+    let good = artifacts.join("hinge");
+    let predict = |run: &Path, points: &[&str]| {
+        std::process::Command::new(example("predict"))
+            .arg("--run")
+            .arg(run)
+            .args(points)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+
+    // A good run: one CSV line per point, the class being the output's sign.
+    let output = predict(&good, &["0.05,0", "-0.9,0.3"]);
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<_> = stdout.lines().collect();
+    assert_eq!(lines[0], "x,y,output,class");
+    assert!(
+        lines[1].starts_with("0.05,0,") && lines[1].ends_with(",1"),
+        "{stdout}"
+    );
+    assert!(
+        lines[2].starts_with("-0.9,0.3,") && lines[2].ends_with(",-1"),
+        "{stdout}"
+    );
+
+    let copy = |name: &str, model: Option<Vec<u8>>, config: Option<String>| {
+        let run = dir.path().join(name);
+        std::fs::create_dir_all(&run).unwrap();
+        let config =
+            config.unwrap_or_else(|| std::fs::read_to_string(good.join("config.json")).unwrap());
+        std::fs::write(run.join("config.json"), config).unwrap();
+        if let Some(model) = model {
+            std::fs::write(run.join("model.bpk"), model).unwrap();
+        }
+        run
+    };
+    let model = std::fs::read(good.join("model.bpk")).unwrap();
+    let config = std::fs::read_to_string(good.join("config.json")).unwrap();
+    let wider = config.replacen("4,", "8,", 1);
+    assert_ne!(wider, config, "the hidden widths are in the config");
+    let cases = [
+        (copy("missing", None, None), "no saved model at"),
+        (
+            copy("header", Some(model[..10].to_vec()), None),
+            "not a valid saved model",
+        ),
+        (
+            copy("truncated", Some(model[..model.len() / 2].to_vec()), None),
+            "truncated",
+        ),
+        (
+            copy("shape", Some(model.clone()), Some(wider)),
+            "shape mismatch",
+        ),
+    ];
+    for (run, words) in cases {
+        let line = assert_one_line_error(&predict(&run, &["0,0"]), 1);
+        assert!(line.contains(words), "{}: {line}", run.display());
+        assert!(line.contains(run.to_str().unwrap()), "{line}");
+    }
+    let line = assert_one_line_error(&predict(&dir.path().join("nowhere"), &["0,0"]), 1);
+    assert!(line.contains("config.json"), "{line}");
+    for point in ["1", "1,x", "nan,0", "1,2,3"] {
+        let line = assert_one_line_error(&predict(&good, &[point]), 1);
+        assert!(line.contains(&format!("point '{point}'")), "{line}");
+        assert!(line.contains("two finite numbers"), "{line}");
+    }
+}
+
+#[test]
+fn a_loss_that_blows_up_stops_training_and_keeps_the_last_good_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = dir.path().join("runs");
+    // One step per epoch with a learning rate near f32's limit: the first epoch finishes, and
+    // the weights overflow to inf and NaN a few steps later.
+    let args = [
+        "--loss",
+        "squared-hinge",
+        "--lr",
+        "3e37",
+        "--batch-size",
+        "600",
+    ];
+    let output = run(&args, &artifacts);
+    let line = assert_one_line_error(&output, 1);
+    let run_dir = artifacts.join("squared-hinge");
+    assert!(line.contains("loss became NaN at epoch "), "{line}");
+    assert!(line.contains(", step "), "{line}");
+    assert!(line.contains("learning rate 3e37"), "{line}");
+    let epoch: usize = line
+        .split("at epoch ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no epoch in {line}"));
+    assert!(epoch >= 2, "{line}");
+    let kept = epoch - 1;
+    assert!(
+        line.contains(&format!(
+            "the checkpoint of epoch {kept}, the last finished, is kept"
+        )),
+        "{line}"
+    );
+    for part in ["model", "optim", "scheduler"] {
+        let file = run_dir.join(format!("checkpoint/{part}-{kept}.bpk"));
+        assert!(file.is_file(), "{}", file.display());
+    }
+    // No model of NaNs is saved; the metrics are those of the good epochs.
+    assert!(!run_dir.join("model.bpk").exists());
+    assert!(!run_dir.join("test.json").exists());
+    let epochs = read_metrics_csv(&run_dir.join("metrics.csv")).unwrap();
+    assert_eq!(epochs.len(), kept);
+    assert!(epochs.iter().all(|e| e.train_loss.is_finite()));
+}
+
+#[test]
+fn files_are_written_whole_and_a_new_run_keeps_nothing_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = dir.path().join("runs");
+    assert!(run(&SHORT, &artifacts).status.success());
+    let run_dir = artifacts.join("hinge");
+    let names = |dir: &Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect()
+    };
+    // write_atomic's temporaries are renamed away or removed.
+    for name in names(&run_dir).iter().chain(&names(&artifacts)) {
+        assert!(!name.contains(".tmp"), "left behind: {name}");
+    }
+    assert_eq!(
+        hinge_lab::hinge_train::last_checkpoint(&run_dir),
+        Some(3),
+        "a checkpoint per epoch, the last kept"
+    );
+    // A fresh, shorter run into the same folder does not inherit the old checkpoints, which a
+    // resume would otherwise take for its own.
+    assert!(
+        run(&["--loss", "hinge", "--epochs", "1"], &artifacts)
+            .status
+            .success()
+    );
+    assert_eq!(hinge_lab::hinge_train::last_checkpoint(&run_dir), Some(1));
+}
+
+/// Starts the main job, sends it SIGINT (Ctrl-C) once it printed `after_line`, and returns what
+/// it printed on stderr and its exit code.
+#[cfg(unix)]
+fn interrupt_after(args: &[&str], artifacts: &Path, after_line: &str) -> (String, Option<i32>) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = circles(args)
+        .arg("--artifacts")
+        .arg(artifacts)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut sent = false;
+    for line in stdout.lines() {
+        if !sent && line.unwrap().starts_with(after_line) {
+            // SAFETY: kill(2) on our own child's pid.
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+            sent = true;
+        }
+    }
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(sent, "the run never printed {after_line}");
+    (stderr, status.code())
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_keeps_the_last_checkpoint_and_resume_ends_as_an_uninterrupted_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // Four times the tutorial's data, so an epoch takes long enough to be interrupted in.
+    let args = [
+        "--loss",
+        "hinge",
+        "--samples",
+        "4000",
+        "--test-samples",
+        "1000",
+    ];
+    let whole = dir.path().join("whole");
+    assert!(run(&args, &whole).status.success());
+
+    let stopped = dir.path().join("stopped");
+    let (stderr, code) = interrupt_after(&args, &stopped, "Epoch 3/30");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("training stopped on request"), "{stderr}");
+    assert!(stderr.contains("--resume"), "{stderr}");
+    let run_dir = stopped.join("hinge");
+    let kept = hinge_lab::hinge_train::last_checkpoint(&run_dir).expect("a checkpoint is kept");
+    assert!((3..30).contains(&kept), "stopped after epoch {kept}");
+    assert!(
+        stderr.contains(&format!("checkpoint of epoch {kept}")),
+        "{stderr}"
+    );
+    assert!(!run_dir.join("model.bpk").exists());
+    assert_eq!(
+        read_metrics_csv(&run_dir.join("metrics.csv"))
+            .unwrap()
+            .len(),
+        kept
+    );
+
+    let output = circles(&["--resume", "--artifacts"])
+        .arg(&stopped)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("Resuming hinge loss after epoch {kept}")),
+        "{stdout}"
+    );
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    for file in ["metrics.csv", "test.json", "config.json"] {
+        assert_eq!(
+            read(&run_dir.join(file)),
+            read(&whole.join("hinge").join(file)),
+            "{file}"
+        );
+    }
+    // The resumed model predicts as the uninterrupted one does.
+    let predict = |run: &Path| {
+        std::process::Command::new(example("predict"))
+            .arg("--run")
+            .arg(run)
+            .args(["0.3,0.2", "-0.7,0.1", "0.05,-0.6"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(predict(&run_dir), predict(&whole.join("hinge")));
+}
+
+#[test]
+fn resume_needs_a_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(&["--resume"], &dir.path().join("empty"));
+    let line = assert_one_line_error(&output, 1);
+    assert!(line.contains("nothing to resume in"), "{line}");
+    assert!(line.contains("without --resume"), "{line}");
+}
