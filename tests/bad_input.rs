@@ -455,7 +455,9 @@ fn ctrl_c_keeps_the_last_checkpoint_and_resume_ends_as_an_uninterrupted_run() {
     assert!(stderr.contains("--resume"), "{stderr}");
     let run_dir = stopped.join("hinge");
     let kept = hinge_lab::hinge_train::last_checkpoint(&run_dir).expect("a checkpoint is kept");
-    assert!((3..30).contains(&kept), "stopped after epoch {kept}");
+    // Epoch 3 was printed; burn skips its checkpoint when the stop comes between the printing
+    // and the saving, so the checkpoint kept is epoch 2 or later.
+    assert!((2..30).contains(&kept), "stopped after epoch {kept}");
     assert!(
         stderr.contains(&format!("checkpoint of epoch {kept}")),
         "{stderr}"
