@@ -2,11 +2,12 @@
 //!
 //! `cargo run --release --example circles -- --help` lists the flags.
 
-use hinge_lab::cli::{Cli, one_line, parse_or_exit};
+use hinge_lab::cli::{Cli, end_quietly_on_closed_pipe, one_line, parse_or_exit};
 use hinge_lab::hinge_train::stop_on_ctrl_c;
 use hinge_lab::run_circles;
 
 fn main() {
+    end_quietly_on_closed_pipe();
     let cli: Cli = parse_or_exit();
     let outcome = stop_on_ctrl_c()
         .map_err(Into::into)

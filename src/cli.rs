@@ -168,6 +168,18 @@ impl From<BackendArg> for BackendKind {
     }
 }
 
+/// Rust ignores SIGPIPE, so printing into a pipe the reader closed (`circles | head -1`)
+/// panics, and a panic on burn's metric thread hangs training. The default action ends the
+/// process quietly, as other command-line tools do; files are written atomically, so ending at
+/// any point leaves no half file.
+pub fn end_quietly_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: resetting a signal to its default action, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Parses the command line or exits: help and version print as clap prints them, and a
 /// mistake prints one line (clap's own messages span several) and exits with code 2.
 pub fn parse_or_exit<P: Parser>() -> P {
