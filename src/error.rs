@@ -12,4 +12,6 @@ pub enum AppError {
     Point(String),
     #[error("reading or writing points failed: {0}")]
     Input(String),
+    #[error("benchmark: {0}")]
+    Bench(String),
 }

@@ -33,6 +33,6 @@ pub use interrupt::{Stop, StopLog, stop_on_ctrl_c};
 pub use metric::{SignAccuracyInput, SignAccuracyMetric};
 pub use renderer::{Dashboard, EpochRecorder};
 pub use training::{
-    CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, TEST_FILE, TrainedRun, last_checkpoint,
-    resume, train,
+    CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, RunTimings, TEST_FILE, TrainedRun,
+    last_checkpoint, resume, train,
 };

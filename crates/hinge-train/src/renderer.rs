@@ -85,7 +85,8 @@ impl EpochRecorder {
             return;
         };
         let is_loss = name == "Loss";
-        if is_loss && !valid && !matches!(value, NumericEntry::Final(_)) {
+        let per_step = !matches!(value, NumericEntry::Final(_));
+        if is_loss && !valid && per_step {
             self.step += 1;
         }
         let current = match value {
@@ -94,7 +95,9 @@ impl EpochRecorder {
                 aggregated_value, ..
             } => *aggregated_value,
         };
-        if is_loss && !current.is_finite() && self.stops.first().is_none() {
+        // Per-step values only: an epoch's final value is NaN also when a split is empty
+        // (`--validation-split 0`), and a NaN step has been caught before it anyway.
+        if is_loss && per_step && !current.is_finite() && self.stops.first().is_none() {
             self.stops.record(Stop::NonFiniteLoss {
                 value: current,
                 validation: valid,

@@ -1,8 +1,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use burn::data::dataloader::DataLoaderBuilder;
 use burn::tensor::Device;
+use burn::train::checkpoint::KeepLastNCheckpoints;
 use burn::train::logger::InMemoryMetricLogger;
 use burn::train::metric::LossMetric;
 use burn::train::{Interrupter, Learner, SupervisedTraining};
@@ -24,6 +26,16 @@ pub struct TrainedRun {
     pub epochs: Vec<EpochMetrics>,
     pub test: TestResult,
     pub dir: PathBuf,
+    pub timings: RunTimings,
+}
+
+/// Where a run's time went, for the benchmark; files and plots are not included.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunTimings {
+    /// burn's Learner from launch to return: every epoch's training and validation.
+    pub training: Duration,
+    /// Evaluating the test set.
+    pub test: Duration,
 }
 
 /// The files of a run folder.
@@ -148,6 +160,7 @@ fn fit(
         .num_epochs(settings.epochs)
         .with_interrupter(interrupter.clone())
         .with_default_checkpointers()
+        .with_checkpointing_strategy(KeepLastNCheckpoints::new(2))
         // burn's default file logger formats and writes every step's metrics to disk, about a
         // sixth of the tutorial run's time; `metrics.csv` keeps the per-epoch values instead.
         .with_metric_logger(InMemoryMetricLogger::new())
@@ -158,11 +171,13 @@ fn fit(
     if start > 0 {
         training = training.checkpoint(start);
     }
+    let started = Instant::now();
     let result = training.launch(Learner::new(
         model,
         config.optimizer().init(),
         settings.learning_rate,
     ));
+    let training_time = started.elapsed();
     drop(ctrl_c);
     if let Some(error) = result.error {
         return Err(TrainError::Training(error.to_string()));
@@ -209,7 +224,12 @@ fn fit(
     }
 
     let model = result.model;
+    let started = Instant::now();
     let test = evaluate(&model, &split.test.dataset()?, &device.clone().inner())?;
+    let timings = RunTimings {
+        training: training_time,
+        test: started.elapsed(),
+    };
     save_model(&model, &dir.join(MODEL_FILE))?;
     write_metrics_csv(&dir.join(METRICS_FILE), &epochs)?;
     test.save(&dir.join(TEST_FILE))?;
@@ -219,5 +239,6 @@ fn fit(
         epochs,
         test,
         dir: dir.to_path_buf(),
+        timings,
     })
 }
