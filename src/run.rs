@@ -76,14 +76,14 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
     let mut outcomes = Vec::new();
     let mut grids = Vec::new();
     for plan in plans {
+        let (Plan::Fresh(loss, _) | Plan::Resume(loss, _)) = plan;
+        let dir = request.artifacts.join(loss.name());
         let run = match plan {
-            Plan::Fresh(loss, config) => {
-                let dir = request.artifacts.join(loss.name());
+            Plan::Fresh(_, config) => {
                 println!("Training with {loss} loss, writing to {}", dir.display());
                 train(&config, &device, &dir, request.dashboard)?
             }
-            Plan::Resume(loss, epoch) => {
-                let dir = request.artifacts.join(loss.name());
+            Plan::Resume(_, epoch) => {
                 println!(
                     "Resuming {loss} loss after epoch {epoch}, writing to {}",
                     dir.display()
@@ -91,9 +91,8 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
                 resume(&dir, &device, request.dashboard)?
             }
         };
-        let loss = run.model.loss;
         println!("{}", run.test.tutorial_line());
-        let grid = plot_run(&run, loss, &device, &run.dir)?;
+        let grid = plot_run(&run, loss, &device, &dir)?;
         grids.push((loss, grid));
         outcomes.push(RunOutcome { run, loss });
     }
