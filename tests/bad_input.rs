@@ -20,6 +20,17 @@ fn run(args: &[&str], artifacts: &Path) -> Output {
         .unwrap()
 }
 
+/// The `predict` example on the run in `run`, with `points` as arguments and nothing on stdin.
+fn predict(run: &Path, points: &[&str]) -> Output {
+    std::process::Command::new(example("predict"))
+        .arg("--run")
+        .arg(run)
+        .args(points)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
 /// A short run that finishes: 3 epochs of the tutorial's data.
 const SHORT: [&str; 4] = ["--loss", "hinge", "--epochs", "3"];
 
@@ -252,16 +263,6 @@ fn predict_says_what_is_wrong_with_a_saved_model_or_a_point() {
     let artifacts = dir.path().join("runs");
     assert!(run(&SHORT, &artifacts).status.success());
     let good = artifacts.join("hinge");
-    let predict = |run: &Path, points: &[&str]| {
-        std::process::Command::new(example("predict"))
-            .arg("--run")
-            .arg(run)
-            .args(points)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    };
-
     // A good run: one CSV line per point, the class being the output's sign.
     let output = predict(&good, &["0.05,0", "-0.9,0.3"]);
     assert!(output.status.success(), "{output:?}");
@@ -489,16 +490,11 @@ fn ctrl_c_keeps_the_last_checkpoint_and_resume_ends_as_an_uninterrupted_run() {
         );
     }
     // The resumed model predicts as the uninterrupted one does.
-    let predict = |run: &Path| {
-        std::process::Command::new(example("predict"))
-            .arg("--run")
-            .arg(run)
-            .args(["0.3,0.2", "-0.7,0.1", "0.05,-0.6"])
-            .output()
-            .unwrap()
-            .stdout
-    };
-    assert_eq!(predict(&run_dir), predict(&whole.join("hinge")));
+    let points = ["0.3,0.2", "-0.7,0.1", "0.05,-0.6"];
+    assert_eq!(
+        predict(&run_dir, &points).stdout,
+        predict(&whole.join("hinge"), &points).stdout
+    );
 }
 
 #[test]
