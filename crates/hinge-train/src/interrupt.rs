@@ -106,6 +106,12 @@ impl Drop for Running {
 /// turns them off; raw mode is otherwise kept. Nothing happens off a terminal.
 pub(crate) fn keep_ctrl_c_a_signal() {
     #[cfg(unix)]
+    turn_on_local_modes(libc::ISIG);
+}
+
+/// Sets `modes` in stdin's terminal local flags, where any is off.
+#[cfg(unix)]
+fn turn_on_local_modes(modes: libc::tcflag_t) {
     // SAFETY: tcgetattr/tcsetattr on stdin with a termios that tcgetattr filled in.
     unsafe {
         let mut termios = std::mem::MaybeUninit::<libc::termios>::uninit();
@@ -113,8 +119,8 @@ pub(crate) fn keep_ctrl_c_a_signal() {
             return;
         }
         let mut termios = termios.assume_init();
-        if termios.c_lflag & libc::ISIG == 0 {
-            termios.c_lflag |= libc::ISIG;
+        if termios.c_lflag & modes != modes {
+            termios.c_lflag |= modes;
             libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &termios);
         }
     }
@@ -124,15 +130,7 @@ pub(crate) fn keep_ctrl_c_a_signal() {
 /// alternate screen by hand so the shell is usable.
 fn restore_terminal() {
     #[cfg(unix)]
-    // SAFETY: as in `keep_ctrl_c_a_signal`.
-    unsafe {
-        let mut termios = std::mem::MaybeUninit::<libc::termios>::uninit();
-        if libc::tcgetattr(libc::STDIN_FILENO, termios.as_mut_ptr()) == 0 {
-            let mut termios = termios.assume_init();
-            termios.c_lflag |= libc::ICANON | libc::ECHO | libc::ISIG;
-            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &termios);
-        }
-    }
+    turn_on_local_modes(libc::ICANON | libc::ECHO | libc::ISIG);
     if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         // Leave the alternate screen, show the cursor.
         print!("\x1b[?1049l\x1b[?25h");
