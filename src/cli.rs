@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Args, Parser, ValueEnum};
 use hinge_data::{CirclesConfig, SplitConfig};
 use hinge_model::LossKind;
 use hinge_train::{BackendKind, Dashboard, TrainingConfig};
@@ -16,21 +16,44 @@ use crate::{AppError, CirclesRun, LossChoice};
 #[derive(Debug, Parser)]
 #[command(name = "circles", version, allow_negative_numbers = true)]
 pub struct Cli {
-    /// Which loss to train with; `both` trains hinge then squared hinge and compares them.
-    /// [default: the config file's loss, else both]
+    /// Which loss to train with; `both` trains hinge then squared hinge and compares them, `all`
+    /// adds the logistic baseline. [default: the config file's loss, else both]
     #[arg(long, value_enum)]
     pub loss: Option<LossArg>,
     /// Compute backend; each needs its cargo feature. [default: a GPU backend if one was
     /// compiled in, else flex]
     #[arg(long, value_enum)]
     pub backend: Option<BackendArg>,
-    /// Start from a saved run configuration (a run's `config.json`); flags override it.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunFlags,
     /// Continue the interrupted runs in --artifacts from their last checkpoint, with the
     /// configuration they saved.
     #[arg(long, conflicts_with_all = CONFIG_FLAGS)]
     pub resume: bool,
+    /// Inner circle radius relative to the outer one, in (0, 1). [default: 0.1]
+    #[arg(long)]
+    pub factor: Option<f64>,
+    /// Standard deviation of Gaussian noise on the points, >= 0. [default: 0]
+    #[arg(long)]
+    pub noise: Option<f64>,
+    /// Seeds the data, the initial weights and the shuffling. [default: 42]
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Folder the runs write to: one subfolder per loss, plus comparison.png.
+    #[arg(long, default_value = "artifacts/circles")]
+    pub artifacts: PathBuf,
+    /// Print one line per epoch instead of burn's dashboard, even on a terminal.
+    #[arg(long)]
+    pub no_tui: bool,
+}
+
+/// The flags of a run's configuration shared by every command that trains; the data's own
+/// flags (factor, noise, seed) differ between commands, a sweep taking lists of them.
+#[derive(Debug, Clone, Args)]
+pub struct RunFlags {
+    /// Start from a saved run configuration (a run's `config.json`); flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Passes over the training data. [default: 30]
     #[arg(long)]
     pub epochs: Option<usize>,
@@ -49,21 +72,30 @@ pub struct Cli {
     /// Fraction of the training points held out for validation, in [0, 1). [default: 0.2]
     #[arg(long)]
     pub validation_split: Option<f64>,
-    /// Inner circle radius relative to the outer one, in (0, 1). [default: 0.1]
-    #[arg(long)]
-    pub factor: Option<f64>,
-    /// Standard deviation of Gaussian noise on the points, >= 0. [default: 0]
-    #[arg(long)]
-    pub noise: Option<f64>,
-    /// Seeds the data, the initial weights and the shuffling. [default: 42]
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Folder the runs write to: one subfolder per loss, plus comparison.png.
-    #[arg(long, default_value = "artifacts/circles")]
-    pub artifacts: PathBuf,
-    /// Print one line per epoch instead of burn's dashboard, even on a terminal.
-    #[arg(long)]
-    pub no_tui: bool,
+}
+
+impl RunFlags {
+    /// The config file, or the tutorial's defaults, with these flags applied.
+    pub fn config(&self) -> Result<TrainingConfig, AppError> {
+        let base = match &self.config {
+            Some(path) => TrainingConfig::from_file(path)?,
+            None => TrainingConfig::new(),
+        };
+        Ok(TrainingConfig {
+            data: CirclesConfig {
+                samples: self.samples.unwrap_or(base.data.samples),
+                ..base.data.clone()
+            },
+            split: SplitConfig {
+                test_samples: self.test_samples.unwrap_or(base.split.test_samples),
+                validation_split: self.validation_split.unwrap_or(base.split.validation_split),
+            },
+            epochs: self.epochs.unwrap_or(base.epochs),
+            batch_size: self.batch_size.unwrap_or(base.batch_size),
+            learning_rate: self.lr.unwrap_or(base.learning_rate),
+            ..base
+        })
+    }
 }
 
 /// The flags that set the run's configuration, which `--resume` takes from the saved run.
@@ -84,7 +116,10 @@ const CONFIG_FLAGS: [&str; 10] = [
 pub enum LossArg {
     Hinge,
     SquaredHinge,
+    /// Binary cross-entropy on the tanh output read as a probability.
+    Logistic,
     Both,
+    All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -99,34 +134,18 @@ impl Cli {
     /// The run the flags describe. Values are checked when the run starts; only the config
     /// file is read here.
     pub fn to_run(&self) -> Result<CirclesRun, AppError> {
-        let base = match &self.config {
-            Some(path) => TrainingConfig::from_file(path)?,
-            None => TrainingConfig::new(),
-        };
-        let data = CirclesConfig {
-            samples: self.samples.unwrap_or(base.data.samples),
-            factor: self.factor.unwrap_or(base.data.factor),
-            noise: self.noise.unwrap_or(base.data.noise),
-        };
-        let split = SplitConfig {
-            test_samples: self.test_samples.unwrap_or(base.split.test_samples),
-            validation_split: self.validation_split.unwrap_or(base.split.validation_split),
-        };
-        let losses = match (self.loss, &self.config) {
-            (Some(LossArg::Hinge), _) => LossChoice::Hinge,
-            (Some(LossArg::SquaredHinge), _) => LossChoice::SquaredHinge,
-            (Some(LossArg::Both), _) | (None, None) => LossChoice::Both,
-            (None, Some(_)) => match base.loss {
-                LossKind::Hinge => LossChoice::Hinge,
-                LossKind::SquaredHinge => LossChoice::SquaredHinge,
-            },
+        let base = self.run.config()?;
+        let losses = match (self.loss, &self.run.config) {
+            (Some(arg), _) => arg.into(),
+            (None, None) => LossChoice::Both,
+            (None, Some(_)) => LossChoice::One(base.loss),
         };
         let config = TrainingConfig {
-            data,
-            split,
-            epochs: self.epochs.unwrap_or(base.epochs),
-            batch_size: self.batch_size.unwrap_or(base.batch_size),
-            learning_rate: self.lr.unwrap_or(base.learning_rate),
+            data: CirclesConfig {
+                factor: self.factor.unwrap_or(base.data.factor),
+                noise: self.noise.unwrap_or(base.data.noise),
+                ..base.data.clone()
+            },
             seed: self.seed.unwrap_or(base.seed),
             ..base
         };
@@ -155,6 +174,18 @@ pub struct PredictCli {
     /// Points as x,y (e.g. 0.5,-0.25). With none, one x,y per line is read from stdin.
     #[arg(allow_hyphen_values = true)]
     pub points: Vec<String>,
+}
+
+impl From<LossArg> for LossChoice {
+    fn from(arg: LossArg) -> Self {
+        match arg {
+            LossArg::Hinge => LossChoice::One(LossKind::Hinge),
+            LossArg::SquaredHinge => LossChoice::One(LossKind::SquaredHinge),
+            LossArg::Logistic => LossChoice::One(LossKind::Logistic),
+            LossArg::Both => LossChoice::Both,
+            LossArg::All => LossChoice::All,
+        }
+    }
 }
 
 impl From<BackendArg> for BackendKind {
@@ -252,7 +283,7 @@ mod tests {
         ]);
         let run = cli.to_run().unwrap();
         let c = &run.config;
-        assert_eq!(run.losses, LossChoice::SquaredHinge);
+        assert_eq!(run.losses, LossChoice::One(LossKind::SquaredHinge));
         assert_eq!(
             (c.epochs, c.batch_size, c.learning_rate, c.seed),
             (3, 8, 0.01, 9)
@@ -269,8 +300,8 @@ mod tests {
 
     #[test]
     fn unknown_names_are_rejected_by_the_parser() {
-        let err = Cli::try_parse_from(["circles", "--loss", "logistic"]).unwrap_err();
-        assert!(err.to_string().contains("logistic"), "{err}");
+        let err = Cli::try_parse_from(["circles", "--loss", "crossentropy"]).unwrap_err();
+        assert!(err.to_string().contains("crossentropy"), "{err}");
         let err = Cli::try_parse_from(["circles", "--backend", "tpu"]).unwrap_err();
         assert!(err.to_string().contains("tpu"), "{err}");
     }

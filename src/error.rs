@@ -14,4 +14,13 @@ pub enum AppError {
     Input(String),
     #[error("benchmark: {0}")]
     Bench(String),
+    /// A lab setting out of range: the flag, the value given and what is allowed.
+    #[error("{flag} {value}: {allowed}")]
+    LabSetting {
+        flag: &'static str,
+        value: String,
+        allowed: &'static str,
+    },
+    #[error("cannot create a temporary run folder: {0}")]
+    TempFolder(std::io::Error),
 }

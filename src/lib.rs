@@ -9,6 +9,8 @@
 pub mod bench;
 pub mod cli;
 mod error;
+pub mod lab;
+pub mod margins;
 pub mod plot;
 pub mod predict;
 mod run;

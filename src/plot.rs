@@ -37,12 +37,12 @@ fn register_embedded_font() {
     });
 }
 
-fn plot_error(err: impl std::fmt::Display) -> AppError {
+pub(crate) fn plot_error(err: impl std::fmt::Display) -> AppError {
     AppError::Plot(err.to_string())
 }
 
 /// Draws with `draw` on a white canvas of `size` and writes it to `path` as a PNG.
-fn render(
+pub(crate) fn render(
     path: &Path,
     size: (u32, u32),
     draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), AppError>,

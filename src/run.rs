@@ -15,17 +15,19 @@ use crate::plot::{
 /// Which losses a run trains, in the tutorial's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LossChoice {
-    Hinge,
-    SquaredHinge,
+    One(LossKind),
+    /// The tutorial's two: hinge, then squared hinge.
     Both,
+    /// The tutorial's two, then the logistic baseline.
+    All,
 }
 
 impl LossChoice {
     pub fn kinds(self) -> Vec<LossKind> {
         match self {
-            LossChoice::Hinge => vec![LossKind::Hinge],
-            LossChoice::SquaredHinge => vec![LossKind::SquaredHinge],
-            LossChoice::Both => LossKind::ALL.to_vec(),
+            LossChoice::One(loss) => vec![loss],
+            LossChoice::Both => LossKind::TUTORIAL.to_vec(),
+            LossChoice::All => LossKind::ALL.to_vec(),
         }
     }
 }
@@ -131,7 +133,7 @@ fn resumable(request: &CirclesRun) -> Result<Vec<Plan>, AppError> {
                 plans.push(Plan::Resume(*loss, epoch));
             }
             // `both` is the default: resume what is there.
-            None if request.losses == LossChoice::Both => {}
+            None if !matches!(request.losses, LossChoice::One(_)) => {}
             None => return Err(TrainError::NothingToResume(dir).into()),
         }
     }

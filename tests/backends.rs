@@ -146,7 +146,7 @@ fn the_whole_run_prints_the_same_epochs_on_wgpu_as_on_flex() {
         let dir = tempfile::tempdir().unwrap();
         let request = CirclesRun {
             config: TrainingConfig::new().with_epochs(1),
-            losses: LossChoice::Hinge,
+            losses: LossChoice::One(LossKind::Hinge),
             backend,
             artifacts: dir.path().to_path_buf(),
             dashboard: Dashboard::Silent,

@@ -88,9 +88,12 @@ fn every_bad_flag_is_one_line_naming_the_value_and_what_is_allowed() {
         (&["--noise", "-0.1"], 1, &["noise -0.1", ">= 0"]),
         (&["--noise", "nan"], 1, &["noise NaN", ">= 0"]),
         (
-            &["--loss", "logistic"],
+            &["--loss", "crossentropy"],
             2,
-            &["'logistic'", "hinge, squared-hinge, both"],
+            &[
+                "'crossentropy'",
+                "hinge, squared-hinge, logistic, both, all",
+            ],
         ),
         (
             &["--backend", "tpu"],

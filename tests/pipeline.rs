@@ -54,7 +54,7 @@ fn default_run_reaches_full_test_accuracy_with_both_losses_and_writes_everything
     let outcomes = run_circles(&request).unwrap();
     assert_eq!(
         outcomes.iter().map(|o| o.loss).collect::<Vec<_>>(),
-        LossKind::ALL.to_vec()
+        LossKind::TUTORIAL.to_vec()
     );
 
     for outcome in &outcomes {
@@ -124,7 +124,7 @@ fn same_seed_same_run() {
     let run = |dir: &Path| {
         let request = request(
             TrainingConfig::new().with_epochs(2),
-            LossChoice::SquaredHinge,
+            LossChoice::One(LossKind::SquaredHinge),
             dir,
         );
         run_circles(&request).unwrap().remove(0).run
@@ -151,7 +151,7 @@ fn a_single_loss_writes_no_comparison() {
     let artifacts = tempfile::tempdir().unwrap();
     let request = request(
         TrainingConfig::new().with_epochs(1),
-        LossChoice::Hinge,
+        LossChoice::One(LossKind::Hinge),
         artifacts.path(),
     );
     run_circles(&request).unwrap();
@@ -173,4 +173,30 @@ fn invalid_config_fails_before_anything_is_written() {
         .expect("batch size 0 is rejected");
     assert!(err.to_string().contains("batch size 0"), "{err}");
     assert!(!artifacts.path().join("runs").exists());
+}
+
+#[test]
+fn all_adds_the_logistic_baseline_trained_and_plotted_the_same_way() {
+    let artifacts = tempfile::tempdir().unwrap();
+    let request = request(TrainingConfig::new(), LossChoice::All, artifacts.path());
+    let outcomes = run_circles(&request).unwrap();
+    assert_eq!(
+        outcomes.iter().map(|o| o.loss).collect::<Vec<_>>(),
+        LossKind::ALL.to_vec()
+    );
+    let logistic = &outcomes[2].run;
+    assert_eq!(logistic.test.accuracy, 1.0);
+    // Cross-entropy keeps shrinking where the hinge stops at the margin: small, never 0.
+    assert!(
+        logistic.test.loss > 0.0 && logistic.test.loss < 0.01,
+        "{}",
+        logistic.test.loss
+    );
+    let dir = artifacts.path().join("logistic");
+    for plot in ["data.png", "decision_boundary.png", "loss.png"] {
+        assert_plot(&dir.join(plot), PLOT_SIZE);
+    }
+    let config = TrainingConfig::load(dir.join(CONFIG_FILE)).unwrap();
+    assert_eq!(config.loss, LossKind::Logistic);
+    assert_plot(&artifacts.path().join("comparison.png"), COMPARISON_SIZE);
 }

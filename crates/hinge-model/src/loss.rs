@@ -1,4 +1,5 @@
-//! Margin losses with Keras's semantics, shaped like burn's own losses.
+//! Margin losses with Keras's semantics, shaped like burn's own losses, and the logistic loss
+//! they are measured against.
 
 use burn::nn::loss::Reduction;
 use burn::tensor::Tensor;
@@ -12,15 +13,20 @@ use crate::ModelError;
 pub enum LossKind {
     Hinge,
     SquaredHinge,
+    /// Binary cross-entropy, the baseline the tutorial promises: see [`LogisticLoss`].
+    Logistic,
 }
 
 impl LossKind {
-    pub const ALL: [LossKind; 2] = [LossKind::Hinge, LossKind::SquaredHinge];
+    pub const ALL: [LossKind; 3] = [LossKind::Hinge, LossKind::SquaredHinge, LossKind::Logistic];
+    /// The two losses the tutorial trains, in its order.
+    pub const TUTORIAL: [LossKind; 2] = [LossKind::Hinge, LossKind::SquaredHinge];
 
     pub fn name(self) -> &'static str {
         match self {
             LossKind::Hinge => "hinge",
             LossKind::SquaredHinge => "squared-hinge",
+            LossKind::Logistic => "logistic",
         }
     }
 
@@ -29,6 +35,7 @@ impl LossKind {
         match self {
             LossKind::Hinge => "Hinge loss",
             LossKind::SquaredHinge => "Squared hinge loss",
+            LossKind::Logistic => "Logistic loss",
         }
     }
 
@@ -41,10 +48,10 @@ impl LossKind {
         predictions: Tensor<D>,
         targets: Tensor<D>,
     ) -> Tensor<D> {
-        let hinge = hinge(predictions, targets);
         match self {
-            LossKind::Hinge => hinge,
-            LossKind::SquaredHinge => hinge.square(),
+            LossKind::Hinge => hinge(predictions, targets),
+            LossKind::SquaredHinge => hinge(predictions, targets).square(),
+            LossKind::Logistic => logistic(predictions, targets),
         }
     }
 }
@@ -62,7 +69,9 @@ impl std::str::FromStr for LossKind {
         LossKind::ALL
             .into_iter()
             .find(|kind| kind.name() == name)
-            .ok_or_else(|| format!("unknown loss '{name}': expected hinge or squared-hinge"))
+            .ok_or_else(|| {
+                format!("unknown loss '{name}': expected hinge, squared-hinge or logistic")
+            })
     }
 }
 
@@ -73,6 +82,22 @@ fn hinge<const D: usize>(predictions: Tensor<D>, targets: Tensor<D>) -> Tensor<D
         .neg()
         .add_scalar(1.0)
         .clamp_min(0.0)
+}
+
+/// Keras's clipping of probabilities in `binary_crossentropy`: it keeps the loss finite where
+/// tanh rounds to exactly -1 or +1 in f32, at the price of no gradient there, as in Keras.
+pub const PROBABILITY_EPSILON: f64 = 1e-7;
+
+/// -ln p with p = (1 + t * y) / 2 clipped to [1e-7, 1]: the cross-entropy of the probability
+/// the output gives the true class.
+fn logistic<const D: usize>(predictions: Tensor<D>, targets: Tensor<D>) -> Tensor<D> {
+    predictions
+        .mul(targets)
+        .add_scalar(1.0)
+        .div_scalar(2.0)
+        .clamp(PROBABILITY_EPSILON, 1.0)
+        .log()
+        .neg()
 }
 
 fn reduce<const D: usize>(loss: Tensor<D>, reduction: Reduction) -> Tensor<1> {
@@ -178,6 +203,45 @@ impl SquaredHingeLoss {
     }
 }
 
+/// Binary cross-entropy on the network's tanh output, read as a probability of the +1 class:
+/// p = (1 + y) / 2. Since (1 + tanh z) / 2 = sigmoid(2z), this is exactly Keras's
+/// `binary_crossentropy` on a sigmoid output (whose pre-activation is the same Dense layer
+/// scaled by 2), so the model, its plots and its accuracy stay those of the hinge runs and only
+/// the loss differs. Per element: -ln((1 + t * y) / 2), i.e. ln(1 + exp(-2 t z)).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LogisticLoss;
+
+impl LogisticLoss {
+    pub fn new() -> Self {
+        Self
+    }
+
+    /// # Shapes
+    /// - predictions, targets: `[...dims]`, predictions in [-1, 1], targets in {-1, +1} or
+    ///   {0, 1}
+    /// - output: `[1]`
+    pub fn forward<const D: usize>(
+        &self,
+        predictions: Tensor<D>,
+        targets: Tensor<D>,
+        reduction: Reduction,
+    ) -> Result<Tensor<1>, ModelError> {
+        Ok(reduce(
+            self.forward_no_reduction(predictions, targets)?,
+            reduction,
+        ))
+    }
+
+    /// The per-element loss, `[...dims]`.
+    pub fn forward_no_reduction<const D: usize>(
+        &self,
+        predictions: Tensor<D>,
+        targets: Tensor<D>,
+    ) -> Result<Tensor<D>, ModelError> {
+        Ok(LossKind::Logistic.forward_signed(predictions, signed_targets(targets)?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,6 +299,27 @@ mod tests {
     }
 
     #[test]
+    fn logistic_is_the_cross_entropy_of_the_true_class() {
+        let device = Device::flex();
+        let (y, t) = (column(&PREDICTIONS, &device), column(&TARGETS, &device));
+        let loss = LogisticLoss::new();
+        let none = values(loss.forward_no_reduction(y.clone(), t.clone()).unwrap());
+        // p(true class) = 1, 0 (clipped to 1e-7), 0.95, 0.25.
+        let want = [0.0, -(1e-7f64.ln()), -(0.95f64.ln()), -(0.25f64.ln())].map(|v| v as f32);
+        for (g, w) in none.iter().zip(want) {
+            assert!(
+                (g - w).abs() < 1e-5 * w.max(1.0),
+                "got {none:?}, want {want:?}"
+            );
+        }
+        let mean = values(loss.forward(y, t, Reduction::Mean).unwrap())[0];
+        assert!(
+            (mean - want.iter().sum::<f32>() / 4.0).abs() < 1e-4,
+            "{mean}"
+        );
+    }
+
+    #[test]
     fn zero_one_targets_are_converted_like_keras() {
         let device = Device::flex();
         let y = column(&PREDICTIONS, &device);
@@ -274,7 +359,7 @@ mod tests {
         for kind in LossKind::ALL {
             assert_eq!(kind.name().parse::<LossKind>(), Ok(kind));
         }
-        let err = "logistic".parse::<LossKind>().unwrap_err();
-        assert!(err.contains("logistic") && err.contains("squared-hinge"));
+        let err = "crossentropy".parse::<LossKind>().unwrap_err();
+        assert!(err.contains("crossentropy") && err.contains("logistic"));
     }
 }

@@ -1,8 +1,8 @@
 //! The losses' gradients through burn's autodiff against the analytic derivative, on both sides
-//! of the hinge's kink at t * y = 1.
+//! of the hinge's kink at t * y = 1, and of the logistic loss's clipping there.
 
 use burn::tensor::{Device, Tensor, TensorData};
-use hinge_model::{HingeLoss, Reduction, SquaredHingeLoss};
+use hinge_model::{HingeLoss, LogisticLoss, Reduction, SquaredHingeLoss};
 
 // t * y ranges over 0.25 .. 1.75, never exactly 1 where the derivative is undefined.
 const TARGETS: [f32; 6] = [1.0, 1.0, 1.0, -1.0, -1.0, -1.0];
@@ -14,6 +14,11 @@ fn analytic_hinge(t: f32, y: f32) -> f32 {
 
 fn analytic_squared_hinge(t: f32, y: f32) -> f32 {
     2.0 * (1.0 - t * y).max(0.0) * -t
+}
+
+/// d/dy of -ln((1 + t y) / 2); zero where the probability is clipped at 1 (t * y >= 1).
+fn analytic_logistic(t: f32, y: f32) -> f32 {
+    if t * y < 1.0 { -t / (1.0 + t * y) } else { 0.0 }
 }
 
 fn gradients(loss: impl Fn(Tensor<2>, Tensor<2>) -> Tensor<1>) -> Vec<f32> {
@@ -67,4 +72,13 @@ fn squared_hinge_gradient_is_linear_inside_the_margin_and_zero_outside() {
             .unwrap()
     });
     assert_matches(&mean, analytic_squared_hinge, 1.0 / TARGETS.len() as f32);
+}
+
+#[test]
+fn logistic_gradient_shrinks_with_the_margin_and_is_zero_where_clipped() {
+    let sum = gradients(|y, t| LogisticLoss::new().forward(y, t, Reduction::Sum).unwrap());
+    assert_matches(&sum, analytic_logistic, 1.0);
+    assert!(sum.contains(&0.0) && sum.iter().any(|g| *g != 0.0));
+    // Unlike the hinge, a correct point inside the margin still pulls less the surer it is.
+    assert!(sum[0].abs() > sum[1].abs());
 }

@@ -1,0 +1,33 @@
+//! The loss lab: `seeds` and `sweep`, each writing its tables and figures under
+//! `artifacts/lab/`.
+//!
+//! `cargo run --release --example lab -- --help` lists the commands.
+
+use hinge_lab::cli::{end_quietly_on_closed_pipe, one_line, parse_or_exit};
+use hinge_lab::lab::Summary;
+use hinge_lab::lab::cli::{LabCli, LabCommand};
+use hinge_lab::lab::seeds::run_seeds;
+use hinge_lab::lab::sweep::{run_sweep, table};
+
+fn main() {
+    end_quietly_on_closed_pipe();
+    let cli: LabCli = parse_or_exit();
+    let outcome = match cli.command {
+        LabCommand::Seeds(args) => args.to_request().and_then(|request| {
+            let outcome = run_seeds(&request)?;
+            print!("{}", Summary::table(&outcome.summaries));
+            println!("Written to {}", request.artifacts.display());
+            Ok(())
+        }),
+        LabCommand::Sweep(args) => args.to_request().and_then(|request| {
+            let outcome = run_sweep(&request)?;
+            print!("{}", table(&request, &outcome.cells));
+            println!("Written to {}", request.artifacts.display());
+            Ok(())
+        }),
+    };
+    if let Err(err) = outcome {
+        eprintln!("error: {}", one_line(&err.to_string()));
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,181 @@
+//! The command line of `examples/lab.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use hinge_data::CirclesConfig;
+use hinge_train::BackendKind;
+
+use super::default_jobs;
+use super::seeds::SeedsRequest;
+use super::sweep::SweepRequest;
+use crate::cli::{BackendArg, LossArg, RunFlags};
+use crate::{AppError, LossChoice};
+
+/// The loss lab: run the tutorial's pipeline many times to measure how the hinge, squared
+/// hinge and logistic losses behave, instead of judging from one run.
+#[derive(Debug, Parser)]
+#[command(name = "lab", version, allow_negative_numbers = true)]
+pub struct LabCli {
+    #[command(subcommand)]
+    pub command: LabCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LabCommand {
+    /// Train each loss over N seeds: how often it reaches 100% test accuracy, the spread of test
+    /// loss and accuracy, the margins t*f(x) and where the boundary lies.
+    Seeds(SeedsArgs),
+    /// Train every loss over a grid of noise x factor x seeds: test accuracy as the classes
+    /// blur and close in, as a CSV, a plot against noise and heatmaps.
+    Sweep(SweepArgs),
+}
+
+/// Flags every lab command shares.
+#[derive(Debug, Clone, Args)]
+pub struct LabFlags {
+    /// Losses to compare.
+    #[arg(long, value_enum, default_value = "all")]
+    pub loss: LossArg,
+    /// The first seed; runs use seeds first-seed, first-seed + 1, ...
+    #[arg(long, default_value_t = 0)]
+    pub first_seed: u64,
+    /// Compute backend. [default: as for circles]
+    #[arg(long, value_enum)]
+    pub backend: Option<BackendArg>,
+    /// Runs trained at once. [default: the CPU cores on flex and ndarray, 1 on a GPU]
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl LabFlags {
+    fn backend(&self) -> BackendKind {
+        self.backend.map_or_else(BackendKind::preferred, Into::into)
+    }
+
+    fn jobs(&self) -> usize {
+        self.jobs.unwrap_or_else(|| default_jobs(self.backend()))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SeedsArgs {
+    /// Runs per loss, each with its own seed for the data, the weights and the shuffling.
+    #[arg(long, default_value_t = 20)]
+    pub seeds: usize,
+    #[command(flatten)]
+    pub lab: LabFlags,
+    #[command(flatten)]
+    pub run: RunFlags,
+    /// Inner circle radius relative to the outer one, in (0, 1). [default: 0.1]
+    #[arg(long)]
+    pub factor: Option<f64>,
+    /// Standard deviation of Gaussian noise on the points, >= 0. [default: 0]
+    #[arg(long)]
+    pub noise: Option<f64>,
+    /// Folder for runs.csv, summary.csv, margins.png and boundary_radius.png.
+    #[arg(long, default_value = "artifacts/lab/seeds")]
+    pub artifacts: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Runs per (noise, factor, loss) cell.
+    #[arg(long, default_value_t = 5)]
+    pub seeds: usize,
+    #[command(flatten)]
+    pub lab: LabFlags,
+    #[command(flatten)]
+    pub run: RunFlags,
+    /// Noise levels, comma-separated, each >= 0.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "0,0.05,0.1,0.15,0.2,0.25,0.3"
+    )]
+    pub noise: Vec<f64>,
+    /// Inner circle radii, comma-separated, each in (0, 1).
+    #[arg(long, value_delimiter = ',', default_value = "0.1,0.3,0.5,0.7,0.9")]
+    pub factor: Vec<f64>,
+    /// Folder for runs.csv, cells.csv, accuracy_vs_noise.png and accuracy_heatmap.png.
+    #[arg(long, default_value = "artifacts/lab/sweep")]
+    pub artifacts: PathBuf,
+}
+
+impl SeedsArgs {
+    pub fn to_request(&self) -> Result<SeedsRequest, AppError> {
+        let base = self.run.config()?;
+        let config = base.clone().with_data(CirclesConfig {
+            factor: self.factor.unwrap_or(base.data.factor),
+            noise: self.noise.unwrap_or(base.data.noise),
+            ..base.data.clone()
+        });
+        Ok(SeedsRequest {
+            config,
+            losses: LossChoice::from(self.lab.loss).kinds(),
+            seeds: self.seeds,
+            first_seed: self.lab.first_seed,
+            backend: self.lab.backend(),
+            jobs: self.lab.jobs(),
+            artifacts: self.artifacts.clone(),
+            show_progress: !self.lab.quiet,
+        })
+    }
+}
+
+impl SweepArgs {
+    pub fn to_request(&self) -> Result<SweepRequest, AppError> {
+        Ok(SweepRequest {
+            config: self.run.config()?,
+            noises: self.noise.clone(),
+            factors: self.factor.clone(),
+            losses: LossChoice::from(self.lab.loss).kinds(),
+            seeds: self.seeds,
+            first_seed: self.lab.first_seed,
+            backend: self.lab.backend(),
+            jobs: self.lab.jobs(),
+            artifacts: self.artifacts.clone(),
+            show_progress: !self.lab.quiet,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hinge_model::LossKind;
+
+    #[test]
+    fn seeds_defaults_are_twenty_seeds_of_every_loss_on_the_tutorials_run() {
+        let LabCommand::Seeds(args) = LabCli::parse_from(["lab", "seeds"]).command else {
+            panic!("seeds parses as seeds");
+        };
+        let request = args.to_request().unwrap();
+        assert_eq!(request.seeds, 20);
+        assert_eq!(request.losses, LossKind::ALL.to_vec());
+        assert_eq!(request.config, hinge_train::TrainingConfig::new());
+        assert!(request.jobs >= 1);
+    }
+
+    #[test]
+    fn sweep_takes_comma_separated_grids() {
+        let cli = LabCli::parse_from([
+            "lab", "sweep", "--noise", "0,0.2", "--factor", "0.5", "--loss", "hinge", "--seeds",
+            "3", "--epochs", "4", "--jobs", "2",
+        ]);
+        let LabCommand::Sweep(args) = cli.command else {
+            panic!("sweep parses as sweep");
+        };
+        let request = args.to_request().unwrap();
+        assert_eq!(request.noises, vec![0.0, 0.2]);
+        assert_eq!(request.factors, vec![0.5]);
+        assert_eq!(request.losses, vec![LossKind::Hinge]);
+        assert_eq!(
+            (request.seeds, request.jobs, request.config.epochs),
+            (3, 2, 4)
+        );
+    }
+}

@@ -1,0 +1,204 @@
+//! The loss lab: the tutorial's pipeline run many times, over seeds and over the data's
+//! separability, to measure what the tutorial could only guess from one run of each loss.
+//!
+//! - [`seeds`]: one configuration over N seeds, per loss: how often it reaches 100%, the spread
+//!   of test loss and accuracy, and where each loss puts its boundary.
+//! - [`sweep`]: noise x factor x loss x seeds, as a CSV, a plot and heatmaps.
+//! - [`cli`]: the command line of `examples/lab.rs`; [`plot`]: the lab's figures.
+
+pub mod cli;
+pub mod plot;
+mod progress;
+pub mod seeds;
+mod summary;
+pub mod sweep;
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use burn::tensor::Device;
+use hinge_model::LossKind;
+use hinge_train::{Dashboard, TestResult, ValidTrainingConfig, train, write_atomic};
+
+use crate::AppError;
+use crate::margins::{MarginAnalysis, boundary_radii, dead_units, mean_and_spread};
+pub use progress::Progress;
+pub use summary::Summary;
+
+/// How far from the origin [`boundary_radii`] looks: past the outer ring (radius 1) with room
+/// for noisy points, so a boundary drawn around everything is still found.
+const RAY_REACH: f64 = 1.5;
+
+/// One finished run of the lab, reduced to what the tables and plots need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trial {
+    pub loss: LossKind,
+    pub seed: u64,
+    pub noise: f64,
+    pub factor: f64,
+    pub test: TestResult,
+    /// The last epoch's training accuracy.
+    pub train_accuracy: f64,
+    pub margins: MarginAnalysis,
+    /// The boundary's distance from the origin along each ray (see [`boundary_radii`]).
+    pub radii: Vec<Option<f64>>,
+    /// Per hidden layer, the units that output 0 on every training point.
+    pub dead_units: Vec<usize>,
+    pub seconds: f64,
+}
+
+impl Trial {
+    pub fn has_dead_units(&self) -> bool {
+        self.dead_units.iter().any(|&dead| dead > 0)
+    }
+
+    pub fn reached_full_accuracy(&self) -> bool {
+        self.test.accuracy == 1.0
+    }
+
+    /// Mean and spread over the rays that cross the boundary, and how many do.
+    pub fn radius_summary(&self) -> (f64, f64, usize) {
+        let found: Vec<f64> = self.radii.iter().flatten().copied().collect();
+        let (mean, spread) = mean_and_spread(&found);
+        (mean, spread, found.len())
+    }
+
+    pub const CSV_HEADER: &'static str = "loss,seed,noise,factor,test_accuracy,test_loss,\
+        train_accuracy,mean_margin,min_margin,misclassified,distance_outer,distance_inner,\
+        boundary_radius,boundary_radius_spread,rays_crossing,dead_units,seconds";
+
+    pub fn csv_row(&self) -> String {
+        let (mean_margin, min_margin, wrong) = self.margins.margin_summary();
+        let (radius, spread, rays) = self.radius_summary();
+        format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3}",
+            self.loss,
+            self.seed,
+            self.noise,
+            self.factor,
+            self.test.accuracy,
+            self.test.loss,
+            self.train_accuracy,
+            mean_margin,
+            min_margin,
+            wrong,
+            self.margins.mean_distance(0),
+            self.margins.mean_distance(1),
+            radius,
+            spread,
+            rays,
+            self.dead_units
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join("+"),
+            self.seconds
+        )
+    }
+}
+
+/// Writes trials as CSV, whole or not at all.
+pub fn write_trials_csv(path: &std::path::Path, trials: &[Trial]) -> Result<(), AppError> {
+    let mut text = String::from(Trial::CSV_HEADER);
+    text.push('\n');
+    for trial in trials {
+        text += &trial.csv_row();
+        text.push('\n');
+    }
+    Ok(write_atomic(path, text.as_bytes())?)
+}
+
+/// Trains every configuration, `jobs` at a time, and measures each trained model; results come
+/// back in the order of `configs` whatever order they finish in. Each run trains in a temporary
+/// folder that is removed afterwards: the lab keeps its tables, not hundreds of checkpoints.
+/// The first failure stops the runs not yet started and is returned.
+pub fn run_trials(
+    configs: &[ValidTrainingConfig],
+    device: &Device,
+    jobs: usize,
+    progress: &mut Progress,
+) -> Result<Vec<Trial>, AppError> {
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let (sender, receiver) = mpsc::channel();
+    let mut results: Vec<Option<Trial>> = vec![None; configs.len()];
+    let mut first_error = None;
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, configs.len().max(1)) {
+            let sender = sender.clone();
+            let (next, failed) = (&next, &failed);
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::SeqCst);
+                    if index >= configs.len() || failed.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let trial = run_trial(&configs[index], device);
+                    if trial.is_err() {
+                        failed.store(true, Ordering::SeqCst);
+                    }
+                    if sender.send((index, trial)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for (index, trial) in receiver {
+            match trial {
+                Ok(trial) => {
+                    results[index] = Some(trial);
+                    progress.advance();
+                }
+                Err(err) => {
+                    first_error.get_or_insert(err);
+                }
+            }
+        }
+    });
+    progress.finish();
+    if let Some(err) = first_error {
+        return Err(err);
+    }
+    Ok(results
+        .into_iter()
+        .map(|trial| trial.expect("every index was sent once without error"))
+        .collect())
+}
+
+fn run_trial(config: &ValidTrainingConfig, device: &Device) -> Result<Trial, AppError> {
+    let started = Instant::now();
+    let folder = tempfile::tempdir().map_err(AppError::TempFolder)?;
+    let run = train(config, device, folder.path(), Dashboard::Silent)?;
+    let inference = device.clone().inner();
+    let test = &run.data.test;
+    let margins = MarginAnalysis::measure(&run.model, &test.points, &test.labels, &inference)?;
+    let radii = boundary_radii(&run.model, RAY_REACH, &inference)?;
+    let dead = dead_units(&run.model, &run.data.train.points, &inference)?;
+    let settings = config.config();
+    Ok(Trial {
+        loss: settings.loss,
+        seed: settings.seed,
+        noise: settings.data.noise,
+        factor: settings.data.factor,
+        test: run.test,
+        train_accuracy: run.epochs.last().map_or(f64::NAN, |e| e.train_accuracy),
+        margins,
+        radii,
+        dead_units: dead,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Parallel runs by default where the backend computes on the CPU cores; one at a time on a
+/// GPU, where runs would queue on the same device.
+pub fn default_jobs(backend: hinge_train::BackendKind) -> usize {
+    use hinge_train::BackendKind;
+    match backend {
+        BackendKind::Flex | BackendKind::Ndarray => {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        }
+        BackendKind::Wgpu | BackendKind::Cuda => 1,
+    }
+}

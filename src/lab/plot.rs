@@ -1,0 +1,330 @@
+//! The lab's figures: margin histograms and boundary radii over seeds, test accuracy against
+//! noise with its spread, and accuracy heatmaps over noise x factor.
+
+use std::path::Path;
+
+use hinge_model::LossKind;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::colors::colormaps::ViridisRGB;
+
+use super::Trial;
+use super::sweep::{SweepCell, SweepRequest};
+use crate::AppError;
+use crate::plot::{plot_error, render};
+
+/// Each panel of a multi-panel figure.
+const PANEL: (u32, u32) = (560, 460);
+const HISTOGRAM_BINS: usize = 40;
+
+/// One colour per loss, the same in every lab figure.
+fn loss_colour(loss: LossKind) -> RGBColor {
+    match loss {
+        LossKind::Hinge => RGBColor(31, 119, 180),
+        LossKind::SquaredHinge => RGBColor(255, 127, 14),
+        LossKind::Logistic => RGBColor(44, 160, 44),
+    }
+}
+
+fn panels_size(count: usize) -> (u32, u32) {
+    (PANEL.0 * count.max(1) as u32, PANEL.1)
+}
+
+type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+
+/// Bars of the fraction of `values` in each of `bins` equal bins over `range`.
+fn draw_histogram(
+    area: &Area<'_>,
+    title: &str,
+    x_desc: &str,
+    values: &[f64],
+    range: (f64, f64),
+    colour: RGBColor,
+    markers: &[(f64, &str)],
+) -> Result<(), AppError> {
+    let width = (range.1 - range.0) / HISTOGRAM_BINS as f64;
+    let mut counts = vec![0usize; HISTOGRAM_BINS];
+    for &v in values {
+        let bin = ((v - range.0) / width).floor();
+        if bin.is_finite() {
+            counts[(bin.max(0.0) as usize).min(HISTOGRAM_BINS - 1)] += 1;
+        }
+    }
+    let total = values.len().max(1) as f64;
+    // A log scale: margins pile up at the saturated end, and the few points that matter (the
+    // misclassified, the ones inside the margin) would not show on a linear one.
+    let floor = 0.5 / total;
+    let highest = 1.5;
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(range.0..range.1, (floor..highest).log_scale())
+        .map_err(plot_error)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc("fraction of points (log)")
+        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .axis_desc_style(("sans-serif", 15))
+        .draw()
+        .map_err(plot_error)?;
+    chart
+        .draw_series(
+            counts
+                .iter()
+                .enumerate()
+                .filter(|(_, count)| **count > 0)
+                .map(|(i, &count)| {
+                    let left = range.0 + i as f64 * width;
+                    Rectangle::new(
+                        [(left, floor), (left + width, count as f64 / total)],
+                        colour.mix(0.8).filled(),
+                    )
+                }),
+        )
+        .map_err(plot_error)?;
+    for &(x, label) in markers {
+        chart
+            .draw_series(LineSeries::new(
+                [(x, floor), (x, 1.0)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(plot_error)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                label.to_string(),
+                (x, 1.2),
+                ("sans-serif", 13),
+            )))
+            .map_err(plot_error)?;
+    }
+    Ok(())
+}
+
+/// `margins.png`: per loss, the distribution of t * f(x) over the test points of every seed.
+/// Hinge losses stop pushing at t * f(x) = 1; the logistic loss never stops.
+pub fn margin_histograms(
+    path: &Path,
+    losses: &[LossKind],
+    trials: &[Trial],
+) -> Result<(), AppError> {
+    render(path, panels_size(losses.len()), |root| {
+        let areas = root.split_evenly((1, losses.len().max(1)));
+        for (area, &loss) in areas.iter().zip(losses) {
+            let mine: Vec<&Trial> = trials.iter().filter(|t| t.loss == loss).collect();
+            let margins: Vec<f64> = mine
+                .iter()
+                .flat_map(|t| t.margins.margins.iter().copied())
+                .collect();
+            let title = format!("{}: t·f(x), {} runs", loss.title(), mine.len());
+            draw_histogram(
+                area,
+                &title,
+                "t · f(x) on the test set",
+                &margins,
+                (-1.0, 1.0),
+                loss_colour(loss),
+                &[(0.0, "boundary")],
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// `boundary_radius.png`: per loss, the distance from the origin to the decision boundary over
+/// every direction and seed, with both rings and the midway radius marked: a boundary that
+/// hugs the inner ring is "tighter".
+pub fn boundary_radius_plot(
+    path: &Path,
+    losses: &[LossKind],
+    trials: &[Trial],
+    factor: f64,
+) -> Result<(), AppError> {
+    let midway = (1.0 + factor) / 2.0;
+    render(path, panels_size(losses.len()), |root| {
+        let areas = root.split_evenly((1, losses.len().max(1)));
+        for (area, &loss) in areas.iter().zip(losses) {
+            let radii: Vec<f64> = trials
+                .iter()
+                .filter(|t| t.loss == loss)
+                .flat_map(|t| t.radii.iter().flatten().copied())
+                .collect();
+            draw_histogram(
+                area,
+                &format!("{}: boundary radius", loss.title()),
+                "distance from the origin to the boundary",
+                &radii,
+                (0.0, 1.2),
+                loss_colour(loss),
+                &[(factor, "inner"), (midway, "midway"), (1.0, "outer")],
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// `accuracy_vs_noise.png`: one panel per factor; per loss, the mean test accuracy over seeds
+/// against noise, in a band of one standard deviation either side.
+pub fn accuracy_vs_noise(
+    path: &Path,
+    request: &SweepRequest,
+    cells: &[SweepCell],
+) -> Result<(), AppError> {
+    let noise_max = request.noises.iter().copied().fold(0.0, f64::max);
+    let noise_min = request.noises.iter().copied().fold(f64::INFINITY, f64::min);
+    let x_range = if noise_max > noise_min {
+        noise_min..noise_max
+    } else {
+        noise_min - 0.05..noise_min + 0.05
+    };
+    let lowest = cells
+        .iter()
+        .map(|c| c.summary.accuracy.0 - c.summary.accuracy.1)
+        .fold(1.0, f64::min);
+    let y_low = ((lowest * 100.0 / 10.0).floor() * 10.0).clamp(0.0, 90.0);
+    render(path, panels_size(request.factors.len()), |root| {
+        let areas = root.split_evenly((1, request.factors.len().max(1)));
+        for (area, &factor) in areas.iter().zip(&request.factors) {
+            let mut chart = ChartBuilder::on(area)
+                .caption(format!("factor {factor}"), ("sans-serif", 20))
+                .margin(12)
+                .x_label_area_size(40)
+                .y_label_area_size(50)
+                .build_cartesian_2d(x_range.clone(), y_low..100.5)
+                .map_err(plot_error)?;
+            chart
+                .configure_mesh()
+                .x_desc("noise (std. dev.)")
+                .y_desc("test accuracy (%)")
+                .axis_desc_style(("sans-serif", 15))
+                .draw()
+                .map_err(plot_error)?;
+            for &loss in &request.losses {
+                let colour = loss_colour(loss);
+                let line: Vec<(f64, f64, f64)> = cells
+                    .iter()
+                    .filter(|c| c.factor == factor && c.summary.loss == loss)
+                    .map(|c| (c.noise, c.summary.accuracy.0, c.summary.accuracy.1))
+                    .collect();
+                let upper = line
+                    .iter()
+                    .map(|&(x, mean, sd)| (x, ((mean + sd).min(1.0)) * 100.0));
+                let lower = line
+                    .iter()
+                    .rev()
+                    .map(|&(x, mean, sd)| (x, ((mean - sd).max(0.0)) * 100.0));
+                chart
+                    .draw_series(std::iter::once(Polygon::new(
+                        upper.chain(lower).collect::<Vec<_>>(),
+                        colour.mix(0.2).filled(),
+                    )))
+                    .map_err(plot_error)?;
+                chart
+                    .draw_series(LineSeries::new(
+                        line.iter().map(|&(x, mean, _)| (x, mean * 100.0)),
+                        colour.stroke_width(2),
+                    ))
+                    .map_err(plot_error)?
+                    .label(loss.name())
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
+                    });
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerLeft)
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .label_font(("sans-serif", 14))
+                .draw()
+                .map_err(plot_error)?;
+        }
+        Ok(())
+    })
+}
+
+/// `accuracy_heatmap.png`: one panel per loss; each cell is a (noise, factor) pair coloured by
+/// its mean test accuracy, with the value written in it.
+pub fn accuracy_heatmaps(
+    path: &Path,
+    request: &SweepRequest,
+    cells: &[SweepCell],
+) -> Result<(), AppError> {
+    let (columns, rows) = (request.noises.len(), request.factors.len());
+    render(path, panels_size(request.losses.len()), |root| {
+        let areas = root.split_evenly((1, request.losses.len().max(1)));
+        for (area, &loss) in areas.iter().zip(&request.losses) {
+            let area = area
+                .titled(
+                    &format!("{}: mean test accuracy", loss.title()),
+                    ("sans-serif", 20),
+                )
+                .map_err(plot_error)?;
+            let mut chart = ChartBuilder::on(&area)
+                .margin(12)
+                .x_label_area_size(40)
+                .y_label_area_size(50)
+                .build_cartesian_2d(0.0..columns as f64, 0.0..rows as f64)
+                .map_err(plot_error)?;
+            let noises = request.noises.clone();
+            let factors = request.factors.clone();
+            chart
+                .configure_mesh()
+                .disable_mesh()
+                .x_labels(columns * 2 + 1)
+                .y_labels(rows * 2 + 1)
+                .x_label_formatter(&|v| centre_label(*v, &noises))
+                .y_label_formatter(&|v| centre_label(*v, &factors))
+                .x_desc("noise")
+                .y_desc("factor")
+                .axis_desc_style(("sans-serif", 15))
+                .draw()
+                .map_err(plot_error)?;
+            for (col, &noise) in request.noises.iter().enumerate() {
+                for (row, &factor) in request.factors.iter().enumerate() {
+                    let Some(cell) = cells
+                        .iter()
+                        .find(|c| c.noise == noise && c.factor == factor && c.summary.loss == loss)
+                    else {
+                        continue;
+                    };
+                    let accuracy = cell.summary.accuracy.0;
+                    // 50% (a coin flip) is the bottom of the scale, 100% the top.
+                    let colour = ViridisRGB.get_color_normalized(accuracy as f32, 0.5, 1.0);
+                    let (x, y) = (col as f64, row as f64);
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(x, y), (x + 1.0, y + 1.0)],
+                            colour.filled(),
+                        )))
+                        .map_err(plot_error)?;
+                    let ink = if accuracy > 0.8 { BLACK } else { WHITE };
+                    chart
+                        .draw_series(std::iter::once(Text::new(
+                            format!("{:.1}", accuracy * 100.0),
+                            (x + 0.3, y + 0.6),
+                            ("sans-serif", 14).into_font().color(&ink),
+                        )))
+                        .map_err(plot_error)?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The value of the cell whose centre `position` is (a label at i + 0.5 names values[i]);
+/// blank elsewhere, so only centres are labelled.
+fn centre_label(position: f64, values: &[f64]) -> String {
+    let index = position - 0.5;
+    if (index - index.round()).abs() < 1e-6 && index >= 0.0 {
+        values
+            .get(index.round() as usize)
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    } else {
+        String::new()
+    }
+}

@@ -1,0 +1,136 @@
+//! What a group of runs (one loss over seeds, or one cell of a sweep) adds up to.
+
+use hinge_model::LossKind;
+
+use super::Trial;
+use crate::margins::mean_and_spread;
+
+/// Statistics over the runs of one loss; spreads are sample standard deviations over runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub loss: LossKind,
+    pub runs: usize,
+    /// Runs with 100% test accuracy.
+    pub full_accuracy: usize,
+    pub accuracy: (f64, f64),
+    pub worst_accuracy: f64,
+    pub test_loss: (f64, f64),
+    /// Of each run's mean t * f(x) on the test set.
+    pub mean_margin: (f64, f64),
+    /// Of each run's mean boundary radius (over the rays that cross it).
+    pub boundary_radius: (f64, f64),
+    /// Of each run's mean distance to the boundary from class-0 (outer) and class-1 (inner)
+    /// test points.
+    pub distance_outer: (f64, f64),
+    pub distance_inner: (f64, f64),
+    /// Runs that ended with at least one dead hidden unit, and how many of those reached 100%.
+    pub with_dead_units: usize,
+    pub with_dead_units_full_accuracy: usize,
+}
+
+impl Summary {
+    /// Summarises `trials`, which must all be of `loss`.
+    pub fn of(loss: LossKind, trials: &[&Trial]) -> Self {
+        let stat = |value: &dyn Fn(&Trial) -> f64| {
+            let values: Vec<f64> = trials
+                .iter()
+                .map(|t| value(t))
+                .filter(|v| !v.is_nan())
+                .collect();
+            mean_and_spread(&values)
+        };
+        Self {
+            loss,
+            runs: trials.len(),
+            full_accuracy: trials.iter().filter(|t| t.reached_full_accuracy()).count(),
+            accuracy: stat(&|t| t.test.accuracy),
+            worst_accuracy: trials
+                .iter()
+                .map(|t| t.test.accuracy)
+                .fold(f64::INFINITY, f64::min),
+            test_loss: stat(&|t| t.test.loss),
+            mean_margin: stat(&|t| t.margins.margin_summary().0),
+            boundary_radius: stat(&|t| t.radius_summary().0),
+            distance_outer: stat(&|t| t.margins.mean_distance(0)),
+            distance_inner: stat(&|t| t.margins.mean_distance(1)),
+            with_dead_units: trials.iter().filter(|t| t.has_dead_units()).count(),
+            with_dead_units_full_accuracy: trials
+                .iter()
+                .filter(|t| t.has_dead_units() && t.reached_full_accuracy())
+                .count(),
+        }
+    }
+
+    /// One summary per loss present in `trials`, in `losses`' order.
+    pub fn per_loss(losses: &[LossKind], trials: &[Trial]) -> Vec<Self> {
+        losses
+            .iter()
+            .map(|&loss| {
+                let mine: Vec<&Trial> = trials.iter().filter(|t| t.loss == loss).collect();
+                Self::of(loss, &mine)
+            })
+            .filter(|summary| summary.runs > 0)
+            .collect()
+    }
+
+    pub const CSV_HEADER: &'static str = "loss,runs,full_accuracy_runs,accuracy_mean,\
+        accuracy_spread,worst_accuracy,test_loss_mean,test_loss_spread,mean_margin,\
+        mean_margin_spread,boundary_radius,boundary_radius_spread,distance_outer,\
+        distance_outer_spread,distance_inner,distance_inner_spread,runs_with_dead_units,\
+        runs_with_dead_units_at_full_accuracy";
+
+    pub fn csv_row(&self) -> String {
+        let pair = |(mean, spread): (f64, f64)| format!("{mean},{spread}");
+        format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
+            self.loss,
+            self.runs,
+            self.full_accuracy,
+            pair(self.accuracy),
+            self.worst_accuracy,
+            pair(self.test_loss),
+            pair(self.mean_margin),
+            pair(self.boundary_radius),
+            pair(self.distance_outer),
+            pair(self.distance_inner),
+            self.with_dead_units,
+            self.with_dead_units_full_accuracy,
+        )
+    }
+
+    /// A fixed-width table for the terminal, one row per summary.
+    pub fn table(summaries: &[Summary]) -> String {
+        let mut out = format!(
+            "{:<14} {:>9} {:>17} {:>8} {:>21} {:>15} {:>15} {:>15} {:>15} {:>10}\n",
+            "loss",
+            "100% runs",
+            "test accuracy",
+            "worst",
+            "test loss",
+            "mean t*f(x)",
+            "boundary r",
+            "dist. outer",
+            "dist. inner",
+            "dead unit"
+        );
+        let pm = |(mean, spread): (f64, f64), digits: usize| {
+            format!("{mean:.digits$} ± {spread:.digits$}")
+        };
+        for s in summaries {
+            out += &format!(
+                "{:<14} {:>9} {:>17} {:>8} {:>21} {:>15} {:>15} {:>15} {:>15} {:>10}\n",
+                s.loss.name(),
+                format!("{}/{}", s.full_accuracy, s.runs),
+                pm((s.accuracy.0 * 100.0, s.accuracy.1 * 100.0), 1) + "%",
+                format!("{:.1}%", s.worst_accuracy * 100.0),
+                format!("{:.2e} ± {:.1e}", s.test_loss.0, s.test_loss.1),
+                pm(s.mean_margin, 3),
+                pm(s.boundary_radius, 3),
+                pm(s.distance_outer, 3),
+                pm(s.distance_inner, 3),
+                format!("{} runs", s.with_dead_units),
+            );
+        }
+        out
+    }
+}

@@ -1,0 +1,199 @@
+//! The loss lab end to end: seeds and sweep produce their tables and figures, parallel runs give
+//! the same results as one at a time, and bad settings fail on one line.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{assert_one_line_error, example};
+use hinge_lab::hinge_model::LossKind;
+use hinge_lab::hinge_train::{BackendKind, TrainingConfig};
+use hinge_lab::lab::seeds::run_seeds;
+use hinge_lab::lab::seeds::{BOUNDARY_PLOT, MARGINS_PLOT, RUNS_FILE, SUMMARY_FILE, SeedsRequest};
+use hinge_lab::lab::sweep::{CELLS_FILE, HEATMAP_PLOT, NOISE_PLOT, SweepRequest, run_sweep};
+use hinge_lab::margins::RAYS;
+
+/// A short run: 3 epochs on 200 points, so a batch of runs takes seconds.
+fn small_config() -> TrainingConfig {
+    let mut config = TrainingConfig::new().with_epochs(3);
+    config.data.samples = 200;
+    config.split.test_samples = 50;
+    config
+}
+
+fn seeds_request(dir: &Path, jobs: usize) -> SeedsRequest {
+    SeedsRequest {
+        config: small_config(),
+        losses: LossKind::ALL.to_vec(),
+        seeds: 2,
+        first_seed: 7,
+        backend: BackendKind::Flex,
+        jobs,
+        artifacts: dir.to_path_buf(),
+        show_progress: false,
+    }
+}
+
+fn assert_png(path: &Path) {
+    let bytes = std::fs::read(path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let reader = decoder.read_info().expect("a valid PNG");
+    assert!(reader.info().width >= 500, "{}", path.display());
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| line.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn seeds_measures_every_loss_and_parallel_runs_match_sequential_ones() {
+    let parallel_dir = tempfile::tempdir().unwrap();
+    let parallel = run_seeds(&seeds_request(parallel_dir.path(), 2)).unwrap();
+    // Loss by loss, seed by seed, whatever order the runs finished in.
+    let order: Vec<(LossKind, u64)> = parallel.trials.iter().map(|t| (t.loss, t.seed)).collect();
+    let expected: Vec<(LossKind, u64)> = LossKind::ALL
+        .iter()
+        .flat_map(|&loss| [(loss, 7), (loss, 8)])
+        .collect();
+    assert_eq!(order, expected);
+    for trial in &parallel.trials {
+        assert_eq!(trial.margins.margins.len(), 50);
+        assert!((0.0..=1.0).contains(&trial.test.accuracy));
+        assert!(trial.margins.margins.iter().all(|m| m.abs() <= 1.0));
+        assert_eq!(trial.radii.len(), RAYS);
+    }
+    // Same seed, same run: a run's result does not depend on what trained beside it.
+    let sequential_dir = tempfile::tempdir().unwrap();
+    let sequential = run_seeds(&seeds_request(sequential_dir.path(), 1)).unwrap();
+    for (a, b) in parallel.trials.iter().zip(&sequential.trials) {
+        assert_eq!(
+            (a.test.loss, a.test.accuracy),
+            (b.test.loss, b.test.accuracy)
+        );
+        assert_eq!(a.margins, b.margins);
+    }
+
+    assert_eq!(parallel.summaries.len(), 3);
+    for summary in &parallel.summaries {
+        assert_eq!(summary.runs, 2);
+        assert!(summary.full_accuracy <= 2);
+    }
+    let runs = csv_rows(&parallel_dir.path().join(RUNS_FILE));
+    assert_eq!(runs.len(), 1 + 6);
+    assert_eq!(runs[0][0], "loss");
+    assert!(runs.iter().all(|row| row.len() == runs[0].len()));
+    assert_eq!(runs[1][0], "hinge");
+    assert_eq!(runs[6][0], "logistic");
+    let summary = csv_rows(&parallel_dir.path().join(SUMMARY_FILE));
+    assert_eq!(summary.len(), 1 + 3);
+    assert!(summary.iter().all(|row| row.len() == summary[0].len()));
+    assert_png(&parallel_dir.path().join(MARGINS_PLOT));
+    assert_png(&parallel_dir.path().join(BOUNDARY_PLOT));
+}
+
+#[test]
+fn sweep_summarises_each_cell_and_draws_the_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let request = SweepRequest {
+        config: small_config(),
+        noises: vec![0.0, 0.2],
+        factors: vec![0.3, 0.6],
+        losses: vec![LossKind::Hinge, LossKind::Logistic],
+        seeds: 2,
+        first_seed: 0,
+        backend: BackendKind::Flex,
+        jobs: 2,
+        artifacts: dir.path().to_path_buf(),
+        show_progress: false,
+    };
+    let outcome = run_sweep(&request).unwrap();
+    assert_eq!(outcome.trials.len(), 2 * 2 * 2 * 2);
+    assert_eq!(outcome.cells.len(), 2 * 2 * 2);
+    for cell in &outcome.cells {
+        assert_eq!(cell.summary.runs, 2);
+        let runs: Vec<_> = outcome
+            .trials
+            .iter()
+            .filter(|t| t.noise == cell.noise && t.factor == cell.factor)
+            .filter(|t| t.loss == cell.summary.loss)
+            .collect();
+        let mean = runs.iter().map(|t| t.test.accuracy).sum::<f64>() / 2.0;
+        assert!((cell.summary.accuracy.0 - mean).abs() < 1e-12);
+        // Each run really had its cell's data.
+        assert!(runs.iter().all(|t| t.noise == cell.noise));
+    }
+    let cells = csv_rows(&dir.path().join(CELLS_FILE));
+    assert_eq!(cells.len(), 1 + 8);
+    assert_eq!(&cells[0][..3], ["noise", "factor", "loss"]);
+    assert_png(&dir.path().join(NOISE_PLOT));
+    assert_png(&dir.path().join(HEATMAP_PLOT));
+}
+
+fn lab(args: &[&str]) -> Command {
+    let mut command = Command::new(example("lab"));
+    command.args(args).args(["--backend", "flex", "--quiet"]);
+    command
+}
+
+#[test]
+fn bad_lab_settings_fail_on_one_line_before_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let cases: [(&[&str], i32, &str); 5] = [
+        (&["seeds", "--seeds", "0"], 1, "--seeds 0"),
+        (&["seeds", "--jobs", "0"], 1, "--jobs 0"),
+        (&["sweep", "--noise", "0,-0.1"], 1, "-0.1"),
+        (&["sweep", "--factor", "0.5,1.5"], 1, "1.5"),
+        (&["sweep", "--noise", "0,lots"], 2, "lots"),
+    ];
+    for (args, code, named) in cases {
+        let output = lab(args).args(["--artifacts", out]).output().unwrap();
+        let line = assert_one_line_error(&output, code);
+        assert!(line.contains(named), "{args:?}: {line}");
+        assert!(!Path::new(out).exists(), "{args:?} wrote {out}");
+    }
+}
+
+#[test]
+fn the_lab_binary_prints_the_summary_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = lab(&[
+        "seeds",
+        "--seeds",
+        "2",
+        "--epochs",
+        "2",
+        "--samples",
+        "200",
+        "--test-samples",
+        "50",
+        "--loss",
+        "both",
+    ])
+    .args(["--artifacts", dir.path().to_str().unwrap()])
+    .output()
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("100% runs"), "{stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("hinge ")), "{stdout}");
+    assert!(
+        stdout.lines().any(|l| l.starts_with("squared-hinge ")),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.lines().any(|l| l.starts_with("logistic ")),
+        "{stdout}"
+    );
+    assert!(dir.path().join(RUNS_FILE).is_file());
+}
