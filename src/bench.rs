@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use hinge_data::{CirclesConfig, SplitConfig};
+use hinge_data::{DataConfig, SplitConfig};
 use hinge_model::{LossKind, MlpConfig};
 use hinge_train::{
     BackendKind, Dashboard, TrainError, TrainingConfig, predict, train, write_atomic,
@@ -264,7 +264,7 @@ fn run_case(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<Inner, A
             .parse()
             .map_err(|_| AppError::Bench(format!("unknown case '{case}'")))?;
         let config = TrainingConfig::new()
-            .with_data(CirclesConfig::new().with_samples(samples))
+            .with_data(DataConfig::new().with_samples(samples))
             .with_split(
                 SplitConfig::new()
                     .with_test_samples(1000)

@@ -150,13 +150,26 @@ fn shade(output: f32) -> RGBColor {
     RGBColor(mix(base.0), mix(base.1), mix(base.2))
 }
 
+/// Test points to draw over a decision boundary: coordinates, labels 0 / 1, and what the two
+/// classes are called in the legend.
+#[derive(Debug, Clone, Copy)]
+pub struct LabelledSet<'a> {
+    pub points: &'a [[f64; 2]],
+    pub labels: &'a [u8],
+    pub classes: [&'a str; 2],
+}
+
 fn draw_decision_boundary(
     area: &DrawingArea<BitMapBackend<'_>, Shift>,
     title: &str,
     grid: &OutputGrid,
-    points: &[[f64; 2]],
-    labels: &[u8],
+    test: LabelledSet<'_>,
 ) -> Result<(), AppError> {
+    let LabelledSet {
+        points,
+        labels,
+        classes,
+    } = test;
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 26))
         .margin(15)
@@ -206,7 +219,7 @@ fn draw_decision_boundary(
                 + Rectangle::new([(-4, -4), (4, 4)], BLACK.stroke_width(1))
         }))
         .map_err(plot_error)?
-        .label("-1 (outer circle)")
+        .label(format!("-1 ({})", classes[0]))
         .legend(|(x, y)| Rectangle::new([(x + 3, y - 5), (x + 13, y + 5)], NEGATIVE.filled()));
     chart
         .draw_series(class(1).map(|p| {
@@ -215,7 +228,7 @@ fn draw_decision_boundary(
                 + TriangleMarker::new((0, 0), 5, POSITIVE_EDGE.stroke_width(1))
         }))
         .map_err(plot_error)?
-        .label("+1 (inner circle)")
+        .label(format!("+1 ({})", classes[1]))
         .legend(|(x, y)| TriangleMarker::new((x + 8, y), 6, POSITIVE.filled()));
     chart
         .configure_series_labels()
@@ -233,11 +246,10 @@ pub fn decision_boundary_plot(
     path: &Path,
     title: &str,
     grid: &OutputGrid,
-    points: &[[f64; 2]],
-    labels: &[u8],
+    test: LabelledSet<'_>,
 ) -> Result<(), AppError> {
     render(path, PLOT_SIZE, |root| {
-        draw_decision_boundary(root, title, grid, points, labels)
+        draw_decision_boundary(root, title, grid, test)
     })
 }
 
@@ -245,20 +257,24 @@ pub fn decision_boundary_plot(
 pub fn comparison_plot(
     path: &Path,
     panels: &[(&str, &OutputGrid)],
-    points: &[[f64; 2]],
-    labels: &[u8],
+    test: LabelledSet<'_>,
 ) -> Result<(), AppError> {
     render(path, COMPARISON_SIZE, |root| {
         let areas = root.split_evenly((1, panels.len().max(1)));
         for (area, (title, grid)) in areas.iter().zip(panels) {
-            draw_decision_boundary(area, title, grid, points, labels)?;
+            draw_decision_boundary(area, title, grid, test)?;
         }
         Ok(())
     })
 }
 
 /// `loss.png`: training and validation loss per epoch on a log scale, as in the tutorial.
-pub fn loss_plot(path: &Path, loss_title: &str, epochs: &[EpochMetrics]) -> Result<(), AppError> {
+pub fn loss_plot(
+    path: &Path,
+    loss_title: &str,
+    dataset: &str,
+    epochs: &[EpochMetrics],
+) -> Result<(), AppError> {
     let positive = |v: f64| v.is_finite() && v > 0.0;
     let train: Vec<(usize, f64)> = epochs
         .iter()
@@ -281,7 +297,7 @@ pub fn loss_plot(path: &Path, loss_title: &str, epochs: &[EpochMetrics]) -> Resu
     let last_epoch = epochs.iter().map(|e| e.epoch).max().unwrap_or(1).max(2);
     render(path, PLOT_SIZE, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(format!("{loss_title} for circles"), ("sans-serif", 28))
+            .caption(format!("{loss_title} for {dataset}"), ("sans-serif", 28))
             .margin(15)
             .x_label_area_size(45)
             .y_label_area_size(80)

@@ -1,6 +1,7 @@
 use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
+use hinge_data::LabeledPoints;
 use hinge_model::{LossKind, Mlp};
 use hinge_train::{
     BackendKind, CONFIG_FILE, Dashboard, TrainError, TrainedRun, TrainingConfig,
@@ -9,7 +10,8 @@ use hinge_train::{
 
 use crate::AppError;
 use crate::plot::{
-    GRID_RESOLUTION, OutputGrid, comparison_plot, data_plot, decision_boundary_plot, loss_plot,
+    GRID_RESOLUTION, LabelledSet, OutputGrid, comparison_plot, data_plot, decision_boundary_plot,
+    loss_plot,
 };
 
 /// Which losses a run trains, in the tutorial's order.
@@ -107,7 +109,8 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
             .map(|(loss, grid)| (loss.title(), grid))
             .collect();
         let path = request.artifacts.join("comparison.png");
-        comparison_plot(&path, &panels, &test.points, &test.labels)?;
+        let classes = first.run.config.data.dataset.class_names();
+        comparison_plot(&path, &panels, labelled(test, classes))?;
         println!("Comparison of the decision boundaries: {}", path.display());
     }
     Ok(outcomes)
@@ -155,15 +158,28 @@ fn plot_run(
     let test = &run.data.test;
     let grid = output_grid(&run.model, &test.points, device)?;
     let title = format!("Decision boundary ({})", loss.title().to_lowercase());
+    let dataset = run.config.data.dataset;
     decision_boundary_plot(
         &dir.join("decision_boundary.png"),
         &title,
         &grid,
-        &test.points,
-        &test.labels,
+        labelled(test, dataset.class_names()),
     )?;
-    loss_plot(&dir.join("loss.png"), loss.title(), &run.epochs)?;
+    loss_plot(
+        &dir.join("loss.png"),
+        loss.title(),
+        dataset.name(),
+        &run.epochs,
+    )?;
     Ok(grid)
+}
+
+fn labelled<'a>(set: &'a LabeledPoints, classes: [&'a str; 2]) -> LabelledSet<'a> {
+    LabelledSet {
+        points: &set.points,
+        labels: &set.labels,
+        classes,
+    }
 }
 
 /// The model's outputs over the area mlxtend's `plot_decision_regions` would cover.

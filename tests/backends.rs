@@ -8,7 +8,7 @@
 mod common;
 
 use burn::tensor::{Tensor, TensorData};
-use hinge_lab::hinge_data::{Circles, CirclesConfig};
+use hinge_lab::hinge_data::{DataConfig, LabeledPoints};
 use hinge_lab::hinge_model::{LossKind, MlpConfig, signed_targets};
 use hinge_lab::hinge_train::{BackendKind, Dashboard, TrainingConfig, train};
 use hinge_lab::{CirclesRun, LossChoice, run_circles};
@@ -33,12 +33,12 @@ fn host(tensor: Tensor<2>) -> Vec<f32> {
 /// 64 noisy circle points: with noise some points sit inside the margin and some outside,
 /// so both sides of the hinge's kink feed the gradients.
 fn batch() -> (Vec<f32>, Vec<f32>) {
-    let circles = CirclesConfig::new()
+    let circles = DataConfig::new()
         .with_samples(64)
         .with_noise(0.1)
         .check()
         .unwrap();
-    let data = Circles::generate(&circles, 7);
+    let data = LabeledPoints::generate(&circles, 7);
     let points = data
         .points
         .iter()

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use hinge_data::CirclesConfig;
+use hinge_data::DataConfig;
 use hinge_train::BackendKind;
 
 use super::default_jobs;
@@ -108,7 +108,7 @@ pub struct SweepArgs {
 impl SeedsArgs {
     pub fn to_request(&self) -> Result<SeedsRequest, AppError> {
         let base = self.run.config()?;
-        let config = base.clone().with_data(CirclesConfig {
+        let config = base.clone().with_data(DataConfig {
             factor: self.factor.unwrap_or(base.data.factor),
             noise: self.noise.unwrap_or(base.data.noise),
             ..base.data.clone()

@@ -18,6 +18,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use burn::tensor::Device;
+use hinge_data::DatasetKind;
 use hinge_model::LossKind;
 use hinge_train::{Dashboard, TestResult, ValidTrainingConfig, train, write_atomic};
 
@@ -41,7 +42,8 @@ pub struct Trial {
     /// The last epoch's training accuracy.
     pub train_accuracy: f64,
     pub margins: MarginAnalysis,
-    /// The boundary's distance from the origin along each ray (see [`boundary_radii`]).
+    /// The boundary's distance from the origin along each ray (see [`boundary_radii`]); empty
+    /// for data sets other than circles.
     pub radii: Vec<Option<f64>>,
     /// Per hidden layer, the units that output 0 on every training point.
     pub dead_units: Vec<usize>,
@@ -174,7 +176,12 @@ fn run_trial(config: &ValidTrainingConfig, device: &Device) -> Result<Trial, App
     let inference = device.clone().inner();
     let test = &run.data.test;
     let margins = MarginAnalysis::measure(&run.model, &test.points, &test.labels, &inference)?;
-    let radii = boundary_radii(&run.model, RAY_REACH, &inference)?;
+    // Rays from the origin only mean something for rings around it.
+    let radii = if config.config().data.dataset == DatasetKind::Circles {
+        boundary_radii(&run.model, RAY_REACH, &inference)?
+    } else {
+        Vec::new()
+    };
     let dead = dead_units(&run.model, &run.data.train.points, &inference)?;
     let settings = config.config();
     Ok(Trial {

@@ -26,8 +26,22 @@ fn loss_colour(loss: LossKind) -> RGBColor {
     }
 }
 
+/// Panels per row before a figure wraps onto the next row.
+const PANELS_PER_ROW: usize = 3;
+
+/// Rows and columns for `count` panels.
+fn panel_grid(count: usize) -> (usize, usize) {
+    let columns = count.clamp(1, PANELS_PER_ROW);
+    (count.max(1).div_ceil(columns), columns)
+}
+
 fn panels_size(count: usize) -> (u32, u32) {
-    (PANEL.0 * count.max(1) as u32, PANEL.1)
+    let (rows, columns) = panel_grid(count);
+    (PANEL.0 * columns as u32, PANEL.1 * rows as u32)
+}
+
+fn split_into_panels<'a>(root: &Area<'a>, count: usize) -> Vec<Area<'a>> {
+    root.split_evenly(panel_grid(count))
 }
 
 type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
@@ -111,7 +125,7 @@ pub fn margin_histograms(
     trials: &[Trial],
 ) -> Result<(), AppError> {
     render(path, panels_size(losses.len()), |root| {
-        let areas = root.split_evenly((1, losses.len().max(1)));
+        let areas = split_into_panels(root, losses.len());
         for (area, &loss) in areas.iter().zip(losses) {
             let mine: Vec<&Trial> = trials.iter().filter(|t| t.loss == loss).collect();
             let margins: Vec<f64> = mine
@@ -144,7 +158,7 @@ pub fn boundary_radius_plot(
 ) -> Result<(), AppError> {
     let midway = (1.0 + factor) / 2.0;
     render(path, panels_size(losses.len()), |root| {
-        let areas = root.split_evenly((1, losses.len().max(1)));
+        let areas = split_into_panels(root, losses.len());
         for (area, &loss) in areas.iter().zip(losses) {
             let radii: Vec<f64> = trials
                 .iter()
@@ -185,7 +199,7 @@ pub fn accuracy_vs_noise(
         .fold(1.0, f64::min);
     let y_low = ((lowest * 100.0 / 10.0).floor() * 10.0).clamp(0.0, 90.0);
     render(path, panels_size(request.factors.len()), |root| {
-        let areas = root.split_evenly((1, request.factors.len().max(1)));
+        let areas = split_into_panels(root, request.factors.len());
         for (area, &factor) in areas.iter().zip(&request.factors) {
             let mut chart = ChartBuilder::on(area)
                 .caption(format!("factor {factor}"), ("sans-serif", 20))
@@ -254,7 +268,7 @@ pub fn accuracy_heatmaps(
 ) -> Result<(), AppError> {
     let (columns, rows) = (request.noises.len(), request.factors.len());
     render(path, panels_size(request.losses.len()), |root| {
-        let areas = root.split_evenly((1, request.losses.len().max(1)));
+        let areas = split_into_panels(root, request.losses.len());
         for (area, &loss) in areas.iter().zip(&request.losses) {
             let area = area
                 .titled(

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use hinge_data::DatasetKind;
 use hinge_model::LossKind;
 use hinge_train::{
     BackendKind, TrainingConfig, ValidTrainingConfig, ensure_writable, write_atomic,
@@ -38,7 +39,7 @@ pub struct SeedsOutcome {
 }
 
 /// Trains every loss with seeds `first_seed ..`, then writes `runs.csv` (a row per run),
-/// `summary.csv` (a row per loss), the margin histograms and the boundary radii plot.
+/// `summary.csv` (a row per loss), the margin histograms and, for circles, the boundary radii.
 pub fn run_seeds(request: &SeedsRequest) -> Result<SeedsOutcome, AppError> {
     let configs = seed_configs(
         &request.config,
@@ -73,12 +74,14 @@ pub fn run_seeds(request: &SeedsRequest) -> Result<SeedsOutcome, AppError> {
     }
     write_atomic(&dir.join(SUMMARY_FILE), summary_csv.as_bytes())?;
     margin_histograms(&dir.join(MARGINS_PLOT), &request.losses, &trials)?;
-    boundary_radius_plot(
-        &dir.join(BOUNDARY_PLOT),
-        &request.losses,
-        &trials,
-        request.config.data.factor,
-    )?;
+    if request.config.data.dataset == DatasetKind::Circles {
+        boundary_radius_plot(
+            &dir.join(BOUNDARY_PLOT),
+            &request.losses,
+            &trials,
+            request.config.data.factor,
+        )?;
+    }
     Ok(SeedsOutcome { trials, summaries })
 }
 

@@ -114,7 +114,11 @@ impl Summary {
             "dead unit"
         );
         let pm = |(mean, spread): (f64, f64), digits: usize| {
-            format!("{mean:.digits$} ± {spread:.digits$}")
+            if mean.is_nan() {
+                "-".to_string()
+            } else {
+                format!("{mean:.digits$} ± {spread:.digits$}")
+            }
         };
         for s in summaries {
             out += &format!(

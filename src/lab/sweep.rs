@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use hinge_data::CirclesConfig;
+use hinge_data::{DataConfig, DatasetKind};
 use hinge_model::LossKind;
 use hinge_train::{BackendKind, TrainingConfig, ensure_writable, write_atomic};
 
@@ -61,10 +61,18 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
         }
     }
     check_jobs(request.jobs)?;
+    let dataset = request.config.data.dataset;
+    if dataset != DatasetKind::Circles {
+        return Err(AppError::LabSetting {
+            flag: "--dataset",
+            value: dataset.to_string(),
+            allowed: "the sweep varies make_circles's noise and factor: use circles",
+        });
+    }
     let mut configs = Vec::new();
     for &noise in &request.noises {
         for &factor in &request.factors {
-            let data = CirclesConfig {
+            let data = DataConfig {
                 noise,
                 factor,
                 ..request.config.data.clone()

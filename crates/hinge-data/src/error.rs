@@ -7,7 +7,7 @@ use thiserror::Error;
 pub enum DataError {
     #[error("factor {0} is out of range: it must lie strictly between 0 and 1")]
     Factor(f64),
-    #[error("samples {0} is too few: at least 2 are needed, one per circle")]
+    #[error("samples {0} is too few: at least 2 are needed, one per class")]
     Samples(usize),
     #[error("noise {0} is invalid: it must be a finite number >= 0")]
     Noise(f64),
@@ -24,6 +24,8 @@ pub enum DataError {
         train_and_valid: usize,
         validation_split: f64,
     },
-    #[error("label {0} is not a class of make_circles: labels are 0 (outer) or 1 (inner)")]
+    #[error("cluster std {0} is invalid: it must be a finite number >= 0")]
+    ClusterStd(f64),
+    #[error("label {0} is not a class: labels are 0 or 1 (for circles 0 = outer, 1 = inner)")]
     Label(u8),
 }

@@ -1,14 +1,17 @@
-//! The data of the hinge-lab runs: scikit-learn's `make_circles`, the tutorial's
-//! test / train / validation split, and the burn `Dataset` and `Batcher` that feed the Learner.
+//! The data of the hinge-lab runs: scikit-learn's `make_circles` (the tutorial's), `make_moons`
+//! and `make_blobs`, XOR and two spirals; the tutorial's test / train / validation split; and
+//! the burn `Dataset` and `Batcher` that feed the Learner.
 
 mod batcher;
-mod circles;
+mod datasets;
 mod error;
+mod points;
 mod split;
 
-pub use batcher::{CirclesBatch, CirclesBatcher};
-pub use circles::{
-    Circles, CirclesConfig, CirclesDataset, CirclesItem, ValidCircles, signed_target,
-};
+pub use batcher::{PointsBatch, PointsBatcher};
+pub use datasets::{BLOB_CENTRE_BOX, DatasetKind};
 pub use error::DataError;
-pub use split::{CirclesSplit, SplitConfig, ValidSplit};
+pub use points::{
+    DataConfig, LabeledPoints, PointItem, PointsDataset, ValidDataConfig, signed_target,
+};
+pub use split::{DataSplit, SplitConfig, ValidSplit};

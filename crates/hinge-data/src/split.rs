@@ -1,6 +1,6 @@
 use burn::config::Config;
 
-use crate::{Circles, DataError};
+use crate::{DataError, LabeledPoints};
 
 /// How a generated set is cut, as in the tutorial: the first `test_samples` are the test set,
 /// the rest is for training, and Keras's `validation_split` takes the last fraction of that.
@@ -54,14 +54,14 @@ impl ValidSplit {
     }
 
     /// Cuts `data` in order, before any shuffling, as the tutorial and Keras do.
-    pub fn apply(&self, data: &Circles) -> CirclesSplit {
+    pub fn apply(&self, data: &LabeledPoints) -> DataSplit {
         assert_eq!(
             data.len(),
             self.test + self.train + self.valid,
             "the split was checked against another number of samples"
         );
         let train_end = self.test + self.train;
-        CirclesSplit {
+        DataSplit {
             test: data.slice(0..self.test),
             train: data.slice(self.test..train_end),
             valid: data.slice(train_end..data.len()),
@@ -71,20 +71,20 @@ impl ValidSplit {
 
 /// The three disjoint parts of one generated set.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CirclesSplit {
-    pub train: Circles,
-    pub valid: Circles,
-    pub test: Circles,
+pub struct DataSplit {
+    pub train: LabeledPoints,
+    pub valid: LabeledPoints,
+    pub test: LabeledPoints,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CirclesConfig;
+    use crate::DataConfig;
 
     #[test]
     fn tutorial_split_is_600_150_250_in_order() {
-        let data = Circles::generate(&CirclesConfig::new().check().unwrap(), 42);
+        let data = LabeledPoints::generate(&DataConfig::new().check().unwrap(), 42);
         let split = SplitConfig::new().check(data.len()).unwrap();
         assert_eq!(split.sizes(), (600, 150, 250));
         let parts = split.apply(&data);

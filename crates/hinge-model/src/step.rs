@@ -1,7 +1,7 @@
 use burn::tensor::{ExecutionError, Tensor};
 use burn::train::metric::{Adaptor, ItemLazy, LossInput};
 use burn::train::{InferenceStep, TrainOutput, TrainStep};
-use hinge_data::CirclesBatch;
+use hinge_data::PointsBatch;
 
 use crate::Mlp;
 
@@ -16,7 +16,7 @@ pub struct MarginOutput {
 }
 
 impl Mlp {
-    pub fn forward_margin(&self, batch: CirclesBatch) -> MarginOutput {
+    pub fn forward_margin(&self, batch: PointsBatch) -> MarginOutput {
         let output = self.forward(batch.inputs);
         let loss = self
             .loss
@@ -31,20 +31,20 @@ impl Mlp {
 }
 
 impl TrainStep for Mlp {
-    type Input = CirclesBatch;
+    type Input = PointsBatch;
     type Output = MarginOutput;
 
-    fn step(&self, batch: CirclesBatch) -> TrainOutput<MarginOutput> {
+    fn step(&self, batch: PointsBatch) -> TrainOutput<MarginOutput> {
         let item = self.forward_margin(batch);
         TrainOutput::new(self, item.loss.backward(), item)
     }
 }
 
 impl InferenceStep for Mlp {
-    type Input = CirclesBatch;
+    type Input = PointsBatch;
     type Output = MarginOutput;
 
-    fn step(&self, batch: CirclesBatch) -> MarginOutput {
+    fn step(&self, batch: PointsBatch) -> MarginOutput {
         self.forward_margin(batch)
     }
 }

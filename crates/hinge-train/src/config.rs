@@ -2,7 +2,7 @@ use std::path::Path;
 
 use burn::config::Config;
 use burn::optim::AdamConfig;
-use hinge_data::{CirclesConfig, SplitConfig, ValidCircles, ValidSplit};
+use hinge_data::{DataConfig, SplitConfig, ValidDataConfig, ValidSplit};
 use hinge_model::{LossKind, MlpConfig, ValidMlpConfig};
 
 use crate::{TrainError, write_atomic};
@@ -10,8 +10,8 @@ use crate::{TrainError, write_atomic};
 /// One run, with the tutorial's values as defaults; saved as the run's `config.json`.
 #[derive(Config, Debug, PartialEq)]
 pub struct TrainingConfig {
-    #[config(default = "CirclesConfig::new()")]
-    pub data: CirclesConfig,
+    #[config(default = "DataConfig::new()")]
+    pub data: DataConfig,
     #[config(default = "SplitConfig::new()")]
     pub split: SplitConfig,
     #[config(default = "MlpConfig::new()")]
@@ -41,7 +41,7 @@ pub struct TrainingConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidTrainingConfig {
     config: TrainingConfig,
-    circles: ValidCircles,
+    data: ValidDataConfig,
     split: ValidSplit,
     model: ValidMlpConfig,
 }
@@ -73,7 +73,7 @@ impl TrainingConfig {
     }
 
     pub fn check(&self) -> Result<ValidTrainingConfig, TrainError> {
-        let circles = self.data.check()?;
+        let data = self.data.check()?;
         let split = self.split.check(self.data.samples)?;
         let model = self.model.check()?;
         if self.epochs == 0 {
@@ -95,7 +95,7 @@ impl TrainingConfig {
         }
         Ok(ValidTrainingConfig {
             config: self.clone(),
-            circles,
+            data,
             split,
             model,
         })
@@ -107,8 +107,8 @@ impl ValidTrainingConfig {
         &self.config
     }
 
-    pub fn circles(&self) -> &ValidCircles {
-        &self.circles
+    pub fn data(&self) -> &ValidDataConfig {
+        &self.data
     }
 
     pub fn split(&self) -> &ValidSplit {
@@ -212,7 +212,7 @@ mod tests {
             (TrainingConfig::new().with_beta_2(-0.5), "beta_2 -0.5"),
             (TrainingConfig::new().with_epsilon(0.0), "epsilon 0"),
             (
-                TrainingConfig::new().with_data(CirclesConfig::new().with_factor(1.0)),
+                TrainingConfig::new().with_data(DataConfig::new().with_factor(1.0)),
                 "factor 1",
             ),
             (

@@ -1,5 +1,5 @@
 use burn::tensor::{Device, Tensor, TensorData};
-use hinge_data::CirclesDataset;
+use hinge_data::PointsDataset;
 use hinge_model::Mlp;
 
 use crate::{TestResult, TrainError};
@@ -26,7 +26,7 @@ pub fn predict(model: &Mlp, points: &[[f32; 2]], device: &Device) -> Result<Vec<
 /// The mean loss and sign accuracy of `model` on `dataset`, as Keras's `evaluate` reports them.
 pub fn evaluate(
     model: &Mlp,
-    dataset: &CirclesDataset,
+    dataset: &PointsDataset,
     device: &Device,
 ) -> Result<TestResult, TrainError> {
     let items = dataset.items();

@@ -8,7 +8,7 @@ use burn::train::checkpoint::KeepLastNCheckpoints;
 use burn::train::logger::InMemoryMetricLogger;
 use burn::train::metric::LossMetric;
 use burn::train::{Interrupter, Learner, SupervisedTraining};
-use hinge_data::{Circles, CirclesBatcher, CirclesSplit};
+use hinge_data::{DataSplit, LabeledPoints, PointsBatcher};
 use hinge_model::Mlp;
 
 use crate::artifacts::save_model;
@@ -21,8 +21,10 @@ use crate::{
 
 /// What a finished run hands back; the same is on disk in its folder.
 pub struct TrainedRun {
+    /// The configuration it trained with, as saved in `config.json`.
+    pub config: TrainingConfig,
     pub model: Mlp,
-    pub data: CirclesSplit,
+    pub data: DataSplit,
     pub epochs: Vec<EpochMetrics>,
     pub test: TestResult,
     pub dir: PathBuf,
@@ -124,17 +126,17 @@ fn fit(
     done: Vec<EpochMetrics>,
 ) -> Result<TrainedRun, TrainError> {
     let settings = config.config();
-    let data = Circles::generate(config.circles(), settings.seed);
+    let data = LabeledPoints::generate(config.data(), settings.seed);
     let split = config.split().apply(&data);
     let start = done.len();
     let train_loader = SkipEpochs::wrap(
-        DataLoaderBuilder::new(CirclesBatcher)
+        DataLoaderBuilder::new(PointsBatcher)
             .batch_size(settings.batch_size)
             .shuffle(settings.seed)
             .build(split.train.dataset()?),
         start,
     );
-    let valid_loader = DataLoaderBuilder::new(CirclesBatcher)
+    let valid_loader = DataLoaderBuilder::new(PointsBatcher)
         .batch_size(settings.batch_size)
         .build(split.valid.dataset()?);
 
@@ -234,6 +236,7 @@ fn fit(
     write_metrics_csv(&dir.join(METRICS_FILE), &epochs)?;
     test.save(&dir.join(TEST_FILE))?;
     Ok(TrainedRun {
+        config: settings.clone(),
         model,
         data: split,
         epochs,

@@ -4,30 +4,37 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand_distr::{Distribution, Normal};
-use std::f64::consts::TAU;
 
 use crate::DataError;
+use crate::datasets::{self, DatasetKind};
 
-/// Parameters of [`Circles::generate`], with the defaults of the tutorial's run.
+/// Parameters of [`LabeledPoints::generate`], with the defaults of the tutorial's run.
 #[derive(Config, Debug, PartialEq)]
-pub struct CirclesConfig {
-    /// Total points: the outer circle gets half (rounded down), the inner one the rest.
+pub struct DataConfig {
+    #[config(default = "DatasetKind::Circles")]
+    pub dataset: DatasetKind,
+    /// Total points: class 0 gets half (rounded down; rounded up for blobs and spirals, as
+    /// scikit-learn does), class 1 the rest; xor draws each point's class by its quadrant.
     #[config(default = 1000)]
     pub samples: usize,
-    /// Radius of the inner circle relative to the outer one (radius 1).
+    /// circles only: radius of the inner circle relative to the outer one (radius 1).
     #[config(default = 0.1)]
     pub factor: f64,
-    /// Standard deviation of the Gaussian noise added to both coordinates.
+    /// Standard deviation of the Gaussian noise added to both coordinates, for every set.
     #[config(default = 0.0)]
     pub noise: f64,
+    /// blobs only: standard deviation of each blob around its centre, scikit-learn's
+    /// `cluster_std`.
+    #[config(default = 1.0)]
+    pub cluster_std: f64,
 }
 
-/// A [`CirclesConfig`] whose values were checked, so generation cannot fail.
+/// A [`DataConfig`] whose values were checked, so generation cannot fail.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ValidCircles(CirclesConfig);
+pub struct ValidDataConfig(DataConfig);
 
-impl CirclesConfig {
-    pub fn check(&self) -> Result<ValidCircles, DataError> {
+impl DataConfig {
+    pub fn check(&self) -> Result<ValidDataConfig, DataError> {
         if self.samples < 2 {
             return Err(DataError::Samples(self.samples));
         }
@@ -38,50 +45,51 @@ impl CirclesConfig {
         if !(self.noise.is_finite() && self.noise >= 0.0) {
             return Err(DataError::Noise(self.noise));
         }
-        Ok(ValidCircles(self.clone()))
+        if !(self.cluster_std.is_finite() && self.cluster_std >= 0.0) {
+            return Err(DataError::ClusterStd(self.cluster_std));
+        }
+        Ok(ValidDataConfig(self.clone()))
     }
 }
 
-impl ValidCircles {
-    pub fn config(&self) -> &CirclesConfig {
+impl ValidDataConfig {
+    pub fn config(&self) -> &DataConfig {
         &self.0
     }
 }
 
-/// Points of two concentric circles and their labels: 0 = outer, 1 = inner.
+/// Points of a two-class set and their labels, 0 or 1 (for circles: 0 = outer, 1 = inner).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Circles {
+pub struct LabeledPoints {
     pub points: Vec<[f64; 2]>,
     pub labels: Vec<u8>,
 }
 
-impl Circles {
-    /// scikit-learn's `make_circles(n_samples, shuffle=True, noise, factor)`: evenly spaced
-    /// angles on [0, 2pi) without the endpoint, shuffled, then noise added, in that order.
-    pub fn generate(config: &ValidCircles, seed: u64) -> Self {
-        let CirclesConfig {
+impl LabeledPoints {
+    /// The configured set as scikit-learn's `make_*(n_samples, shuffle=True, noise, ...)`
+    /// builds it: generated in class order, shuffled, then noise added, in that order, all
+    /// from one generator seeded with `seed`.
+    pub fn generate(config: &ValidDataConfig, seed: u64) -> Self {
+        let DataConfig {
+            dataset,
             samples,
             factor,
             noise,
+            cluster_std,
         } = *config.config();
-        let outer = samples / 2;
-        let inner = samples - outer;
-        let ring = |count: usize, radius: f64| {
-            (0..count).map(move |i| {
-                let angle = TAU * i as f64 / count as f64;
-                [radius * angle.cos(), radius * angle.sin()]
-            })
-        };
-        let mut points: Vec<[f64; 2]> = ring(outer, 1.0).chain(ring(inner, factor)).collect();
-        let mut labels: Vec<u8> = std::iter::repeat_n(0, outer)
-            .chain(std::iter::repeat_n(1, inner))
-            .collect();
-
         let mut rng = StdRng::seed_from_u64(seed);
+        let (points, labels) = match dataset {
+            DatasetKind::Circles => datasets::circles(samples, factor),
+            DatasetKind::Moons => datasets::moons(samples),
+            DatasetKind::Blobs => datasets::blobs(samples, cluster_std, &mut rng),
+            DatasetKind::Xor => datasets::xor(samples, &mut rng),
+            DatasetKind::Spirals => datasets::spirals(samples),
+        };
+
         let mut order: Vec<usize> = (0..samples).collect();
         order.shuffle(&mut rng);
-        points = order.iter().map(|&i| points[i]).collect();
-        labels = order.iter().map(|&i| labels[i]).collect();
+        let mut points: Vec<[f64; 2]> = order.iter().map(|&i| points[i]).collect();
+        let labels: Vec<u8> = order.iter().map(|&i| labels[i]).collect();
 
         if noise > 0.0 {
             let gaussian =
@@ -111,19 +119,19 @@ impl Circles {
     }
 
     /// The set as margin-loss items: targets -1 (outer) and +1 (inner).
-    pub fn dataset(&self) -> Result<CirclesDataset, DataError> {
+    pub fn dataset(&self) -> Result<PointsDataset, DataError> {
         let items = self
             .points
             .iter()
             .zip(&self.labels)
             .map(|(point, &label)| {
-                Ok(CirclesItem {
+                Ok(PointItem {
                     point: [point[0] as f32, point[1] as f32],
                     target: signed_target(label)?,
                 })
             })
             .collect::<Result<_, DataError>>()?;
-        Ok(CirclesDataset { items })
+        Ok(PointsDataset { items })
     }
 }
 
@@ -139,26 +147,26 @@ pub fn signed_target(label: u8) -> Result<f32, DataError> {
 
 /// One point with its margin target (-1 or +1).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CirclesItem {
+pub struct PointItem {
     pub point: [f32; 2],
     pub target: f32,
 }
 
 /// An in-memory burn [`Dataset`] of margin-loss items.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CirclesDataset {
-    items: Vec<CirclesItem>,
+pub struct PointsDataset {
+    items: Vec<PointItem>,
 }
 
-impl CirclesDataset {
-    pub fn items(&self) -> &[CirclesItem] {
+impl PointsDataset {
+    pub fn items(&self) -> &[PointItem] {
         &self.items
     }
 }
 
-impl Dataset<CirclesItem> for CirclesDataset {
+impl Dataset<PointItem> for PointsDataset {
     /// Panics past the end, as burn's `Dataset` contract says.
-    fn get(&self, index: usize) -> Result<CirclesItem, DatasetError> {
+    fn get(&self, index: usize) -> Result<PointItem, DatasetError> {
         Ok(self.items[index])
     }
 
@@ -171,12 +179,12 @@ impl Dataset<CirclesItem> for CirclesDataset {
 mod tests {
     use super::*;
 
-    fn circles(samples: usize, factor: f64, noise: f64, seed: u64) -> Circles {
-        let config = CirclesConfig::new()
+    fn circles(samples: usize, factor: f64, noise: f64, seed: u64) -> LabeledPoints {
+        let config = DataConfig::new()
             .with_samples(samples)
             .with_factor(factor)
             .with_noise(noise);
-        Circles::generate(&config.check().unwrap(), seed)
+        LabeledPoints::generate(&config.check().unwrap(), seed)
     }
 
     #[test]
@@ -223,7 +231,7 @@ mod tests {
         let a = circles(300, 0.3, 0.1, 7);
         let b = circles(300, 0.3, 0.1, 7);
         let c = circles(300, 0.3, 0.1, 8);
-        let bits = |d: &Circles| -> Vec<u64> {
+        let bits = |d: &LabeledPoints| -> Vec<u64> {
             d.points
                 .iter()
                 .flat_map(|p| [p[0].to_bits(), p[1].to_bits()])
@@ -252,7 +260,7 @@ mod tests {
 
     #[test]
     fn invalid_parameters_are_rejected_naming_the_value() {
-        let base = CirclesConfig::new();
+        let base = DataConfig::new();
         for factor in [0.0, 1.0, -0.5, 1.5, f64::NAN] {
             let err = base.clone().with_factor(factor).check().unwrap_err();
             assert!(err.to_string().contains(&factor.to_string()), "{err}");
@@ -286,7 +294,7 @@ mod tests {
         for (item, label) in dataset.items().iter().zip(&data.labels) {
             assert_eq!(item.target, if *label == 0 { -1.0 } else { 1.0 });
         }
-        let bad = Circles {
+        let bad = LabeledPoints {
             points: vec![[0.0, 0.0]],
             labels: vec![3],
         };
