@@ -73,6 +73,10 @@ pub struct RunFlags {
     /// blobs only: standard deviation of each blob around its centre, >= 0. [default: 1]
     #[arg(long)]
     pub cluster_std: Option<f64>,
+    /// blobs only: how many blobs, each a class, 2 to 255; more than 2 needs
+    /// --loss categorical-hinge. [default: 2]
+    #[arg(long)]
+    pub centers: Option<usize>,
     /// Widths of the hidden ReLU layers, comma-separated, e.g. 16,16. [default: 4,2]
     #[arg(long, value_delimiter = ',')]
     pub hidden: Option<Vec<usize>>,
@@ -96,6 +100,7 @@ impl RunFlags {
                 dataset: self.dataset.map_or(base.data.dataset, Into::into),
                 samples: self.samples.unwrap_or(base.data.samples),
                 cluster_std: self.cluster_std.unwrap_or(base.data.cluster_std),
+                centers: self.centers.unwrap_or(base.data.centers),
                 ..base.data.clone()
             },
             model: MlpConfig {
@@ -114,10 +119,11 @@ impl RunFlags {
 }
 
 /// The flags that set the run's configuration, which `--resume` takes from the saved run.
-const CONFIG_FLAGS: [&str; 13] = [
+const CONFIG_FLAGS: [&str; 14] = [
     "config",
     "dataset",
     "cluster_std",
+    "centers",
     "hidden",
     "epochs",
     "batch_size",
@@ -136,6 +142,8 @@ pub enum LossArg {
     SquaredHinge,
     /// Binary cross-entropy on the tanh output read as a probability.
     Logistic,
+    /// Keras's categorical_hinge over one output per class, for blobs with 3+ centers.
+    CategoricalHinge,
     Both,
     All,
 }
@@ -221,6 +229,7 @@ impl From<LossArg> for LossChoice {
             LossArg::Hinge => LossChoice::One(LossKind::Hinge),
             LossArg::SquaredHinge => LossChoice::One(LossKind::SquaredHinge),
             LossArg::Logistic => LossChoice::One(LossKind::Logistic),
+            LossArg::CategoricalHinge => LossChoice::One(LossKind::CategoricalHinge),
             LossArg::Both => LossChoice::Both,
             LossArg::All => LossChoice::All,
         }

@@ -23,6 +23,23 @@ pub const GRID_RESOLUTION: usize = 300;
 /// The colour of class -1 (outer circle) and of class +1 (inner circle).
 const NEGATIVE: RGBColor = RGBColor(31, 119, 180);
 const POSITIVE: RGBColor = RGBColor(255, 127, 14);
+/// Class colours for more classes, matplotlib's "tab10" after the first two.
+const CLASS_COLOURS: [RGBColor; 10] = [
+    NEGATIVE,
+    POSITIVE,
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+fn class_colour(class: usize) -> RGBColor {
+    CLASS_COLOURS[class % CLASS_COLOURS.len()]
+}
 /// Marker edges: black for the spread-out outer points, dark orange for the dense inner ring,
 /// which black edges would turn into a black blot.
 const POSITIVE_EDGE: RGBColor = RGBColor(140, 60, 0);
@@ -96,7 +113,9 @@ pub struct OutputGrid {
     pub x: (f64, f64),
     pub y: (f64, f64),
     pub resolution: usize,
-    /// Row-major, `y` rows from the bottom, `x` columns from the left.
+    /// Outputs per cell: 1, or one per class.
+    pub width: usize,
+    /// Row-major, `y` rows from the bottom, `x` columns from the left, `width` per cell.
     pub outputs: Vec<f32>,
 }
 
@@ -117,8 +136,27 @@ impl OutputGrid {
         bounds(points, 1.0)
     }
 
-    fn output(&self, row: usize, col: usize) -> f32 {
-        self.outputs[row * self.resolution + col]
+    fn outputs_at(&self, row: usize, col: usize) -> &[f32] {
+        let start = (row * self.resolution + col) * self.width;
+        &self.outputs[start..start + self.width]
+    }
+
+    /// The class the model predicts in a cell: by the sign of a single output, else the
+    /// largest output.
+    fn class_at(&self, row: usize, col: usize) -> usize {
+        class_of_outputs(self.outputs_at(row, col))
+    }
+
+    /// How sure the model is in a cell, in [0, 1]: |f(x)| for one output, the lead of the
+    /// largest output over the next for several (1 or more is outside the categorical margin).
+    fn confidence(&self, row: usize, col: usize) -> f32 {
+        let outputs = self.outputs_at(row, col);
+        if let [single] = outputs {
+            return single.abs().min(1.0);
+        }
+        let mut sorted = outputs.to_vec();
+        sorted.sort_by(|a, b| b.total_cmp(a));
+        (sorted[0] - sorted[1]).clamp(0.0, 1.0)
     }
 
     fn cell(&self, row: usize, col: usize) -> ((f64, f64), (f64, f64)) {
@@ -132,31 +170,44 @@ impl OutputGrid {
         ((left, bottom + dy), (left + dx, bottom))
     }
 
-    /// Whether the output changes sign between this cell and the next one up or right.
-    fn on_zero_contour(&self, row: usize, col: usize) -> bool {
-        let here = self.output(row, col) > 0.0;
-        let right = col + 1 < self.resolution && (self.output(row, col + 1) > 0.0) != here;
-        let up = row + 1 < self.resolution && (self.output(row + 1, col) > 0.0) != here;
+    /// Whether the predicted class changes between this cell and the next one up or right.
+    fn on_boundary(&self, row: usize, col: usize) -> bool {
+        let here = self.class_at(row, col);
+        let right = col + 1 < self.resolution && self.class_at(row, col + 1) != here;
+        let up = row + 1 < self.resolution && self.class_at(row + 1, col) != here;
         right || up
     }
 }
 
-/// Class colour by sign, washed out towards white as |output| falls, so the margin band
-/// -1 < f(x) < 1 shows as a pale stripe around the boundary.
-fn shade(output: f32) -> RGBColor {
-    let base = if output > 0.0 { POSITIVE } else { NEGATIVE };
-    let strength = 0.15 + 0.55 * output.abs().clamp(0.0, 1.0) as f64;
+/// The class a model's outputs for one point predict: 1 where a single output is positive,
+/// else 0; with several outputs, the index of the largest.
+pub fn class_of_outputs(outputs: &[f32]) -> usize {
+    match outputs {
+        [single] => usize::from(*single > 0.0),
+        _ => outputs
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map_or(0, |(class, _)| class),
+    }
+}
+
+/// The class colour, washed out towards white as the model's confidence falls, so the margin
+/// band (-1 < f(x) < 1 for one output) shows as a pale stripe around the boundary.
+fn shade(class: usize, confidence: f32) -> RGBColor {
+    let base = class_colour(class);
+    let strength = 0.15 + 0.55 * confidence.clamp(0.0, 1.0) as f64;
     let mix = |c: u8| (255.0 - (255.0 - c as f64) * strength).round() as u8;
     RGBColor(mix(base.0), mix(base.1), mix(base.2))
 }
 
-/// Test points to draw over a decision boundary: coordinates, labels 0 / 1, and what the two
-/// classes are called in the legend.
+/// Test points to draw over a decision boundary: coordinates, class labels, and each class's
+/// name in the legend (e.g. "-1 (outer circle)").
 #[derive(Debug, Clone, Copy)]
 pub struct LabelledSet<'a> {
     pub points: &'a [[f64; 2]],
     pub labels: &'a [u8],
-    pub classes: [&'a str; 2],
+    pub legend: &'a [String],
 }
 
 fn draw_decision_boundary(
@@ -168,7 +219,7 @@ fn draw_decision_boundary(
     let LabelledSet {
         points,
         labels,
-        classes,
+        legend,
     } = test;
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 26))
@@ -189,21 +240,25 @@ fn draw_decision_boundary(
         .draw_series(cells.clone().map(|(row, col)| {
             Rectangle::new(
                 [grid.cell(row, col).0, grid.cell(row, col).1],
-                shade(grid.output(row, col)).filled(),
+                shade(grid.class_at(row, col), grid.confidence(row, col)).filled(),
             )
         }))
         .map_err(plot_error)?;
     chart
         .draw_series(
             cells
-                .filter(|&(row, col)| grid.on_zero_contour(row, col))
+                .filter(|&(row, col)| grid.on_boundary(row, col))
                 .map(|(row, col)| {
                     let ((left, top), (right, bottom)) = grid.cell(row, col);
                     Rectangle::new([(left, top), (right, bottom)], BLACK.filled())
                 }),
         )
         .map_err(plot_error)?
-        .label("f(x) = 0")
+        .label(if grid.width == 1 {
+            "f(x) = 0"
+        } else {
+            "class boundary"
+        })
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(2)));
     let class = |wanted: u8| {
         points
@@ -212,24 +267,42 @@ fn draw_decision_boundary(
             .filter(move |(_, l)| **l == wanted)
             .map(|(p, _)| (p[0], p[1]))
     };
-    chart
-        .draw_series(class(0).map(|p| {
-            EmptyElement::at(p)
-                + Rectangle::new([(-4, -4), (4, 4)], NEGATIVE.filled())
-                + Rectangle::new([(-4, -4), (4, 4)], BLACK.stroke_width(1))
-        }))
-        .map_err(plot_error)?
-        .label(format!("-1 ({})", classes[0]))
-        .legend(|(x, y)| Rectangle::new([(x + 3, y - 5), (x + 13, y + 5)], NEGATIVE.filled()));
-    chart
-        .draw_series(class(1).map(|p| {
-            EmptyElement::at(p)
-                + TriangleMarker::new((0, 0), 5, POSITIVE.filled())
-                + TriangleMarker::new((0, 0), 5, POSITIVE_EDGE.stroke_width(1))
-        }))
-        .map_err(plot_error)?
-        .label(format!("+1 ({})", classes[1]))
-        .legend(|(x, y)| TriangleMarker::new((x + 8, y), 6, POSITIVE.filled()));
+    for (index, name) in legend.iter().enumerate() {
+        let colour = class_colour(index);
+        let label = u8::try_from(index).unwrap_or(u8::MAX);
+        // Squares and triangles as in the tutorial's two-class plots, then circles.
+        match index {
+            0 => chart
+                .draw_series(class(label).map(move |p| {
+                    EmptyElement::at(p)
+                        + Rectangle::new([(-4, -4), (4, 4)], colour.filled())
+                        + Rectangle::new([(-4, -4), (4, 4)], BLACK.stroke_width(1))
+                }))
+                .map_err(plot_error)?
+                .label(name)
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x + 3, y - 5), (x + 13, y + 5)], colour.filled())
+                }),
+            1 => chart
+                .draw_series(class(label).map(move |p| {
+                    EmptyElement::at(p)
+                        + TriangleMarker::new((0, 0), 5, colour.filled())
+                        + TriangleMarker::new((0, 0), 5, POSITIVE_EDGE.stroke_width(1))
+                }))
+                .map_err(plot_error)?
+                .label(name)
+                .legend(move |(x, y)| TriangleMarker::new((x + 8, y), 6, colour.filled())),
+            _ => chart
+                .draw_series(class(label).map(move |p| {
+                    EmptyElement::at(p)
+                        + Circle::new((0, 0), 4, colour.filled())
+                        + Circle::new((0, 0), 4, BLACK.stroke_width(1))
+                }))
+                .map_err(plot_error)?
+                .label(name)
+                .legend(move |(x, y)| Circle::new((x + 8, y), 5, colour.filled())),
+        };
+    }
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)

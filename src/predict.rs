@@ -6,6 +6,7 @@ use hinge_train::{BackendKind, load_run, predict};
 
 use crate::AppError;
 use crate::cli::PredictCli;
+use crate::plot::class_of_outputs;
 
 /// One point as the user wrote it, `x,y`, both finite.
 pub fn parse_point(text: &str) -> Result<[f32; 2], AppError> {
@@ -27,7 +28,8 @@ pub fn class_of(output: f32) -> i8 {
 }
 
 /// Loads the run, reads every point first (a bad line fails before anything is printed), then
-/// writes `x,y,output,class` lines to `out`.
+/// writes `x,y,output,class` lines to `out`: class -1 or +1 by the output's sign, or, for a
+/// categorical run, `x,y,output_0,...,class` with the class of the largest output.
 pub fn predict_points(
     cli: &PredictCli,
     input: impl BufRead,
@@ -52,15 +54,26 @@ pub fn predict_points(
     let device = backend.device()?;
     let model = load_run(&cli.run, &device)?;
     let outputs = predict(&model, &points, &device)?;
+    let width = outputs.len() / points.len().max(1);
     let write = |out: &mut dyn Write| -> std::io::Result<()> {
-        writeln!(out, "x,y,output,class")?;
-        for (point, output) in points.iter().zip(&outputs) {
+        if width == 1 {
+            writeln!(out, "x,y,output,class")?;
+        } else {
+            let columns: Vec<String> = (0..width).map(|k| format!("output_{k}")).collect();
+            writeln!(out, "x,y,{},class", columns.join(","))?;
+        }
+        for (point, outputs) in points.iter().zip(outputs.chunks(width.max(1))) {
+            let values: Vec<String> = outputs.iter().map(f32::to_string).collect();
+            let class = match outputs {
+                [single] => class_of(*single).to_string(),
+                _ => class_of_outputs(outputs).to_string(),
+            };
             writeln!(
                 out,
-                "{},{},{output},{}",
+                "{},{},{},{class}",
                 point[0],
                 point[1],
-                class_of(*output)
+                values.join(",")
             )?;
         }
         out.flush()

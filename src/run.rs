@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
-use hinge_data::LabeledPoints;
+use hinge_data::{LabeledPoints, TargetEncoding};
 use hinge_model::{LossKind, Mlp};
 use hinge_train::{
     BackendKind, CONFIG_FILE, Dashboard, TrainError, TrainedRun, TrainingConfig,
@@ -68,7 +68,7 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
             .into_iter()
             .map(|loss| {
                 let config = request.config.clone().with_loss(loss).check()?;
-                Ok(Plan::Fresh(loss, config))
+                Ok(Plan::Fresh(loss, Box::new(config)))
             })
             .collect::<Result<Vec<_>, AppError>>()?
     };
@@ -109,8 +109,8 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
             .map(|(loss, grid)| (loss.title(), grid))
             .collect();
         let path = request.artifacts.join("comparison.png");
-        let classes = first.run.config.data.dataset.class_names();
-        comparison_plot(&path, &panels, labelled(test, classes))?;
+        let legend = legend(&first.run.config);
+        comparison_plot(&path, &panels, labelled(test, &legend))?;
         println!("Comparison of the decision boundaries: {}", path.display());
     }
     Ok(outcomes)
@@ -118,7 +118,7 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
 
 /// What one loss of a run will do.
 enum Plan {
-    Fresh(LossKind, ValidTrainingConfig),
+    Fresh(LossKind, Box<ValidTrainingConfig>),
     /// Continue after the given epoch, the last checkpoint.
     Resume(LossKind, usize),
 }
@@ -158,28 +158,46 @@ fn plot_run(
     let test = &run.data.test;
     let grid = output_grid(&run.model, &test.points, device)?;
     let title = format!("Decision boundary ({})", loss.title().to_lowercase());
-    let dataset = run.config.data.dataset;
     decision_boundary_plot(
         &dir.join("decision_boundary.png"),
         &title,
         &grid,
-        labelled(test, dataset.class_names()),
+        labelled(test, &legend(&run.config)),
     )?;
     loss_plot(
         &dir.join("loss.png"),
         loss.title(),
-        dataset.name(),
+        run.config.data.dataset.name(),
         &run.epochs,
     )?;
     Ok(grid)
 }
 
-fn labelled<'a>(set: &'a LabeledPoints, classes: [&'a str; 2]) -> LabelledSet<'a> {
+fn labelled<'a>(set: &'a LabeledPoints, legend: &'a [String]) -> LabelledSet<'a> {
     LabelledSet {
         points: &set.points,
         labels: &set.labels,
-        classes,
+        legend,
     }
+}
+
+/// Each class's legend entry: its target and name for the two-class losses ("-1 (outer
+/// circle)"), its name alone for the categorical hinge.
+fn legend(config: &TrainingConfig) -> Vec<String> {
+    let dataset = config.data.dataset;
+    let classes = config.data.classes();
+    (0..classes)
+        .map(|class| {
+            let label = u8::try_from(class).expect("classes were checked to fit a label");
+            let name = dataset.class_name(label);
+            match config.loss.encoding(classes) {
+                Some(TargetEncoding::Signed) => {
+                    format!("{} ({name})", if label == 0 { "-1" } else { "+1" })
+                }
+                _ => name,
+            }
+        })
+        .collect()
 }
 
 /// The model's outputs over the area mlxtend's `plot_decision_regions` would cover.
@@ -195,6 +213,7 @@ pub fn output_grid(
         x,
         y,
         resolution: GRID_RESOLUTION,
+        width: outputs.len() / centres.len().max(1),
         outputs,
     })
 }

@@ -88,11 +88,45 @@ fn every_bad_flag_is_one_line_naming_the_value_and_what_is_allowed() {
         (&["--noise", "-0.1"], 1, &["noise -0.1", ">= 0"]),
         (&["--noise", "nan"], 1, &["noise NaN", ">= 0"]),
         (
+            &["--dataset", "blobs", "--cluster-std", "-1"],
+            1,
+            &["cluster std -1", ">= 0"],
+        ),
+        (
+            &["--dataset", "blobs", "--centers", "1"],
+            1,
+            &["centers 1", "2 to 255"],
+        ),
+        (
+            &["--dataset", "blobs", "--centers", "3"],
+            1,
+            &[
+                "loss hinge needs two classes",
+                "blobs has 3",
+                "categorical-hinge",
+            ],
+        ),
+        (
+            &["--dataset", "blobs", "--centers", "3", "--samples", "2"],
+            1,
+            &["samples 2", "at least 3"],
+        ),
+        (
+            &["--hidden", "4,0"],
+            1,
+            &["hidden layer 1 has width 0", "at least 1"],
+        ),
+        (
+            &["--dataset", "torus"],
+            2,
+            &["'torus'", "circles, moons, blobs, xor, spirals"],
+        ),
+        (
             &["--loss", "crossentropy"],
             2,
             &[
                 "'crossentropy'",
-                "hinge, squared-hinge, logistic, both, all",
+                "hinge, squared-hinge, logistic, categorical-hinge, both, all",
             ],
         ),
         (

@@ -3,12 +3,13 @@
 use std::path::Path;
 
 use burn::config::Config;
+use hinge_lab::hinge_data::DatasetKind;
 use hinge_lab::hinge_model::LossKind;
 use hinge_lab::hinge_train::{
     BackendKind, CONFIG_FILE, Dashboard, METRICS_FILE, MODEL_FILE, TEST_FILE, TestResult,
     TrainingConfig, load_model, predict, read_metrics_csv,
 };
-use hinge_lab::plot::{COMPARISON_SIZE, PLOT_SIZE};
+use hinge_lab::plot::{COMPARISON_SIZE, PLOT_SIZE, class_of_outputs};
 use hinge_lab::{CirclesRun, LossChoice, run_circles};
 
 fn decode_png(path: &Path) -> (u32, u32, Vec<u8>) {
@@ -199,4 +200,38 @@ fn all_adds_the_logistic_baseline_trained_and_plotted_the_same_way() {
     let config = TrainingConfig::load(dir.join(CONFIG_FILE)).unwrap();
     assert_eq!(config.loss, LossKind::Logistic);
     assert_plot(&artifacts.path().join("comparison.png"), COMPARISON_SIZE);
+}
+
+#[test]
+fn three_blobs_train_with_the_categorical_hinge_and_one_output_per_class() {
+    let artifacts = tempfile::tempdir().unwrap();
+    let mut config = TrainingConfig::new().with_seed(1);
+    config.data.dataset = DatasetKind::Blobs;
+    config.data.centers = 3;
+    let request = request(
+        config,
+        LossChoice::One(LossKind::CategoricalHinge),
+        artifacts.path(),
+    );
+    let run = run_circles(&request).unwrap().remove(0).run;
+    assert_eq!(run.model.output.weight.dims(), [2, 3]);
+    assert_eq!(run.test.accuracy, 1.0, "seed 1 separates the three blobs");
+    assert!(run.test.loss < 0.01, "{}", run.test.loss);
+    // Every test point's largest output is its own blob.
+    let device = BackendKind::Flex.device().unwrap();
+    let test = &run.data.test;
+    let points: Vec<[f32; 2]> = test
+        .points
+        .iter()
+        .map(|p| [p[0] as f32, p[1] as f32])
+        .collect();
+    let outputs = predict(&run.model, &points, &device).unwrap();
+    assert_eq!(outputs.len(), 3 * points.len());
+    for (row, label) in outputs.chunks(3).zip(&test.labels) {
+        assert_eq!(class_of_outputs(row), usize::from(*label), "{row:?}");
+    }
+    let dir = artifacts.path().join("categorical-hinge");
+    for plot in ["data.png", "decision_boundary.png", "loss.png"] {
+        assert_plot(&dir.join(plot), PLOT_SIZE);
+    }
 }

@@ -23,6 +23,7 @@ fn loss_colour(loss: LossKind) -> RGBColor {
         LossKind::Hinge => RGBColor(31, 119, 180),
         LossKind::SquaredHinge => RGBColor(255, 127, 14),
         LossKind::Logistic => RGBColor(44, 160, 44),
+        LossKind::CategoricalHinge => RGBColor(214, 39, 40),
     }
 }
 

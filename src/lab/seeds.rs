@@ -106,6 +106,13 @@ pub fn seed_configs(
             allowed: "the last seed, first seed + seeds - 1, must fit in 64 bits",
         });
     }
+    if losses.contains(&LossKind::CategoricalHinge) {
+        return Err(AppError::LabSetting {
+            flag: "--loss",
+            value: LossKind::CategoricalHinge.to_string(),
+            allowed: "the lab measures two-class margins: use hinge, squared-hinge, logistic, both or all",
+        });
+    }
     let mut configs = Vec::with_capacity(losses.len() * seeds);
     for &loss in losses {
         for seed in first_seed..first_seed + seeds as u64 {

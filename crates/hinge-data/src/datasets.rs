@@ -17,7 +17,8 @@ pub enum DatasetKind {
     Circles,
     /// `make_moons`: two interleaving half circles.
     Moons,
-    /// `make_blobs` with two centres: Gaussian clusters around random centres.
+    /// `make_blobs`: Gaussian clusters around random centres, one class per centre (two by
+    /// default, more for the categorical hinge).
     Blobs,
     /// Uniform points in [-1, 1]^2, class 1 where x * y > 0: no straight line separates them.
     Xor,
@@ -44,15 +45,17 @@ impl DatasetKind {
         }
     }
 
-    /// What classes 0 (target -1) and 1 (target +1) are, for legends.
-    pub fn class_names(self) -> [&'static str; 2] {
-        match self {
-            DatasetKind::Circles => ["outer circle", "inner circle"],
-            DatasetKind::Moons => ["upper moon", "lower moon"],
-            DatasetKind::Blobs => ["first blob", "second blob"],
-            DatasetKind::Xor => ["x·y < 0", "x·y > 0"],
-            DatasetKind::Spirals => ["first spiral", "second spiral"],
-        }
+    /// What class `label` is, for legends.
+    pub fn class_name(self, label: u8) -> String {
+        let pair = |names: [&str; 2]| names.get(usize::from(label)).map(|n| n.to_string());
+        let named = match self {
+            DatasetKind::Circles => pair(["outer circle", "inner circle"]),
+            DatasetKind::Moons => pair(["upper moon", "lower moon"]),
+            DatasetKind::Blobs => None,
+            DatasetKind::Xor => pair(["x·y < 0", "x·y > 0"]),
+            DatasetKind::Spirals => pair(["first spiral", "second spiral"]),
+        };
+        named.unwrap_or_else(|| format!("blob {label}"))
     }
 }
 
@@ -112,25 +115,27 @@ pub(crate) fn moons(samples: usize) -> Ordered {
 /// The box scikit-learn's `make_blobs` draws centres from, on each axis.
 pub const BLOB_CENTRE_BOX: (f64, f64) = (-10.0, 10.0);
 
-/// scikit-learn's `make_blobs(centers=2)`: two centres uniform in [-10, 10]^2, then
-/// `samples / 2` points around each (the first gets the odd one), Gaussian with `cluster_std`.
-pub(crate) fn blobs(samples: usize, cluster_std: f64, rng: &mut StdRng) -> Ordered {
-    let centres: [[f64; 2]; 2] = std::array::from_fn(|_| {
-        std::array::from_fn(|_| rng.random_range(BLOB_CENTRE_BOX.0..BLOB_CENTRE_BOX.1))
-    });
-    let first = samples - samples / 2;
-    let second = samples / 2;
+/// scikit-learn's `make_blobs(centers=k)`: k centres uniform in [-10, 10]^2, then
+/// `samples / k` points around each (the first `samples % k` get one more), Gaussian with
+/// `cluster_std`, labelled by centre.
+pub(crate) fn blobs(samples: usize, centres: usize, cluster_std: f64, rng: &mut StdRng) -> Ordered {
+    let centre_points: Vec<[f64; 2]> = (0..centres)
+        .map(|_| std::array::from_fn(|_| rng.random_range(BLOB_CENTRE_BOX.0..BLOB_CENTRE_BOX.1)))
+        .collect();
     let spread = Normal::new(0.0, cluster_std).expect("cluster_std was checked to be >= 0");
     let mut points = Vec::with_capacity(samples);
-    for (centre, count) in centres.iter().zip([first, second]) {
+    let mut labels = Vec::with_capacity(samples);
+    for (index, centre) in centre_points.iter().enumerate() {
+        let count = samples / centres + usize::from(index < samples % centres);
         for _ in 0..count {
             points.push([
                 centre[0] + spread.sample(rng),
                 centre[1] + spread.sample(rng),
             ]);
+            labels.push(u8::try_from(index).expect("centres was checked to fit a label"));
         }
     }
-    (points, labels(first, second))
+    (points, labels)
 }
 
 /// Uniform points in [-1, 1]^2 labelled 1 where x * y > 0 (first and third quadrants), then put
@@ -220,7 +225,7 @@ mod tests {
             .unwrap();
         let data = LabeledPoints::generate(&config, 5);
         let mut rng = StdRng::seed_from_u64(5);
-        let (ordered, _) = blobs(20_001, 0.5, &mut rng);
+        let (ordered, _) = blobs(20_001, 2, 0.5, &mut rng);
         for label in [0u8, 1] {
             let points = class(&data, label);
             assert_eq!(points.len(), if label == 0 { 10_001 } else { 10_000 });
@@ -232,6 +237,22 @@ mod tests {
             // The shuffled set holds exactly the points generated in order.
             assert!(ordered.iter().any(|q| q == &points[0]));
         }
+    }
+
+    #[test]
+    fn blobs_give_one_class_per_centre() {
+        let config = DataConfig::new()
+            .with_dataset(DatasetKind::Blobs)
+            .with_centers(3)
+            .with_samples(100)
+            .check()
+            .unwrap();
+        assert_eq!(config.config().classes(), 3);
+        let data = LabeledPoints::generate(&config, 2);
+        let count = |label: u8| data.labels.iter().filter(|&&l| l == label).count();
+        assert_eq!((count(0), count(1), count(2)), (34, 33, 33));
+        assert_eq!(DatasetKind::Blobs.class_name(2), "blob 2");
+        assert_eq!(DatasetKind::Circles.class_name(1), "inner circle");
     }
 
     #[test]

@@ -7,8 +7,8 @@ use thiserror::Error;
 pub enum DataError {
     #[error("factor {0} is out of range: it must lie strictly between 0 and 1")]
     Factor(f64),
-    #[error("samples {0} is too few: at least 2 are needed, one per class")]
-    Samples(usize),
+    #[error("samples {samples} is too few: at least {classes} are needed, one per class")]
+    Samples { samples: usize, classes: usize },
     #[error("noise {0} is invalid: it must be a finite number >= 0")]
     Noise(f64),
     #[error(
@@ -26,6 +26,10 @@ pub enum DataError {
     },
     #[error("cluster std {0} is invalid: it must be a finite number >= 0")]
     ClusterStd(f64),
-    #[error("label {0} is not a class: labels are 0 or 1 (for circles 0 = outer, 1 = inner)")]
+    #[error("centers {0} is out of range: blobs need 2 to 255 centres")]
+    Centers(usize),
+    #[error(
+        "label {0} is not a class: labels are 0 or 1 (for circles 0 = outer, 1 = inner), or below the number of blobs"
+    )]
     Label(u8),
 }

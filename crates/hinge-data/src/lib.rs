@@ -12,6 +12,7 @@ pub use batcher::{PointsBatch, PointsBatcher};
 pub use datasets::{BLOB_CENTRE_BOX, DatasetKind};
 pub use error::DataError;
 pub use points::{
-    DataConfig, LabeledPoints, PointItem, PointsDataset, ValidDataConfig, signed_target,
+    DataConfig, LabeledPoints, MAX_CLASSES, PointItem, PointsDataset, TargetEncoding,
+    ValidDataConfig, signed_target,
 };
 pub use split::{DataSplit, SplitConfig, ValidSplit};

@@ -27,7 +27,14 @@ pub struct DataConfig {
     /// `cluster_std`.
     #[config(default = 1.0)]
     pub cluster_std: f64,
+    /// blobs only: how many blobs, each its own class; more than 2 needs the categorical
+    /// hinge loss.
+    #[config(default = 2)]
+    pub centers: usize,
 }
+
+/// Most classes a set may have: labels are bytes.
+pub const MAX_CLASSES: usize = 255;
 
 /// A [`DataConfig`] whose values were checked, so generation cannot fail.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,9 +42,6 @@ pub struct ValidDataConfig(DataConfig);
 
 impl DataConfig {
     pub fn check(&self) -> Result<ValidDataConfig, DataError> {
-        if self.samples < 2 {
-            return Err(DataError::Samples(self.samples));
-        }
         // `!(x > 0 && x < 1)` rather than `x <= 0 || x >= 1`, so NaN is rejected too.
         if !(self.factor > 0.0 && self.factor < 1.0) {
             return Err(DataError::Factor(self.factor));
@@ -48,7 +52,26 @@ impl DataConfig {
         if !(self.cluster_std.is_finite() && self.cluster_std >= 0.0) {
             return Err(DataError::ClusterStd(self.cluster_std));
         }
+        if !(2..=MAX_CLASSES).contains(&self.centers) {
+            return Err(DataError::Centers(self.centers));
+        }
+        if self.samples < self.classes() {
+            return Err(DataError::Samples {
+                samples: self.samples,
+                classes: self.classes(),
+            });
+        }
         Ok(ValidDataConfig(self.clone()))
+    }
+}
+
+impl DataConfig {
+    /// Classes of the configured set: the blobs' centres, else 2.
+    pub fn classes(&self) -> usize {
+        match self.dataset {
+            DatasetKind::Blobs => self.centers,
+            _ => 2,
+        }
     }
 }
 
@@ -76,12 +99,13 @@ impl LabeledPoints {
             factor,
             noise,
             cluster_std,
+            centers,
         } = *config.config();
         let mut rng = StdRng::seed_from_u64(seed);
         let (points, labels) = match dataset {
             DatasetKind::Circles => datasets::circles(samples, factor),
             DatasetKind::Moons => datasets::moons(samples),
-            DatasetKind::Blobs => datasets::blobs(samples, cluster_std, &mut rng),
+            DatasetKind::Blobs => datasets::blobs(samples, centers, cluster_std, &mut rng),
             DatasetKind::Xor => datasets::xor(samples, &mut rng),
             DatasetKind::Spirals => datasets::spirals(samples),
         };
@@ -118,20 +142,21 @@ impl LabeledPoints {
         }
     }
 
-    /// The set as margin-loss items: targets -1 (outer) and +1 (inner).
-    pub fn dataset(&self) -> Result<PointsDataset, DataError> {
+    /// The set as items whose labels `encoding` can turn into targets.
+    pub fn dataset(&self, encoding: TargetEncoding) -> Result<PointsDataset, DataError> {
         let items = self
             .points
             .iter()
             .zip(&self.labels)
             .map(|(point, &label)| {
+                encoding.check(label)?;
                 Ok(PointItem {
                     point: [point[0] as f32, point[1] as f32],
-                    target: signed_target(label)?,
+                    label,
                 })
             })
             .collect::<Result<_, DataError>>()?;
-        Ok(PointsDataset { items })
+        Ok(PointsDataset { items, encoding })
     }
 }
 
@@ -145,22 +170,65 @@ pub fn signed_target(label: u8) -> Result<f32, DataError> {
     }
 }
 
-/// One point with its margin target (-1 or +1).
+/// How class labels become the targets of a loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetEncoding {
+    /// One output per point, target -1 or +1 (labels 0 and 1): the margin losses.
+    Signed,
+    /// One output per class, target one-hot (Keras's `to_categorical`): the categorical hinge.
+    OneHot { classes: usize },
+}
+
+impl TargetEncoding {
+    /// Outputs per point, and targets per point.
+    pub fn width(self) -> usize {
+        match self {
+            TargetEncoding::Signed => 1,
+            TargetEncoding::OneHot { classes } => classes,
+        }
+    }
+
+    pub fn check(self, label: u8) -> Result<(), DataError> {
+        match self {
+            TargetEncoding::Signed => signed_target(label).map(|_| ()),
+            TargetEncoding::OneHot { classes } if usize::from(label) < classes => Ok(()),
+            TargetEncoding::OneHot { .. } => Err(DataError::Label(label)),
+        }
+    }
+
+    /// Appends the targets of a label already checked by [`TargetEncoding::check`].
+    pub fn extend(self, label: u8, targets: &mut Vec<f32>) {
+        match self {
+            TargetEncoding::Signed => targets.push(if label == 0 { -1.0 } else { 1.0 }),
+            TargetEncoding::OneHot { classes } => {
+                targets.extend((0..classes).map(|class| f32::from(class == usize::from(label))))
+            }
+        }
+    }
+}
+
+/// One point with its class label.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PointItem {
     pub point: [f32; 2],
-    pub target: f32,
+    pub label: u8,
 }
 
-/// An in-memory burn [`Dataset`] of margin-loss items.
+/// An in-memory burn [`Dataset`] of labelled points, with the encoding its labels were checked
+/// against.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PointsDataset {
     items: Vec<PointItem>,
+    encoding: TargetEncoding,
 }
 
 impl PointsDataset {
     pub fn items(&self) -> &[PointItem] {
         &self.items
+    }
+
+    pub fn encoding(&self) -> TargetEncoding {
+        self.encoding
     }
 }
 
@@ -267,7 +335,10 @@ mod tests {
         }
         assert_eq!(
             base.clone().with_samples(1).check(),
-            Err(DataError::Samples(1))
+            Err(DataError::Samples {
+                samples: 1,
+                classes: 2
+            })
         );
         assert!(matches!(
             base.clone().with_noise(-0.1).check(),
@@ -290,14 +361,25 @@ mod tests {
         assert_eq!(signed_target(1), Ok(1.0));
         assert_eq!(signed_target(2), Err(DataError::Label(2)));
         let data = circles(10, 0.5, 0.0, 1);
-        let dataset = data.dataset().unwrap();
+        let dataset = data.dataset(TargetEncoding::Signed).unwrap();
         for (item, label) in dataset.items().iter().zip(&data.labels) {
-            assert_eq!(item.target, if *label == 0 { -1.0 } else { 1.0 });
+            assert_eq!(item.label, *label);
+            let mut target = Vec::new();
+            TargetEncoding::Signed.extend(item.label, &mut target);
+            assert_eq!(target, vec![if *label == 0 { -1.0 } else { 1.0 }]);
         }
         let bad = LabeledPoints {
             points: vec![[0.0, 0.0]],
             labels: vec![3],
         };
-        assert_eq!(bad.dataset(), Err(DataError::Label(3)));
+        assert_eq!(
+            bad.dataset(TargetEncoding::Signed),
+            Err(DataError::Label(3))
+        );
+        let three = TargetEncoding::OneHot { classes: 3 };
+        assert_eq!(bad.dataset(three), Err(DataError::Label(3)));
+        let mut one_hot = Vec::new();
+        three.extend(1, &mut one_hot);
+        assert_eq!(one_hot, vec![0.0, 1.0, 0.0]);
     }
 }

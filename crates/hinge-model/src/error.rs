@@ -4,9 +4,11 @@ use thiserror::Error;
 #[derive(Debug, Error, PartialEq)]
 pub enum ModelError {
     #[error(
-        "target {0} is not a margin label: targets must all be in {{-1, +1}} or all in {{0, 1}}"
+        "target {0} is not a label: margin targets must all be in {{-1, +1}} or all in {{0, 1}}, one-hot targets in {{0, 1}}"
     )]
     Target(f32),
+    #[error("target row {0:?} is not one-hot: exactly one 1 per row is needed")]
+    NotOneHot(Vec<f32>),
     #[error("hidden layer {index} has width 0: every hidden width must be at least 1")]
     HiddenWidth { index: usize },
     #[error("the targets could not be read back from the device: {0}")]

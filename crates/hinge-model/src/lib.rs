@@ -11,7 +11,8 @@ mod step;
 pub use error::ModelError;
 pub use init::{glorot_uniform_bound, he_uniform_bound};
 pub use loss::{
-    HingeLoss, LogisticLoss, LossKind, PROBABILITY_EPSILON, SquaredHingeLoss, signed_targets,
+    CategoricalHingeLoss, HingeLoss, LogisticLoss, LossKind, PROBABILITY_EPSILON, SquaredHingeLoss,
+    signed_targets,
 };
 pub use model::{Mlp, MlpConfig, ValidMlpConfig};
 pub use step::MarginOutput;

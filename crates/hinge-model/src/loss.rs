@@ -1,9 +1,12 @@
-//! Margin losses with Keras's semantics, shaped like burn's own losses, and the logistic loss
-//! they are measured against.
+//! Margin losses with Keras's semantics, shaped like burn's own losses: hinge and squared hinge
+//! for two classes, the logistic loss they are measured against, and the categorical hinge for
+//! more classes.
 
 use burn::nn::loss::Reduction;
 use burn::tensor::Tensor;
 use serde::{Deserialize, Serialize};
+
+use hinge_data::TargetEncoding;
 
 use crate::ModelError;
 
@@ -15,18 +18,29 @@ pub enum LossKind {
     SquaredHinge,
     /// Binary cross-entropy, the baseline the tutorial promises: see [`LogisticLoss`].
     Logistic,
+    /// Keras's `categorical_hinge`, for one-hot targets over any number of classes: see
+    /// [`CategoricalHingeLoss`].
+    CategoricalHinge,
 }
 
 impl LossKind {
     pub const ALL: [LossKind; 3] = [LossKind::Hinge, LossKind::SquaredHinge, LossKind::Logistic];
     /// The two losses the tutorial trains, in its order.
     pub const TUTORIAL: [LossKind; 2] = [LossKind::Hinge, LossKind::SquaredHinge];
+    /// Every loss, two-class ones first.
+    pub const NAMED: [LossKind; 4] = [
+        LossKind::Hinge,
+        LossKind::SquaredHinge,
+        LossKind::Logistic,
+        LossKind::CategoricalHinge,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             LossKind::Hinge => "hinge",
             LossKind::SquaredHinge => "squared-hinge",
             LossKind::Logistic => "logistic",
+            LossKind::CategoricalHinge => "categorical-hinge",
         }
     }
 
@@ -36,10 +50,23 @@ impl LossKind {
             LossKind::Hinge => "Hinge loss",
             LossKind::SquaredHinge => "Squared hinge loss",
             LossKind::Logistic => "Logistic loss",
+            LossKind::CategoricalHinge => "Categorical hinge loss",
         }
     }
 
-    /// The per-element loss for targets already known to be -1 or +1.
+    /// How this loss wants class labels: one -1/+1 output for the two-class losses, one-hot
+    /// over `classes` outputs for the categorical hinge. `None` when a two-class loss is asked
+    /// for more classes.
+    pub fn encoding(self, classes: usize) -> Option<TargetEncoding> {
+        match self {
+            LossKind::CategoricalHinge => Some(TargetEncoding::OneHot { classes }),
+            _ if classes == 2 => Some(TargetEncoding::Signed),
+            _ => None,
+        }
+    }
+
+    /// The loss per point for targets already in this loss's encoding (-1/+1, or one-hot for
+    /// the categorical hinge, whose result has one column where its inputs have one per class).
     ///
     /// The training step uses this: its targets come from the dataset, which maps labels once,
     /// and checking them again would read them back to the host on every step.
@@ -52,6 +79,7 @@ impl LossKind {
             LossKind::Hinge => hinge(predictions, targets),
             LossKind::SquaredHinge => hinge(predictions, targets).square(),
             LossKind::Logistic => logistic(predictions, targets),
+            LossKind::CategoricalHinge => categorical_hinge(predictions, targets),
         }
     }
 }
@@ -66,11 +94,14 @@ impl std::str::FromStr for LossKind {
     type Err = String;
 
     fn from_str(name: &str) -> Result<Self, Self::Err> {
-        LossKind::ALL
+        LossKind::NAMED
             .into_iter()
             .find(|kind| kind.name() == name)
             .ok_or_else(|| {
-                format!("unknown loss '{name}': expected hinge, squared-hinge or logistic")
+                format!(
+                    "unknown loss '{name}': expected hinge, squared-hinge, logistic or \
+                     categorical-hinge"
+                )
             })
     }
 }
@@ -98,6 +129,16 @@ fn logistic<const D: usize>(predictions: Tensor<D>, targets: Tensor<D>) -> Tenso
         .clamp(PROBABILITY_EPSILON, 1.0)
         .log()
         .neg()
+}
+
+/// max(0, 1 + max_(j != t) y_j - y_t) per row, as Keras computes it: `neg` is the largest
+/// output times (1 - target), so with tanh outputs a wrong class below 0 counts as 0.
+fn categorical_hinge<const D: usize>(predictions: Tensor<D>, targets: Tensor<D>) -> Tensor<D> {
+    let positive = predictions.clone().mul(targets.clone()).sum_dim(D - 1);
+    let negative = predictions
+        .mul(targets.neg().add_scalar(1.0))
+        .max_dim(D - 1);
+    negative.sub(positive).add_scalar(1.0).clamp_min(0.0)
 }
 
 fn reduce<const D: usize>(loss: Tensor<D>, reduction: Reduction) -> Tensor<1> {
@@ -242,6 +283,55 @@ impl LogisticLoss {
     }
 }
 
+/// Keras's `categorical_hinge`: max(0, 1 + max_(j != t) y_j - y_t) for one-hot targets, the
+/// multi-class margin of Crammer and Singer on the network's outputs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CategoricalHingeLoss;
+
+impl CategoricalHingeLoss {
+    pub fn new() -> Self {
+        Self
+    }
+
+    /// # Shapes
+    /// - predictions, targets: `[batch, classes]`, targets one-hot
+    /// - output: `[1]`
+    pub fn forward(
+        &self,
+        predictions: Tensor<2>,
+        targets: Tensor<2>,
+        reduction: Reduction,
+    ) -> Result<Tensor<1>, ModelError> {
+        Ok(reduce(
+            self.forward_no_reduction(predictions, targets)?,
+            reduction,
+        ))
+    }
+
+    /// The loss per row, `[batch, 1]`.
+    pub fn forward_no_reduction(
+        &self,
+        predictions: Tensor<2>,
+        targets: Tensor<2>,
+    ) -> Result<Tensor<2>, ModelError> {
+        let values = targets
+            .to_data()
+            .convert::<f32>()
+            .try_to_vec::<f32>()
+            .map_err(|err| ModelError::Read(format!("{err:?}")))?;
+        let [_, classes] = targets.dims();
+        for row in values.chunks(classes.max(1)) {
+            if let Some(&bad) = row.iter().find(|&&t| t != 0.0 && t != 1.0) {
+                return Err(ModelError::Target(bad));
+            }
+            if row.iter().sum::<f32>() != 1.0 {
+                return Err(ModelError::NotOneHot(row.to_vec()));
+            }
+        }
+        Ok(LossKind::CategoricalHinge.forward_signed(predictions, targets))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,6 +410,54 @@ mod tests {
     }
 
     #[test]
+    fn categorical_hinge_is_keras_on_worked_rows() {
+        let device = Device::flex();
+        let rows = |values: &[f32]| {
+            Tensor::<2>::from_data(
+                TensorData::new(values.to_vec(), [values.len() / 3, 3]),
+                &device,
+            )
+        };
+        // Row 1: true class 0 at 0.9, best other 0.2 -> max(0, 1 + 0.2 - 0.9) = 0.3.
+        // Row 2: true class 2 at -0.5, best other 0.6 -> 2.1.
+        // Row 3: true class 1 at 0.8, others negative -> Keras's neg is max(0 * 0.8, -0.3, -0.9)
+        //        = 0 (the true class's own product), so 1 + 0 - 0.8 = 0.2.
+        let y = rows(&[0.9, 0.2, -0.1, 0.6, 0.1, -0.5, -0.3, 0.8, -0.9]);
+        let t = rows(&[1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
+        let loss = CategoricalHingeLoss::new();
+        let none = values(loss.forward_no_reduction(y.clone(), t.clone()).unwrap());
+        assert_close(&none, &[0.3, 2.1, 0.2]);
+        let mean = values(loss.forward(y.clone(), t, Reduction::Mean).unwrap());
+        assert_close(&mean, &[2.6 / 3.0]);
+        let err = loss
+            .forward(
+                y.clone(),
+                rows(&[1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0]),
+                Reduction::Mean,
+            )
+            .unwrap_err();
+        assert_eq!(err, ModelError::NotOneHot(vec![1.0, 1.0, 0.0]));
+        let err = loss
+            .forward(
+                y,
+                rows(&[2.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0]),
+                Reduction::Mean,
+            )
+            .unwrap_err();
+        assert_eq!(err, ModelError::Target(2.0));
+    }
+
+    #[test]
+    fn two_class_losses_need_two_classes() {
+        assert_eq!(LossKind::Hinge.encoding(2), Some(TargetEncoding::Signed));
+        assert_eq!(LossKind::Logistic.encoding(3), None);
+        assert_eq!(
+            LossKind::CategoricalHinge.encoding(3),
+            Some(TargetEncoding::OneHot { classes: 3 })
+        );
+    }
+
+    #[test]
     fn zero_one_targets_are_converted_like_keras() {
         let device = Device::flex();
         let y = column(&PREDICTIONS, &device);
@@ -359,6 +497,10 @@ mod tests {
         for kind in LossKind::ALL {
             assert_eq!(kind.name().parse::<LossKind>(), Ok(kind));
         }
+        assert_eq!(
+            "categorical-hinge".parse::<LossKind>(),
+            Ok(LossKind::CategoricalHinge)
+        );
         let err = "crossentropy".parse::<LossKind>().unwrap_err();
         assert!(err.contains("crossentropy") && err.contains("logistic"));
     }

@@ -9,7 +9,7 @@ use rand::rngs::StdRng;
 use crate::init::{dense, glorot_uniform_bound, he_uniform_bound};
 use crate::{LossKind, ModelError};
 
-/// The tutorial's network: two inputs, ReLU hidden layers, one tanh output.
+/// The tutorial's network: two inputs, ReLU hidden layers, tanh outputs (one, or one per class).
 #[derive(Config, Debug, PartialEq)]
 pub struct MlpConfig {
     /// Widths of the hidden Dense layers, input side first.
@@ -17,22 +17,42 @@ pub struct MlpConfig {
     pub hidden: Vec<usize>,
 }
 
-/// An [`MlpConfig`] whose widths were checked.
+/// An [`MlpConfig`] whose widths were checked, with the number of outputs the loss needs.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ValidMlpConfig(MlpConfig);
+pub struct ValidMlpConfig {
+    config: MlpConfig,
+    outputs: usize,
+}
 
 impl MlpConfig {
+    /// The checked network, with the tutorial's single output.
     pub fn check(&self) -> Result<ValidMlpConfig, ModelError> {
         match self.hidden.iter().position(|&width| width == 0) {
             Some(index) => Err(ModelError::HiddenWidth { index }),
-            None => Ok(ValidMlpConfig(self.clone())),
+            None => Ok(ValidMlpConfig {
+                config: self.clone(),
+                outputs: 1,
+            }),
         }
     }
 }
 
 impl ValidMlpConfig {
     pub fn config(&self) -> &MlpConfig {
-        &self.0
+        &self.config
+    }
+
+    /// The same network with `outputs` output units (one per class for the categorical
+    /// hinge); at least 1.
+    pub fn with_outputs(self, outputs: usize) -> Self {
+        Self {
+            outputs: outputs.max(1),
+            ..self
+        }
+    }
+
+    pub fn outputs(&self) -> usize {
+        self.outputs
     }
 
     /// Builds the network with Keras's initialisers, drawn from `seed`: the same seed gives
@@ -40,8 +60,8 @@ impl ValidMlpConfig {
     pub fn init(&self, loss: LossKind, seed: u64, device: &Device) -> Mlp {
         let mut rng = StdRng::seed_from_u64(seed);
         let mut fan_in = 2;
-        let mut hidden = Vec::with_capacity(self.0.hidden.len());
-        for &width in &self.0.hidden {
+        let mut hidden = Vec::with_capacity(self.config.hidden.len());
+        for &width in &self.config.hidden {
             hidden.push(dense(
                 fan_in,
                 width,
@@ -51,7 +71,14 @@ impl ValidMlpConfig {
             ));
             fan_in = width;
         }
-        let output = dense(fan_in, 1, glorot_uniform_bound(fan_in, 1), &mut rng, device);
+        let outputs = self.outputs;
+        let output = dense(
+            fan_in,
+            outputs,
+            glorot_uniform_bound(fan_in, outputs),
+            &mut rng,
+            device,
+        );
         Mlp {
             hidden,
             output,
@@ -60,7 +87,8 @@ impl ValidMlpConfig {
     }
 }
 
-/// Dense(ReLU, He-uniform)* -> Dense(1, tanh, Glorot-uniform), all biases starting at zero.
+/// Dense(ReLU, He-uniform)* -> Dense(outputs, tanh, Glorot-uniform), all biases starting at
+/// zero.
 #[derive(Module, Debug)]
 pub struct Mlp {
     pub hidden: Vec<Linear>,
@@ -71,11 +99,12 @@ pub struct Mlp {
 }
 
 impl Mlp {
-    /// Raw outputs in (-1, 1): the sign is the class, the size the confidence.
+    /// Raw outputs in (-1, 1). With one output the sign is the class and the size the
+    /// confidence; with one per class the largest is the class.
     ///
     /// # Shapes
     /// - points: `[batch, 2]`
-    /// - output: `[batch, 1]`
+    /// - output: `[batch, outputs]`
     pub fn forward(&self, points: Tensor<2>) -> Tensor<2> {
         let hidden = self
             .hidden

@@ -9,9 +9,9 @@ use crate::Mlp;
 #[derive(Debug, Clone)]
 pub struct MarginOutput {
     pub loss: Tensor<1>,
-    /// `[batch, 1]`, in (-1, 1).
+    /// `[batch, outputs]`, in (-1, 1).
     pub output: Tensor<2>,
-    /// `[batch, 1]`, -1 or +1.
+    /// `[batch, outputs]`: -1 or +1 in one column, or one-hot.
     pub targets: Tensor<2>,
 }
 

@@ -2,7 +2,7 @@
 //! of the hinge's kink at t * y = 1, and of the logistic loss's clipping there.
 
 use burn::tensor::{Device, Tensor, TensorData};
-use hinge_model::{HingeLoss, LogisticLoss, Reduction, SquaredHingeLoss};
+use hinge_model::{CategoricalHingeLoss, HingeLoss, LogisticLoss, Reduction, SquaredHingeLoss};
 
 // t * y ranges over 0.25 .. 1.75, never exactly 1 where the derivative is undefined.
 const TARGETS: [f32; 6] = [1.0, 1.0, 1.0, -1.0, -1.0, -1.0];
@@ -81,4 +81,32 @@ fn logistic_gradient_shrinks_with_the_margin_and_is_zero_where_clipped() {
     assert!(sum.contains(&0.0) && sum.iter().any(|g| *g != 0.0));
     // Unlike the hinge, a correct point inside the margin still pulls less the surer it is.
     assert!(sum[0].abs() > sum[1].abs());
+}
+
+#[test]
+fn categorical_hinge_gradient_pulls_the_true_class_up_and_the_best_other_down() {
+    let device = Device::flex().autodiff();
+    // Row 0, true class 0 (loss 1 + 0.2 - 0.9 = 0.3): -1 on class 0, +1 on the best other, 1.
+    // Row 1, true class 2 (loss 1 + 0.2 - 0.9 = 0.3): +1 on class 1, -1 on class 2.
+    // Row 2, true class 0: Keras's `neg` is max(0 * 0.95, -0.5, -0.6) = 0, the true class's
+    // own zeroed entry, so the loss is 1 - 0.95 = 0.05 and only the true class gets -1.
+    let outputs = vec![0.9f32, 0.2, -0.1, -0.3, 0.2, 0.9, 0.95, -0.5, -0.6];
+    let targets = vec![1.0f32, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0];
+    let predictions =
+        Tensor::<2>::from_data(TensorData::new(outputs, [3, 3]), &device).require_grad();
+    let targets = Tensor::<2>::from_data(TensorData::new(targets, [3, 3]), &device);
+    let grads = CategoricalHingeLoss::new()
+        .forward(predictions.clone(), targets, Reduction::Sum)
+        .unwrap()
+        .backward();
+    let got = predictions
+        .grad(&grads)
+        .unwrap()
+        .into_data()
+        .try_to_vec::<f32>()
+        .unwrap();
+    let want = [-1.0, 1.0, 0.0, 0.0, 1.0, -1.0, -1.0, 0.0, 0.0];
+    for (g, w) in got.iter().zip(want) {
+        assert!((g - w).abs() < 1e-6, "autodiff {got:?}, analytic {want:?}");
+    }
 }

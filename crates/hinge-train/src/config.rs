@@ -2,7 +2,7 @@ use std::path::Path;
 
 use burn::config::Config;
 use burn::optim::AdamConfig;
-use hinge_data::{DataConfig, SplitConfig, ValidDataConfig, ValidSplit};
+use hinge_data::{DataConfig, SplitConfig, TargetEncoding, ValidDataConfig, ValidSplit};
 use hinge_model::{LossKind, MlpConfig, ValidMlpConfig};
 
 use crate::{TrainError, write_atomic};
@@ -44,6 +44,7 @@ pub struct ValidTrainingConfig {
     data: ValidDataConfig,
     split: ValidSplit,
     model: ValidMlpConfig,
+    encoding: TargetEncoding,
 }
 
 impl TrainingConfig {
@@ -75,7 +76,16 @@ impl TrainingConfig {
     pub fn check(&self) -> Result<ValidTrainingConfig, TrainError> {
         let data = self.data.check()?;
         let split = self.split.check(self.data.samples)?;
-        let model = self.model.check()?;
+        let classes = self.data.classes();
+        let encoding = self
+            .loss
+            .encoding(classes)
+            .ok_or(TrainError::LossNeedsTwoClasses {
+                loss: self.loss,
+                dataset: self.data.dataset,
+                classes,
+            })?;
+        let model = self.model.check()?.with_outputs(encoding.width());
         if self.epochs == 0 {
             return Err(TrainError::Epochs(self.epochs));
         }
@@ -98,6 +108,7 @@ impl TrainingConfig {
             data,
             split,
             model,
+            encoding,
         })
     }
 }
@@ -115,8 +126,14 @@ impl ValidTrainingConfig {
         &self.split
     }
 
+    /// The network, with as many outputs as the loss needs.
     pub fn model(&self) -> &ValidMlpConfig {
         &self.model
+    }
+
+    /// How the loss wants the labels.
+    pub fn encoding(&self) -> TargetEncoding {
+        self.encoding
     }
 
     pub fn optimizer(&self) -> AdamConfig {

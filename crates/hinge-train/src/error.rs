@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
-use hinge_data::DataError;
-use hinge_model::ModelError;
+use hinge_data::{DataError, DatasetKind};
+use hinge_model::{LossKind, ModelError};
 use thiserror::Error;
 
 /// Everything a run can fail on, each with a message fit to print as it is.
@@ -11,6 +11,14 @@ pub enum TrainError {
     Data(#[from] DataError),
     #[error(transparent)]
     Model(#[from] ModelError),
+    #[error(
+        "loss {loss} needs two classes, and {dataset} has {classes}: use --loss categorical-hinge, or 2 centers"
+    )]
+    LossNeedsTwoClasses {
+        loss: LossKind,
+        dataset: DatasetKind,
+        classes: usize,
+    },
     #[error("epochs {0} is out of range: at least 1 epoch is needed")]
     Epochs(usize),
     #[error("batch size {0} is out of range: it must be at least 1")]

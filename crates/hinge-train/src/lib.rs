@@ -30,7 +30,7 @@ pub use config::{TrainingConfig, ValidTrainingConfig};
 pub use error::TrainError;
 pub use evaluate::{evaluate, predict};
 pub use interrupt::{Stop, StopLog, stop_on_ctrl_c};
-pub use metric::{SignAccuracyInput, SignAccuracyMetric};
+pub use metric::{SignAccuracyInput, SignAccuracyMetric, correct_predictions};
 pub use renderer::{Dashboard, EpochRecorder};
 pub use training::{
     CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, RunTimings, TEST_FILE, TrainedRun,

@@ -6,7 +6,9 @@ use burn::train::metric::{
 };
 use hinge_model::MarginOutput;
 
-/// The share of samples whose output has the target's sign: sign(y) == t for t in {-1, +1}.
+/// The share of samples classified right: with one output, whose output has the target's sign
+/// (sign(y) == t for t in {-1, +1}); with one output per class, whose largest output is the
+/// target's class.
 ///
 /// The tutorial's "accuracy" came from old Keras, which rounded outputs; tf.keras's default
 /// accuracy thresholds at 0.5 and so is wrong for -1/+1 targets. An output of exactly 0 has no
@@ -17,7 +19,7 @@ pub struct SignAccuracyMetric {
     state: NumericMetricState,
 }
 
-/// Raw outputs and -1/+1 targets, both `[batch, 1]`.
+/// Raw outputs and targets, both `[batch, 1]` (-1/+1) or both `[batch, classes]` (one-hot).
 pub struct SignAccuracyInput {
     outputs: Tensor<2>,
     targets: Tensor<2>,
@@ -57,13 +59,7 @@ impl Metric for SignAccuracyMetric {
         _metadata: &MetricMetadata,
     ) -> Result<SerializedEntry, TensorReadError> {
         let [batch, _] = input.outputs.dims();
-        let correct = input
-            .outputs
-            .clone()
-            .mul(input.targets.clone())
-            .greater_elem(0.0)
-            .float()
-            .sum()
+        let correct = correct_predictions(input.outputs.clone(), input.targets.clone())
             .try_into_scalar::<f64>()?;
         self.state.update(100.0 * correct / batch as f64, batch);
         Ok(self.state.compute_update(self.format()))
@@ -83,6 +79,17 @@ impl Metric for SignAccuracyMetric {
             higher_is_better: true,
         }
         .into()
+    }
+}
+
+/// How many rows of `outputs` the [`SignAccuracyMetric`] rule counts as right, as a one-element
+/// tensor (read back by the caller, once).
+pub fn correct_predictions(outputs: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
+    let [_, width] = outputs.dims();
+    if width == 1 {
+        outputs.mul(targets).greater_elem(0.0).float().sum()
+    } else {
+        outputs.argmax(1).equal(targets.argmax(1)).float().sum()
     }
 }
 
@@ -152,5 +159,23 @@ mod tests {
         let third = SignAccuracyInput::new(column(&[0.1]), column(&[1.0]));
         metric.update(&third, &metadata()).unwrap();
         assert_eq!(metric.final_value().current(), 100.0);
+    }
+
+    #[test]
+    fn several_outputs_count_the_largest_against_the_one_hot_class() {
+        let rows = |values: &[f32]| {
+            Tensor::<2>::from_data(
+                TensorData::new(values.to_vec(), [values.len() / 3, 3]),
+                &Device::flex(),
+            )
+        };
+        // Largest outputs: class 1 (right), class 0 (wrong, target 2).
+        let outputs = rows(&[-0.2, 0.7, 0.1, 0.5, -0.9, 0.4]);
+        let targets = rows(&[0.0, 1.0, 0.0, 0.0, 0.0, 1.0]);
+        let mut metric = SignAccuracyMetric::new();
+        metric
+            .update(&SignAccuracyInput::new(outputs, targets), &metadata())
+            .unwrap();
+        assert_eq!(metric.value().unwrap().current(), 50.0);
     }
 }

@@ -129,16 +129,17 @@ fn fit(
     let data = LabeledPoints::generate(config.data(), settings.seed);
     let split = config.split().apply(&data);
     let start = done.len();
+    let encoding = config.encoding();
     let train_loader = SkipEpochs::wrap(
-        DataLoaderBuilder::new(PointsBatcher)
+        DataLoaderBuilder::new(PointsBatcher::new(encoding))
             .batch_size(settings.batch_size)
             .shuffle(settings.seed)
-            .build(split.train.dataset()?),
+            .build(split.train.dataset(encoding)?),
         start,
     );
-    let valid_loader = DataLoaderBuilder::new(PointsBatcher)
+    let valid_loader = DataLoaderBuilder::new(PointsBatcher::new(encoding))
         .batch_size(settings.batch_size)
-        .build(split.valid.dataset()?);
+        .build(split.valid.dataset(encoding)?);
 
     device.seed(settings.seed);
     // Parameters made on a plain device are not tracked, and forking them to the Learner's
@@ -227,7 +228,11 @@ fn fit(
 
     let model = result.model;
     let started = Instant::now();
-    let test = evaluate(&model, &split.test.dataset()?, &device.clone().inner())?;
+    let test = evaluate(
+        &model,
+        &split.test.dataset(encoding)?,
+        &device.clone().inner(),
+    )?;
     let timings = RunTimings {
         training: training_time,
         test: started.elapsed(),
