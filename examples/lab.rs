@@ -1,11 +1,12 @@
 //! The loss lab: `seeds` and `sweep`, each writing its tables and figures under
-//! `artifacts/lab/`.
+//! `artifacts/lab/`, and `margins` of a saved run.
 //!
 //! `cargo run --release --example lab -- --help` lists the commands.
 
 use hinge_lab::cli::{end_quietly_on_closed_pipe, one_line, parse_or_exit};
 use hinge_lab::lab::Summary;
 use hinge_lab::lab::cli::{LabCli, LabCommand};
+use hinge_lab::lab::saved::saved_run_margins;
 use hinge_lab::lab::seeds::run_seeds;
 use hinge_lab::lab::sweep::{run_sweep, table};
 
@@ -25,6 +26,12 @@ fn main() {
             println!("Written to {}", request.artifacts.display());
             Ok(())
         }),
+        LabCommand::Margins(args) => args
+            .backend()
+            .device()
+            .map_err(Into::into)
+            .and_then(|device| saved_run_margins(&args.run, &device))
+            .map(|measured| print!("{}", measured.report())),
     };
     if let Err(err) = outcome {
         eprintln!("error: {}", one_line(&err.to_string()));

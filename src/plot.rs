@@ -78,6 +78,9 @@ pub(crate) fn render(
         let mut encoder = png::Encoder::new(&mut png_bytes, width, height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
+        // The default deflate level took a quarter of a short run's time; level 1 is several
+        // times faster and keeps flat plot colours almost as small.
+        encoder.set_deflate_compression(png::DeflateCompression::Level(1));
         let mut writer = encoder.write_header().map_err(plot_error)?;
         writer.write_image_data(&rgb).map_err(plot_error)?;
     }

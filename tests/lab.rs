@@ -197,3 +197,43 @@ fn the_lab_binary_prints_the_summary_table() {
     );
     assert!(dir.path().join(RUNS_FILE).is_file());
 }
+
+#[test]
+fn margins_measures_a_saved_run_and_draws_its_histogram() {
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = dir.path().join("runs");
+    let trained = common::circles(&["--loss", "hinge", "--epochs", "5"])
+        .args(["--artifacts", artifacts.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(trained.status.success(), "{trained:?}");
+    let run = artifacts.join("hinge");
+    let margins = |run: &Path| {
+        Command::new(example("lab"))
+            .args(["margins", "--backend", "flex", "--run"])
+            .arg(run)
+            .output()
+            .unwrap()
+    };
+    let output = margins(&run);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.starts_with("hinge loss, 250 test points: mean t*f(x) "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("over the "), "{stdout}");
+    assert_png(&run.join("margins.png"));
+    // The same numbers as measuring the model in-process.
+    let device = BackendKind::Flex.device().unwrap();
+    let measured = hinge_lab::lab::saved::saved_run_margins(&run, &device).unwrap();
+    assert!(stdout.starts_with(&measured.report()[..40]));
+    assert_eq!(measured.analysis.margins.len(), 250);
+
+    let line = assert_one_line_error(&margins(&dir.path().join("none")), 1);
+    assert!(line.contains("none"), "{line}");
+}

@@ -29,6 +29,26 @@ pub enum LabCommand {
     /// Train every loss over a grid of noise x factor x seeds: test accuracy as the classes
     /// blur and close in, as a CSV, a plot against noise and heatmaps.
     Sweep(SweepArgs),
+    /// Measure one saved run (a circles run folder): its margins t*f(x) on the test set, the
+    /// distance of the test points to the boundary, and the boundary's radius.
+    Margins(MarginsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MarginsArgs {
+    /// The run folder, holding the run's config.json and model.bpk; margins.png is written
+    /// into it.
+    #[arg(long, default_value = "artifacts/circles/hinge")]
+    pub run: PathBuf,
+    /// Compute backend. [default: as for circles]
+    #[arg(long, value_enum)]
+    pub backend: Option<BackendArg>,
+}
+
+impl MarginsArgs {
+    pub fn backend(&self) -> BackendKind {
+        self.backend.map_or_else(BackendKind::preferred, Into::into)
+    }
 }
 
 /// Flags every lab command shares.

@@ -4,11 +4,13 @@
 //! - [`seeds`]: one configuration over N seeds, per loss: how often it reaches 100%, the spread
 //!   of test loss and accuracy, and where each loss puts its boundary.
 //! - [`sweep`]: noise x factor x loss x seeds, as a CSV, a plot and heatmaps.
+//! - [`saved`]: the same margin analysis of one saved run.
 //! - [`cli`]: the command line of `examples/lab.rs`; [`plot`]: the lab's figures.
 
 pub mod cli;
 pub mod plot;
 mod progress;
+pub mod saved;
 pub mod seeds;
 mod summary;
 pub mod sweep;
@@ -29,7 +31,7 @@ pub use summary::Summary;
 
 /// How far from the origin [`boundary_radii`] looks: past the outer ring (radius 1) with room
 /// for noisy points, so a boundary drawn around everything is still found.
-const RAY_REACH: f64 = 1.5;
+pub(crate) const RAY_REACH: f64 = 1.5;
 
 /// One finished run of the lab, reduced to what the tables and plots need.
 #[derive(Debug, Clone, PartialEq)]

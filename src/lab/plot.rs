@@ -118,6 +118,13 @@ fn draw_histogram(
     Ok(())
 }
 
+/// One histogram panel of margins: its title, whose colour, and the t * f(x) values.
+pub struct MarginPanel {
+    pub title: String,
+    pub loss: LossKind,
+    pub margins: Vec<f64>,
+}
+
 /// `margins.png`: per loss, the distribution of t * f(x) over the test points of every seed.
 /// Hinge losses stop pushing at t * f(x) = 1; the logistic loss never stops.
 pub fn margin_histograms(
@@ -125,22 +132,34 @@ pub fn margin_histograms(
     losses: &[LossKind],
     trials: &[Trial],
 ) -> Result<(), AppError> {
-    render(path, panels_size(losses.len()), |root| {
-        let areas = split_into_panels(root, losses.len());
-        for (area, &loss) in areas.iter().zip(losses) {
+    let panels: Vec<MarginPanel> = losses
+        .iter()
+        .map(|&loss| {
             let mine: Vec<&Trial> = trials.iter().filter(|t| t.loss == loss).collect();
-            let margins: Vec<f64> = mine
-                .iter()
-                .flat_map(|t| t.margins.margins.iter().copied())
-                .collect();
-            let title = format!("{}: t·f(x), {} runs", loss.title(), mine.len());
+            MarginPanel {
+                title: format!("{}: t·f(x), {} runs", loss.title(), mine.len()),
+                loss,
+                margins: mine
+                    .iter()
+                    .flat_map(|t| t.margins.margins.iter().copied())
+                    .collect(),
+            }
+        })
+        .collect();
+    margin_panels(path, &panels)
+}
+
+/// A figure of margin histograms, one panel each.
+pub fn margin_panels(path: &Path, panels: &[MarginPanel]) -> Result<(), AppError> {
+    render(path, panels_size(panels.len()), |root| {
+        for (area, panel) in split_into_panels(root, panels.len()).iter().zip(panels) {
             draw_histogram(
                 area,
-                &title,
+                &panel.title,
                 "t · f(x) on the test set",
-                &margins,
+                &panel.margins,
                 (-1.0, 1.0),
-                loss_colour(loss),
+                loss_colour(panel.loss),
                 &[(0.0, "boundary")],
             )?;
         }

@@ -1,0 +1,101 @@
+//! The margin analysis of one saved run (a `circles` run folder): where its boundary lies and
+//! how far its test points are from it, without training anything.
+
+use std::path::{Path, PathBuf};
+
+use burn::tensor::Device;
+use hinge_data::{DatasetKind, LabeledPoints};
+use hinge_model::LossKind;
+use hinge_train::{CONFIG_FILE, TrainingConfig, load_run};
+
+use super::RAY_REACH;
+use super::plot::{MarginPanel, margin_panels};
+use crate::AppError;
+use crate::margins::{MarginAnalysis, boundary_radii, dead_units, mean_and_spread};
+
+pub const MARGINS_PLOT: &str = "margins.png";
+
+/// What `lab margins` measured of a saved run.
+pub struct SavedRunMargins {
+    pub loss: LossKind,
+    pub analysis: MarginAnalysis,
+    /// Along each ray from the origin, for circles; empty otherwise.
+    pub radii: Vec<Option<f64>>,
+    pub dead_units: Vec<usize>,
+    /// Where the histogram was written.
+    pub plot: PathBuf,
+}
+
+/// Loads the run in `dir`, rebuilds its test set from its saved configuration (same seed, same
+/// points), measures the model on it and writes `margins.png` into the run folder.
+pub fn saved_run_margins(dir: &Path, device: &Device) -> Result<SavedRunMargins, AppError> {
+    let config = TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
+    let settings = config.config();
+    if settings.loss == LossKind::CategoricalHinge {
+        return Err(AppError::LabSetting {
+            flag: "--run",
+            value: dir.display().to_string(),
+            allowed: "the margin analysis is of two-class runs; this one is categorical-hinge",
+        });
+    }
+    let model = load_run(dir, device)?;
+    let data = LabeledPoints::generate(config.data(), settings.seed);
+    let split = config.split().apply(&data);
+    let analysis = MarginAnalysis::measure(&model, &split.test.points, &split.test.labels, device)?;
+    let radii = if settings.data.dataset == DatasetKind::Circles {
+        boundary_radii(&model, RAY_REACH, device)?
+    } else {
+        Vec::new()
+    };
+    let dead = dead_units(&model, &split.train.points, device)?;
+    let plot = dir.join(MARGINS_PLOT);
+    margin_panels(
+        &plot,
+        &[MarginPanel {
+            title: format!("{}: t·f(x), {}", settings.loss.title(), dir.display()),
+            loss: settings.loss,
+            margins: analysis.margins.clone(),
+        }],
+    )?;
+    Ok(SavedRunMargins {
+        loss: settings.loss,
+        analysis,
+        radii,
+        dead_units: dead,
+        plot,
+    })
+}
+
+impl SavedRunMargins {
+    /// A few lines for the terminal.
+    pub fn report(&self) -> String {
+        let (mean, min, wrong) = self.analysis.margin_summary();
+        let mut out = format!(
+            "{} loss, {} test points: mean t*f(x) {mean:.4}, smallest {min:.4}, classified wrong {:.1}%\n",
+            self.loss,
+            self.analysis.margins.len(),
+            wrong * 100.0
+        );
+        out += &format!(
+            "distance to the boundary: {:.3} from class 0 (outer) points, {:.3} from class 1 (inner) points on average\n",
+            self.analysis.mean_distance(0),
+            self.analysis.mean_distance(1)
+        );
+        let found: Vec<f64> = self.radii.iter().flatten().copied().collect();
+        if !self.radii.is_empty() {
+            let (radius, spread) = mean_and_spread(&found);
+            out += &format!(
+                "boundary radius: {radius:.3} ± {spread:.3} over the {} of {} directions that cross it\n",
+                found.len(),
+                self.radii.len()
+            );
+        }
+        let dead: Vec<String> = self.dead_units.iter().map(usize::to_string).collect();
+        out += &format!(
+            "dead hidden units per layer: {}\nhistogram: {}\n",
+            dead.join(" + "),
+            self.plot.display()
+        );
+        out
+    }
+}
