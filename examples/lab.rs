@@ -4,6 +4,7 @@
 //! `cargo run --release --example lab -- --help` lists the commands.
 
 use hinge_lab::cli::{end_quietly_on_closed_pipe, one_line, parse_or_exit};
+use hinge_lab::hinge_train::stop_on_ctrl_c;
 use hinge_lab::lab::Summary;
 use hinge_lab::lab::cli::{LabCli, LabCommand};
 use hinge_lab::lab::saved::saved_run_margins;
@@ -13,6 +14,10 @@ use hinge_lab::lab::sweep::{run_sweep, table};
 fn main() {
     end_quietly_on_closed_pipe();
     let cli: LabCli = parse_or_exit();
+    if let Err(err) = stop_on_ctrl_c() {
+        eprintln!("error: {}", one_line(&err.to_string()));
+        std::process::exit(1);
+    }
     let outcome = match cli.command {
         LabCommand::Seeds(args) => args.to_request().and_then(|request| {
             let outcome = run_seeds(&request)?;

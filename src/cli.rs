@@ -199,7 +199,7 @@ impl Cli {
         Ok(CirclesRun {
             config,
             losses,
-            backend: self.backend.map_or_else(BackendKind::preferred, Into::into),
+            backend: chosen_backend(self.backend),
             artifacts: self.artifacts.clone(),
             dashboard: Dashboard::for_stdout(self.no_tui),
             resume: self.resume,
@@ -234,6 +234,11 @@ impl From<LossArg> for LossChoice {
             LossArg::All => LossChoice::All,
         }
     }
+}
+
+/// The backend a `--backend` flag names, or with none the preferred one compiled in.
+pub fn chosen_backend(arg: Option<BackendArg>) -> BackendKind {
+    arg.map_or_else(BackendKind::preferred, Into::into)
 }
 
 impl From<BackendArg> for BackendKind {

@@ -2,10 +2,10 @@
 
 use std::io::{BufRead, Write};
 
-use hinge_train::{BackendKind, load_run, predict};
+use hinge_train::{load_run, predict};
 
 use crate::AppError;
-use crate::cli::PredictCli;
+use crate::cli::{PredictCli, chosen_backend};
 use crate::plot::class_of_outputs;
 
 /// One point as the user wrote it, `x,y`, both finite.
@@ -50,7 +50,7 @@ pub fn predict_points(
             .map(|p| parse_point(p))
             .collect::<Result<_, _>>()?
     };
-    let backend = cli.backend.map_or_else(BackendKind::preferred, Into::into);
+    let backend = chosen_backend(cli.backend);
     let device = backend.device()?;
     let model = load_run(&cli.run, &device)?;
     let outputs = predict(&model, &points, &device)?;

@@ -237,3 +237,49 @@ fn margins_measures_a_saved_run_and_draws_its_histogram() {
     let line = assert_one_line_error(&margins(&dir.path().join("none")), 1);
     assert!(line.contains("none"), "{line}");
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_every_run_and_writes_nothing() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    // Long enough to be caught mid-way: 2 x 50 runs of the tutorial's 30 epochs.
+    let mut child = Command::new(example("lab"))
+        .args(["sweep", "--backend", "flex", "--jobs", "2", "--seeds", "50"])
+        .args(["--noise", "0", "--factor", "0.1", "--loss", "both"])
+        .arg("--artifacts")
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first tenth of the runs (the log's progress line), then press Ctrl-C.
+    let mut stderr = child.stderr.take().unwrap();
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains("runs,") {
+        assert_eq!(stderr.read(&mut byte).unwrap(), 1, "the sweep ended early");
+        seen.push(byte[0]);
+    }
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{rest}");
+    let last = rest
+        .trim_end()
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        last.starts_with("error: stopped by Ctrl-C after "),
+        "{rest}"
+    );
+    assert!(last.contains("of 100 runs: nothing was written"), "{last}");
+    assert!(!rest.contains("panicked"), "{rest}");
+    assert!(!out.join(hinge_lab::lab::sweep::RUNS_FILE).exists());
+    assert!(!out.join(hinge_lab::lab::sweep::CELLS_FILE).exists());
+}

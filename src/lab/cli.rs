@@ -9,7 +9,7 @@ use hinge_train::BackendKind;
 use super::default_jobs;
 use super::seeds::SeedsRequest;
 use super::sweep::SweepRequest;
-use crate::cli::{BackendArg, LossArg, RunFlags};
+use crate::cli::{BackendArg, LossArg, RunFlags, chosen_backend};
 use crate::{AppError, LossChoice};
 
 /// The loss lab: run the tutorial's pipeline many times to measure how the hinge, squared
@@ -47,7 +47,7 @@ pub struct MarginsArgs {
 
 impl MarginsArgs {
     pub fn backend(&self) -> BackendKind {
-        self.backend.map_or_else(BackendKind::preferred, Into::into)
+        chosen_backend(self.backend)
     }
 }
 
@@ -73,7 +73,7 @@ pub struct LabFlags {
 
 impl LabFlags {
     fn backend(&self) -> BackendKind {
-        self.backend.map_or_else(BackendKind::preferred, Into::into)
+        chosen_backend(self.backend)
     }
 
     fn jobs(&self) -> usize {

@@ -20,9 +20,11 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use burn::tensor::Device;
-use hinge_data::DatasetKind;
-use hinge_model::LossKind;
-use hinge_train::{Dashboard, TestResult, ValidTrainingConfig, train, write_atomic};
+use hinge_data::{DataSplit, DatasetKind};
+use hinge_model::{LossKind, Mlp};
+use hinge_train::{
+    CtrlCScope, Dashboard, TestResult, TrainError, ValidTrainingConfig, train, write_atomic,
+};
 
 use crate::AppError;
 use crate::margins::{MarginAnalysis, boundary_radii, dead_units, mean_and_spread};
@@ -31,7 +33,7 @@ pub use summary::Summary;
 
 /// How far from the origin [`boundary_radii`] looks: past the outer ring (radius 1) with room
 /// for noisy points, so a boundary drawn around everything is still found.
-pub(crate) const RAY_REACH: f64 = 1.5;
+const RAY_REACH: f64 = 1.5;
 
 /// One finished run of the lab, reduced to what the tables and plots need.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,30 +118,34 @@ pub fn write_trials_csv(path: &std::path::Path, trials: &[Trial]) -> Result<(), 
 /// Trains every configuration, `jobs` at a time, and measures each trained model; results come
 /// back in the order of `configs` whatever order they finish in. Each run trains in a temporary
 /// folder that is removed afterwards: the lab keeps its tables, not hundreds of checkpoints.
-/// The first failure stops the runs not yet started and is returned.
+/// The first failure stops the runs not yet started and is returned; Ctrl-C (with
+/// [`hinge_train::stop_on_ctrl_c`] installed) stops the runs in flight too.
 pub fn run_trials(
     configs: &[ValidTrainingConfig],
     device: &Device,
     jobs: usize,
     progress: &mut Progress,
 ) -> Result<Vec<Trial>, AppError> {
+    let ctrl_c = CtrlCScope::hold();
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let (sender, receiver) = mpsc::channel();
     let mut results: Vec<Option<Trial>> = vec![None; configs.len()];
     let mut first_error = None;
+    let mut stopped = false;
     std::thread::scope(|scope| {
         for _ in 0..jobs.clamp(1, configs.len().max(1)) {
             let sender = sender.clone();
-            let (next, failed) = (&next, &failed);
+            let (next, failed, ctrl_c) = (&next, &failed, &ctrl_c);
             scope.spawn(move || {
                 loop {
                     let index = next.fetch_add(1, Ordering::SeqCst);
-                    if index >= configs.len() || failed.load(Ordering::SeqCst) {
+                    if index >= configs.len() || failed.load(Ordering::SeqCst) || ctrl_c.pressed() {
                         break;
                     }
                     let trial = run_trial(&configs[index], device);
                     if trial.is_err() {
+                        // A failure or a Ctrl-C: start no more runs.
                         failed.store(true, Ordering::SeqCst);
                     }
                     if sender.send((index, trial)).is_err() {
@@ -155,6 +161,11 @@ pub fn run_trials(
                     results[index] = Some(trial);
                     progress.advance();
                 }
+                Err(AppError::Train(TrainError::Stopped { .. })) => {
+                    // The runs that were training report the same stop; their checkpoints are
+                    // in temporary folders, already gone.
+                    stopped = true;
+                }
                 Err(err) => {
                     first_error.get_or_insert(err);
                 }
@@ -164,6 +175,12 @@ pub fn run_trials(
     progress.finish();
     if let Some(err) = first_error {
         return Err(err);
+    }
+    if stopped || ctrl_c.pressed() {
+        return Err(AppError::LabStopped {
+            done: progress.done(),
+            total: configs.len(),
+        });
     }
     Ok(results
         .into_iter()
@@ -175,17 +192,13 @@ fn run_trial(config: &ValidTrainingConfig, device: &Device) -> Result<Trial, App
     let started = Instant::now();
     let folder = tempfile::tempdir().map_err(AppError::TempFolder)?;
     let run = train(config, device, folder.path(), Dashboard::Silent)?;
-    let inference = device.clone().inner();
-    let test = &run.data.test;
-    let margins = MarginAnalysis::measure(&run.model, &test.points, &test.labels, &inference)?;
-    // Rays from the origin only mean something for rings around it.
-    let radii = if config.config().data.dataset == DatasetKind::Circles {
-        boundary_radii(&run.model, RAY_REACH, &inference)?
-    } else {
-        Vec::new()
-    };
-    let dead = dead_units(&run.model, &run.data.train.points, &inference)?;
     let settings = config.config();
+    let measured = Measurements::of(
+        &run.model,
+        settings.data.dataset,
+        &run.data,
+        &device.clone().inner(),
+    )?;
     Ok(Trial {
         loss: settings.loss,
         seed: settings.seed,
@@ -193,11 +206,43 @@ fn run_trial(config: &ValidTrainingConfig, device: &Device) -> Result<Trial, App
         factor: settings.data.factor,
         test: run.test,
         train_accuracy: run.epochs.last().map_or(f64::NAN, |e| e.train_accuracy),
-        margins,
-        radii,
-        dead_units: dead,
+        margins: measured.margins,
+        radii: measured.radii,
+        dead_units: measured.dead_units,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// What the lab measures of a trained two-class model.
+pub struct Measurements {
+    /// On the test set.
+    pub margins: MarginAnalysis,
+    /// Along rays from the origin, for circles; empty for other data.
+    pub radii: Vec<Option<f64>>,
+    /// Per hidden layer, on the training set.
+    pub dead_units: Vec<usize>,
+}
+
+impl Measurements {
+    pub fn of(
+        model: &Mlp,
+        dataset: DatasetKind,
+        data: &DataSplit,
+        device: &Device,
+    ) -> Result<Self, AppError> {
+        let test = &data.test;
+        // Rays from the origin only mean something for rings around it.
+        let radii = if dataset == DatasetKind::Circles {
+            boundary_radii(model, RAY_REACH, device)?
+        } else {
+            Vec::new()
+        };
+        Ok(Self {
+            margins: MarginAnalysis::measure(model, &test.points, &test.labels, device)?,
+            radii,
+            dead_units: dead_units(model, &data.train.points, device)?,
+        })
+    }
 }
 
 /// Parallel runs by default where the backend computes on the CPU cores; one at a time on a

@@ -4,14 +4,14 @@
 use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
-use hinge_data::{DatasetKind, LabeledPoints};
+use hinge_data::LabeledPoints;
 use hinge_model::LossKind;
 use hinge_train::{CONFIG_FILE, TrainingConfig, load_run};
 
-use super::RAY_REACH;
+use super::Measurements;
 use super::plot::{MarginPanel, margin_panels};
 use crate::AppError;
-use crate::margins::{MarginAnalysis, boundary_radii, dead_units, mean_and_spread};
+use crate::margins::{MarginAnalysis, mean_and_spread};
 
 pub const MARGINS_PLOT: &str = "margins.png";
 
@@ -41,27 +41,21 @@ pub fn saved_run_margins(dir: &Path, device: &Device) -> Result<SavedRunMargins,
     let model = load_run(dir, device)?;
     let data = LabeledPoints::generate(config.data(), settings.seed);
     let split = config.split().apply(&data);
-    let analysis = MarginAnalysis::measure(&model, &split.test.points, &split.test.labels, device)?;
-    let radii = if settings.data.dataset == DatasetKind::Circles {
-        boundary_radii(&model, RAY_REACH, device)?
-    } else {
-        Vec::new()
-    };
-    let dead = dead_units(&model, &split.train.points, device)?;
+    let measured = Measurements::of(&model, settings.data.dataset, &split, device)?;
     let plot = dir.join(MARGINS_PLOT);
     margin_panels(
         &plot,
         &[MarginPanel {
             title: format!("{}: t·f(x), {}", settings.loss.title(), dir.display()),
             loss: settings.loss,
-            margins: analysis.margins.clone(),
+            margins: measured.margins.margins.clone(),
         }],
     )?;
     Ok(SavedRunMargins {
         loss: settings.loss,
-        analysis,
-        radii,
-        dead_units: dead,
+        analysis: measured.margins,
+        radii: measured.radii,
+        dead_units: measured.dead_units,
         plot,
     })
 }

@@ -5,7 +5,7 @@
 //! exactly why it stopped (the user, or a loss that blew up at a given step) to say what to do
 //! next, so that goes into a [`StopLog`] beside it.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use burn::train::Interrupter;
@@ -42,14 +42,17 @@ impl StopLog {
     }
 }
 
-/// The run Ctrl-C stops: at most one trains at a time in a process.
-static RUNNING: Mutex<Option<(Interrupter, StopLog)>> = Mutex::new(None);
+/// The runs Ctrl-C stops: every one training in the process (the lab trains several at once),
+/// each under the id its [`Running`] guard holds.
+static RUNNING: Mutex<Vec<(u64, Interrupter, StopLog)>> = Mutex::new(Vec::new());
+static NEXT_RUN: AtomicU64 = AtomicU64::new(0);
 static HANDLER: OnceLock<Result<(), String>> = OnceLock::new();
 static CTRL_C_SEEN: AtomicBool = AtomicBool::new(false);
 
-/// Makes Ctrl-C stop the running training at the end of its step, so the checkpoint of the last
-/// finished epoch stays usable and the terminal is restored. A second Ctrl-C ends the process
-/// at once, as the shell's would. Installed once per process; later calls do nothing.
+/// Makes Ctrl-C stop every running training at the end of its step, so the checkpoint of the
+/// last finished epoch stays usable and the terminal is restored. A second Ctrl-C, or one while
+/// nothing trains, ends the process at once, as the shell's would. Installed once per process;
+/// later calls do nothing.
 pub fn stop_on_ctrl_c() -> Result<(), TrainError> {
     HANDLER
         .get_or_init(|| {
@@ -63,16 +66,14 @@ pub fn stop_on_ctrl_c() -> Result<(), TrainError> {
                             restore_terminal();
                             std::process::exit(130);
                         }
-                        let running = RUNNING.lock().expect("held only to swap or read");
-                        match running.as_ref() {
-                            Some((interrupter, stops)) => {
-                                stops.record(Stop::User);
-                                interrupter.stop(Some("Ctrl-C"));
-                            }
-                            None => {
-                                restore_terminal();
-                                std::process::exit(130);
-                            }
+                        let running = RUNNING.lock().expect("held only to change or read");
+                        if running.is_empty() {
+                            restore_terminal();
+                            std::process::exit(130);
+                        }
+                        for (_, interrupter, stops) in running.iter() {
+                            stops.record(Stop::User);
+                            interrupter.stop(Some("Ctrl-C"));
                         }
                     }
                 })
@@ -83,21 +84,49 @@ pub fn stop_on_ctrl_c() -> Result<(), TrainError> {
         .map_err(|reason| TrainError::Training(format!("cannot catch Ctrl-C: {reason}")))
 }
 
-/// Registers the training Ctrl-C stops for as long as the guard lives.
-pub(crate) struct Running;
+/// Keeps Ctrl-C a gentle stop for as long as it lives, between trainings too, so a caller that
+/// runs many of them (the lab) can finish cleanly: it checks [`CtrlCScope::pressed`] before
+/// starting the next. Without it, Ctrl-C in the moment between two runs would end the process.
+pub struct CtrlCScope {
+    interrupter: Interrupter,
+    _running: Running,
+}
+
+impl CtrlCScope {
+    pub fn hold() -> Self {
+        let interrupter = Interrupter::new();
+        let running = Running::register(interrupter.clone(), StopLog::default());
+        Self {
+            interrupter,
+            _running: running,
+        }
+    }
+
+    pub fn pressed(&self) -> bool {
+        self.interrupter.should_stop()
+    }
+}
+
+/// Registers a training for Ctrl-C to stop, for as long as the guard lives.
+pub(crate) struct Running(u64);
 
 impl Running {
     pub(crate) fn register(interrupter: Interrupter, stops: StopLog) -> Self {
-        CTRL_C_SEEN.store(false, Ordering::SeqCst);
-        *RUNNING.lock().expect("held only to swap or read") = Some((interrupter, stops));
-        Running
+        let id = NEXT_RUN.fetch_add(1, Ordering::SeqCst);
+        let mut running = RUNNING.lock().expect("held only to change or read");
+        if running.is_empty() {
+            // A new batch of work: the next Ctrl-C stops it gently again.
+            CTRL_C_SEEN.store(false, Ordering::SeqCst);
+        }
+        running.push((id, interrupter, stops));
+        Running(id)
     }
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
         if let Ok(mut running) = RUNNING.lock() {
-            *running = None;
+            running.retain(|(id, _, _)| *id != self.0);
         }
     }
 }

@@ -29,7 +29,7 @@ pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
 pub use error::TrainError;
 pub use evaluate::{evaluate, predict};
-pub use interrupt::{Stop, StopLog, stop_on_ctrl_c};
+pub use interrupt::{CtrlCScope, Stop, StopLog, stop_on_ctrl_c};
 pub use metric::{SignAccuracyInput, SignAccuracyMetric, correct_predictions};
 pub use renderer::{Dashboard, EpochRecorder};
 pub use training::{
