@@ -22,13 +22,13 @@ fn main() {
         LabCommand::Seeds(args) => args.to_request().and_then(|request| {
             let outcome = run_seeds(&request)?;
             print!("{}", Summary::table(&outcome.summaries));
-            println!("Written to {}", request.artifacts.display());
+            println!("Written to {}", request.batch.artifacts.display());
             Ok(())
         }),
         LabCommand::Sweep(args) => args.to_request().and_then(|request| {
             let outcome = run_sweep(&request)?;
             print!("{}", table(&request, &outcome.cells));
-            println!("Written to {}", request.artifacts.display());
+            println!("Written to {}", request.batch.artifacts.display());
             Ok(())
         }),
         LabCommand::Margins(args) => args

@@ -9,6 +9,7 @@ use std::process::Command;
 use common::{assert_one_line_error, example};
 use hinge_lab::hinge_model::LossKind;
 use hinge_lab::hinge_train::{BackendKind, TrainingConfig};
+use hinge_lab::lab::Batch;
 use hinge_lab::lab::seeds::run_seeds;
 use hinge_lab::lab::seeds::{BOUNDARY_PLOT, MARGINS_PLOT, RUNS_FILE, SUMMARY_FILE, SeedsRequest};
 use hinge_lab::lab::sweep::{CELLS_FILE, HEATMAP_PLOT, NOISE_PLOT, SweepRequest, run_sweep};
@@ -22,16 +23,22 @@ fn small_config() -> TrainingConfig {
     config
 }
 
-fn seeds_request(dir: &Path, jobs: usize) -> SeedsRequest {
-    SeedsRequest {
-        config: small_config(),
-        losses: LossKind::ALL.to_vec(),
-        seeds: 2,
-        first_seed: 7,
+fn batch(losses: &[LossKind], seeds: usize, first_seed: u64, jobs: usize, dir: &Path) -> Batch {
+    Batch {
+        losses: losses.to_vec(),
+        seeds,
+        first_seed,
         backend: BackendKind::Flex,
         jobs,
         artifacts: dir.to_path_buf(),
         show_progress: false,
+    }
+}
+
+fn seeds_request(dir: &Path, jobs: usize) -> SeedsRequest {
+    SeedsRequest {
+        config: small_config(),
+        batch: batch(&LossKind::ALL, 2, 7, jobs, dir),
     }
 }
 
@@ -103,13 +110,7 @@ fn sweep_summarises_each_cell_and_draws_the_figures() {
         config: small_config(),
         noises: vec![0.0, 0.2],
         factors: vec![0.3, 0.6],
-        losses: vec![LossKind::Hinge, LossKind::Logistic],
-        seeds: 2,
-        first_seed: 0,
-        backend: BackendKind::Flex,
-        jobs: 2,
-        artifacts: dir.path().to_path_buf(),
-        show_progress: false,
+        batch: batch(&[LossKind::Hinge, LossKind::Logistic], 2, 0, 2, dir.path()),
     };
     let outcome = run_sweep(&request).unwrap();
     assert_eq!(outcome.trials.len(), 2 * 2 * 2 * 2);

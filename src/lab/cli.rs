@@ -1,14 +1,14 @@
 //! The command line of `examples/lab.rs`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 use hinge_data::DataConfig;
 use hinge_train::BackendKind;
 
-use super::default_jobs;
 use super::seeds::SeedsRequest;
 use super::sweep::SweepRequest;
+use super::{Batch, default_jobs};
 use crate::cli::{BackendArg, LossArg, RunFlags, chosen_backend};
 use crate::{AppError, LossChoice};
 
@@ -72,12 +72,17 @@ pub struct LabFlags {
 }
 
 impl LabFlags {
-    fn backend(&self) -> BackendKind {
-        chosen_backend(self.backend)
-    }
-
-    fn jobs(&self) -> usize {
-        self.jobs.unwrap_or_else(|| default_jobs(self.backend()))
+    fn batch(&self, seeds: usize, artifacts: &Path) -> Batch {
+        let backend = chosen_backend(self.backend);
+        Batch {
+            losses: LossChoice::from(self.loss).kinds(),
+            seeds,
+            first_seed: self.first_seed,
+            backend,
+            jobs: self.jobs.unwrap_or_else(|| default_jobs(backend)),
+            artifacts: artifacts.to_path_buf(),
+            show_progress: !self.quiet,
+        }
     }
 }
 
@@ -135,13 +140,7 @@ impl SeedsArgs {
         });
         Ok(SeedsRequest {
             config,
-            losses: LossChoice::from(self.lab.loss).kinds(),
-            seeds: self.seeds,
-            first_seed: self.lab.first_seed,
-            backend: self.lab.backend(),
-            jobs: self.lab.jobs(),
-            artifacts: self.artifacts.clone(),
-            show_progress: !self.lab.quiet,
+            batch: self.lab.batch(self.seeds, &self.artifacts),
         })
     }
 }
@@ -152,13 +151,7 @@ impl SweepArgs {
             config: self.run.config()?,
             noises: self.noise.clone(),
             factors: self.factor.clone(),
-            losses: LossChoice::from(self.lab.loss).kinds(),
-            seeds: self.seeds,
-            first_seed: self.lab.first_seed,
-            backend: self.lab.backend(),
-            jobs: self.lab.jobs(),
-            artifacts: self.artifacts.clone(),
-            show_progress: !self.lab.quiet,
+            batch: self.lab.batch(self.seeds, &self.artifacts),
         })
     }
 }
@@ -174,10 +167,10 @@ mod tests {
             panic!("seeds parses as seeds");
         };
         let request = args.to_request().unwrap();
-        assert_eq!(request.seeds, 20);
-        assert_eq!(request.losses, LossKind::ALL.to_vec());
+        assert_eq!(request.batch.seeds, 20);
+        assert_eq!(request.batch.losses, LossKind::ALL.to_vec());
         assert_eq!(request.config, hinge_train::TrainingConfig::new());
-        assert!(request.jobs >= 1);
+        assert!(request.batch.jobs >= 1);
     }
 
     #[test]
@@ -192,9 +185,13 @@ mod tests {
         let request = args.to_request().unwrap();
         assert_eq!(request.noises, vec![0.0, 0.2]);
         assert_eq!(request.factors, vec![0.5]);
-        assert_eq!(request.losses, vec![LossKind::Hinge]);
+        assert_eq!(request.batch.losses, vec![LossKind::Hinge]);
         assert_eq!(
-            (request.seeds, request.jobs, request.config.epochs),
+            (
+                request.batch.seeds,
+                request.batch.jobs,
+                request.config.epochs
+            ),
             (3, 2, 4)
         );
     }

@@ -15,6 +15,7 @@ pub mod seeds;
 mod summary;
 pub mod sweep;
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Instant;
@@ -23,7 +24,8 @@ use burn::tensor::Device;
 use hinge_data::{DataSplit, DatasetKind};
 use hinge_model::{LossKind, Mlp};
 use hinge_train::{
-    CtrlCScope, Dashboard, TestResult, TrainError, ValidTrainingConfig, train, write_atomic,
+    BackendKind, CtrlCScope, Dashboard, TestResult, TrainError, TrainingConfig,
+    ValidTrainingConfig, ensure_writable, train, write_atomic,
 };
 
 use crate::AppError;
@@ -101,6 +103,86 @@ impl Trial {
                 .join("+"),
             self.seconds
         )
+    }
+}
+
+/// What every batch of lab runs shares, whatever it varies: the losses, the seeds, where and
+/// how fast it trains, and where it writes.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub losses: Vec<LossKind>,
+    /// Runs per configuration and loss, seeds `first_seed ..`.
+    pub seeds: usize,
+    pub first_seed: u64,
+    pub backend: BackendKind,
+    /// Runs trained at once.
+    pub jobs: usize,
+    pub artifacts: PathBuf,
+    pub show_progress: bool,
+}
+
+impl Batch {
+    /// Every (loss, seed) run of `config`, checked before anything trains.
+    pub fn configs(&self, config: &TrainingConfig) -> Result<Vec<ValidTrainingConfig>, AppError> {
+        if self.seeds == 0 {
+            return Err(AppError::LabSetting {
+                flag: "--seeds",
+                value: self.seeds.to_string(),
+                allowed: "at least 1 seed is needed",
+            });
+        }
+        if self.first_seed.checked_add(self.seeds as u64 - 1).is_none() {
+            return Err(AppError::LabSetting {
+                flag: "--first-seed",
+                value: self.first_seed.to_string(),
+                allowed: "the last seed, first seed + seeds - 1, must fit in 64 bits",
+            });
+        }
+        if self.losses.contains(&LossKind::CategoricalHinge) {
+            return Err(AppError::LabSetting {
+                flag: "--loss",
+                value: LossKind::CategoricalHinge.to_string(),
+                allowed: "the lab measures two-class margins: use hinge, squared-hinge, logistic, both or all",
+            });
+        }
+        let mut configs = Vec::with_capacity(self.losses.len() * self.seeds);
+        for &loss in &self.losses {
+            for seed in self.first_seed..self.first_seed + self.seeds as u64 {
+                configs.push(config.clone().with_loss(loss).with_seed(seed).check()?);
+            }
+        }
+        Ok(configs)
+    }
+
+    /// Opens the backend and the artifacts folder, then trains `configs`, announced as `what`
+    /// (e.g. "20 seeds x 3 losses") under a progress bar named `label`.
+    pub fn train(
+        &self,
+        label: &str,
+        what: &str,
+        configs: &[ValidTrainingConfig],
+    ) -> Result<Vec<Trial>, AppError> {
+        if self.jobs == 0 {
+            return Err(AppError::LabSetting {
+                flag: "--jobs",
+                value: self.jobs.to_string(),
+                allowed: "at least 1 run at a time",
+            });
+        }
+        let opened = self.backend.open()?;
+        ensure_writable(&self.artifacts)?;
+        println!("Backend: {opened}");
+        println!(
+            "Training {} runs: {what}, {} at a time",
+            configs.len(),
+            self.jobs
+        );
+        let mut progress = if self.show_progress {
+            Progress::new(label, configs.len())
+        } else {
+            Progress::hidden(configs.len())
+        };
+        run_trials(configs, &opened.device, self.jobs, &mut progress)
     }
 }
 
@@ -247,8 +329,7 @@ impl Measurements {
 
 /// Parallel runs by default where the backend computes on the CPU cores; one at a time on a
 /// GPU, where runs would queue on the same device.
-pub fn default_jobs(backend: hinge_train::BackendKind) -> usize {
-    use hinge_train::BackendKind;
+pub fn default_jobs(backend: BackendKind) -> usize {
     match backend {
         BackendKind::Flex | BackendKind::Ndarray => {
             std::thread::available_parallelism().map_or(1, |n| n.get())

@@ -235,7 +235,7 @@ pub fn accuracy_vs_noise(
                 .axis_desc_style(("sans-serif", 15))
                 .draw()
                 .map_err(plot_error)?;
-            for &loss in &request.losses {
+            for &loss in &request.batch.losses {
                 let colour = loss_colour(loss);
                 let line: Vec<(f64, f64, f64)> = cells
                     .iter()
@@ -287,9 +287,9 @@ pub fn accuracy_heatmaps(
     cells: &[SweepCell],
 ) -> Result<(), AppError> {
     let (columns, rows) = (request.noises.len(), request.factors.len());
-    render(path, panels_size(request.losses.len()), |root| {
-        let areas = split_into_panels(root, request.losses.len());
-        for (area, &loss) in areas.iter().zip(&request.losses) {
+    render(path, panels_size(request.batch.losses.len()), |root| {
+        let areas = split_into_panels(root, request.batch.losses.len());
+        for (area, &loss) in areas.iter().zip(&request.batch.losses) {
             let area = area
                 .titled(
                     &format!("{}: mean test accuracy", loss.title()),

@@ -2,15 +2,11 @@
 //! losses are "relatively sensitive to the separability of your dataset"; this measures test
 //! accuracy as the rings blur (noise) and close in on each other (factor).
 
-use std::path::PathBuf;
-
 use hinge_data::{DataConfig, DatasetKind};
-use hinge_model::LossKind;
-use hinge_train::{BackendKind, TrainingConfig, ensure_writable, write_atomic};
+use hinge_train::{TrainingConfig, write_atomic};
 
 use super::plot::{accuracy_heatmaps, accuracy_vs_noise};
-use super::seeds::{check_jobs, seed_configs};
-use super::{Progress, Summary, Trial, run_trials, write_trials_csv};
+use super::{Batch, Summary, Trial, write_trials_csv};
 use crate::AppError;
 
 pub const RUNS_FILE: &str = "runs.csv";
@@ -25,13 +21,7 @@ pub struct SweepRequest {
     pub config: TrainingConfig,
     pub noises: Vec<f64>,
     pub factors: Vec<f64>,
-    pub losses: Vec<LossKind>,
-    pub seeds: usize,
-    pub first_seed: u64,
-    pub backend: BackendKind,
-    pub jobs: usize,
-    pub artifacts: PathBuf,
-    pub show_progress: bool,
+    pub batch: Batch,
 }
 
 /// One (noise, factor, loss) cell of the sweep, summarised over its seeds.
@@ -60,7 +50,7 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
             });
         }
     }
-    check_jobs(request.jobs)?;
+    let batch = &request.batch;
     let dataset = request.config.data.dataset;
     if dataset != DatasetKind::Circles {
         return Err(AppError::LabSetting {
@@ -77,35 +67,20 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
                 factor,
                 ..request.config.data.clone()
             };
-            configs.extend(seed_configs(
-                &request.config.clone().with_data(data),
-                &request.losses,
-                request.seeds,
-                request.first_seed,
-            )?);
+            configs.extend(batch.configs(&request.config.clone().with_data(data))?);
         }
     }
-    let opened = request.backend.open()?;
-    ensure_writable(&request.artifacts)?;
-    println!("Backend: {opened}");
-    println!(
-        "Training {} runs: {} noise x {} factor x {} losses x {} seeds, {} at a time",
-        configs.len(),
+    let what = format!(
+        "{} noise x {} factor x {} losses x {} seeds",
         request.noises.len(),
         request.factors.len(),
-        request.losses.len(),
-        request.seeds,
-        request.jobs
+        batch.losses.len(),
+        batch.seeds
     );
-    let mut progress = if request.show_progress {
-        Progress::new("sweep", configs.len())
-    } else {
-        Progress::hidden(configs.len())
-    };
-    let trials = run_trials(&configs, &opened.device, request.jobs, &mut progress)?;
+    let trials = batch.train("sweep", &what, &configs)?;
     let cells = cells(request, &trials);
 
-    let dir = &request.artifacts;
+    let dir = &batch.artifacts;
     write_trials_csv(&dir.join(RUNS_FILE), &trials)?;
     let mut csv = format!("noise,factor,{}\n", Summary::CSV_HEADER);
     for cell in &cells {
@@ -126,7 +101,7 @@ fn cells(request: &SweepRequest, trials: &[Trial]) -> Vec<SweepCell> {
     let mut cells = Vec::new();
     for &noise in &request.noises {
         for &factor in &request.factors {
-            for &loss in &request.losses {
+            for &loss in &request.batch.losses {
                 let mine: Vec<&Trial> = trials
                     .iter()
                     .filter(|t| t.noise == noise && t.factor == factor && t.loss == loss)
@@ -146,11 +121,11 @@ fn cells(request: &SweepRequest, trials: &[Trial]) -> Vec<SweepCell> {
 /// each cell reached 100%.
 pub fn table(request: &SweepRequest, cells: &[SweepCell]) -> String {
     let mut out = String::new();
-    for &loss in &request.losses {
+    for &loss in &request.batch.losses {
         out += &format!(
             "{} (mean test accuracy %, runs at 100% of {}):\n{:>8}",
             loss.title(),
-            request.seeds,
+            request.batch.seeds,
             "noise"
         );
         for factor in &request.factors {

@@ -176,112 +176,66 @@ pub fn signed_targets<const D: usize>(targets: Tensor<D>) -> Result<Tensor<D>, M
     Err(ModelError::Target(bad))
 }
 
-/// Hinge loss, `max(0, 1 - t * y)`, averaged like Keras's `hinge`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct HingeLoss;
+/// Declares a two-class loss's public type, shaped like burn's losses: `new()`,
+/// `forward(predictions, targets, reduction)` and `forward_no_reduction`, with targets in
+/// {-1, +1} or {0, 1} checked and mapped by [`signed_targets`].
+macro_rules! two_class_loss {
+    ($(#[$doc:meta])* $name:ident => $kind:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $name;
 
-impl HingeLoss {
-    pub fn new() -> Self {
-        Self
-    }
+        impl $name {
+            pub fn new() -> Self {
+                Self
+            }
 
-    /// # Shapes
-    /// - predictions, targets: `[...dims]`, targets in {-1, +1} or {0, 1}
-    /// - output: `[1]`
-    pub fn forward<const D: usize>(
-        &self,
-        predictions: Tensor<D>,
-        targets: Tensor<D>,
-        reduction: Reduction,
-    ) -> Result<Tensor<1>, ModelError> {
-        Ok(reduce(
-            self.forward_no_reduction(predictions, targets)?,
-            reduction,
-        ))
-    }
+            /// # Shapes
+            /// - predictions, targets: `[...dims]`, targets in {-1, +1} or {0, 1}
+            /// - output: `[1]`
+            pub fn forward<const D: usize>(
+                &self,
+                predictions: Tensor<D>,
+                targets: Tensor<D>,
+                reduction: Reduction,
+            ) -> Result<Tensor<1>, ModelError> {
+                Ok(reduce(
+                    self.forward_no_reduction(predictions, targets)?,
+                    reduction,
+                ))
+            }
 
-    /// The per-element loss, `[...dims]`.
-    pub fn forward_no_reduction<const D: usize>(
-        &self,
-        predictions: Tensor<D>,
-        targets: Tensor<D>,
-    ) -> Result<Tensor<D>, ModelError> {
-        Ok(LossKind::Hinge.forward_signed(predictions, signed_targets(targets)?))
-    }
+            /// The per-element loss, `[...dims]`.
+            pub fn forward_no_reduction<const D: usize>(
+                &self,
+                predictions: Tensor<D>,
+                targets: Tensor<D>,
+            ) -> Result<Tensor<D>, ModelError> {
+                Ok($kind.forward_signed(predictions, signed_targets(targets)?))
+            }
+        }
+    };
 }
 
-/// Squared hinge loss, `max(0, 1 - t * y)^2`, averaged like Keras's `squared_hinge`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SquaredHingeLoss;
+two_class_loss!(
+    /// Hinge loss, `max(0, 1 - t * y)`, averaged like Keras's `hinge`.
+    HingeLoss => LossKind::Hinge
+);
 
-impl SquaredHingeLoss {
-    pub fn new() -> Self {
-        Self
-    }
+two_class_loss!(
+    /// Squared hinge loss, `max(0, 1 - t * y)^2`, averaged like Keras's `squared_hinge`.
+    SquaredHingeLoss => LossKind::SquaredHinge
+);
 
-    /// # Shapes
-    /// - predictions, targets: `[...dims]`, targets in {-1, +1} or {0, 1}
-    /// - output: `[1]`
-    pub fn forward<const D: usize>(
-        &self,
-        predictions: Tensor<D>,
-        targets: Tensor<D>,
-        reduction: Reduction,
-    ) -> Result<Tensor<1>, ModelError> {
-        Ok(reduce(
-            self.forward_no_reduction(predictions, targets)?,
-            reduction,
-        ))
-    }
-
-    /// The per-element loss, `[...dims]`.
-    pub fn forward_no_reduction<const D: usize>(
-        &self,
-        predictions: Tensor<D>,
-        targets: Tensor<D>,
-    ) -> Result<Tensor<D>, ModelError> {
-        Ok(LossKind::SquaredHinge.forward_signed(predictions, signed_targets(targets)?))
-    }
-}
-
-/// Binary cross-entropy on the network's tanh output, read as a probability of the +1 class:
-/// p = (1 + y) / 2. Since (1 + tanh z) / 2 = sigmoid(2z), this is exactly Keras's
-/// `binary_crossentropy` on a sigmoid output (whose pre-activation is the same Dense layer
-/// scaled by 2), so the model, its plots and its accuracy stay those of the hinge runs and only
-/// the loss differs. Per element: -ln((1 + t * y) / 2), i.e. ln(1 + exp(-2 t z)).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LogisticLoss;
-
-impl LogisticLoss {
-    pub fn new() -> Self {
-        Self
-    }
-
-    /// # Shapes
-    /// - predictions, targets: `[...dims]`, predictions in [-1, 1], targets in {-1, +1} or
-    ///   {0, 1}
-    /// - output: `[1]`
-    pub fn forward<const D: usize>(
-        &self,
-        predictions: Tensor<D>,
-        targets: Tensor<D>,
-        reduction: Reduction,
-    ) -> Result<Tensor<1>, ModelError> {
-        Ok(reduce(
-            self.forward_no_reduction(predictions, targets)?,
-            reduction,
-        ))
-    }
-
-    /// The per-element loss, `[...dims]`.
-    pub fn forward_no_reduction<const D: usize>(
-        &self,
-        predictions: Tensor<D>,
-        targets: Tensor<D>,
-    ) -> Result<Tensor<D>, ModelError> {
-        Ok(LossKind::Logistic.forward_signed(predictions, signed_targets(targets)?))
-    }
-}
+two_class_loss!(
+    /// Binary cross-entropy on the network's tanh output, read as a probability of the +1
+    /// class: p = (1 + y) / 2. Since (1 + tanh z) / 2 = sigmoid(2z), this is exactly Keras's
+    /// `binary_crossentropy` on a sigmoid output (whose pre-activation is the same Dense layer
+    /// scaled by 2), so the model, its plots and its accuracy stay those of the hinge runs and
+    /// only the loss differs. Per element: -ln((1 + t * y) / 2), i.e. ln(1 + exp(-2 t z)), with
+    /// p clipped to [1e-7, 1] as Keras does.
+    LogisticLoss => LossKind::Logistic
+);
 
 /// Keras's `categorical_hinge`: max(0, 1 + max_(j != t) y_j - y_t) for one-hot targets, the
 /// multi-class margin of Crammer and Singer on the network's outputs.
