@@ -31,12 +31,8 @@ pub struct Cli {
     /// configuration they saved.
     #[arg(long, conflicts_with_all = CONFIG_FLAGS)]
     pub resume: bool,
-    /// Inner circle radius relative to the outer one, in (0, 1). [default: 0.1]
-    #[arg(long)]
-    pub factor: Option<f64>,
-    /// Standard deviation of Gaussian noise on the points, >= 0. [default: 0]
-    #[arg(long)]
-    pub noise: Option<f64>,
+    #[command(flatten)]
+    pub spread: SpreadFlags,
     /// Seeds the data, the initial weights and the shuffling. [default: 42]
     #[arg(long)]
     pub seed: Option<u64>,
@@ -46,6 +42,28 @@ pub struct Cli {
     /// Print one line per epoch instead of burn's dashboard, even on a terminal.
     #[arg(long)]
     pub no_tui: bool,
+}
+
+/// How far apart and how blurred the classes are, for one run; a sweep takes lists instead.
+#[derive(Debug, Clone, Args)]
+pub struct SpreadFlags {
+    /// Inner circle radius relative to the outer one, in (0, 1). [default: 0.1]
+    #[arg(long)]
+    pub factor: Option<f64>,
+    /// Standard deviation of Gaussian noise on the points, >= 0. [default: 0]
+    #[arg(long)]
+    pub noise: Option<f64>,
+}
+
+impl SpreadFlags {
+    /// `data` with the values given here.
+    pub fn apply(&self, data: DataConfig) -> DataConfig {
+        DataConfig {
+            factor: self.factor.unwrap_or(data.factor),
+            noise: self.noise.unwrap_or(data.noise),
+            ..data
+        }
+    }
 }
 
 /// The flags of a run's configuration shared by every command that trains; the data's own
@@ -188,11 +206,7 @@ impl Cli {
             (None, Some(_)) => LossChoice::One(base.loss),
         };
         let config = TrainingConfig {
-            data: DataConfig {
-                factor: self.factor.unwrap_or(base.data.factor),
-                noise: self.noise.unwrap_or(base.data.noise),
-                ..base.data.clone()
-            },
+            data: self.spread.apply(base.data.clone()),
             seed: self.seed.unwrap_or(base.seed),
             ..base
         };

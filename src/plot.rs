@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Once;
 
 use hinge_train::{EpochMetrics, write_atomic};
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
@@ -56,6 +56,22 @@ fn register_embedded_font() {
 
 pub(crate) fn plot_error(err: impl std::fmt::Display) -> AppError {
     AppError::Plot(err.to_string())
+}
+
+/// The legend box every plot uses: the labelled series on a pale background, framed.
+pub(crate) fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    font_size: u32,
+) -> Result<(), AppError> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", font_size))
+        .draw()
+        .map_err(plot_error)
 }
 
 /// Draws with `draw` on a white canvas of `size` and writes it to `path` as a PNG.
@@ -306,14 +322,7 @@ fn draw_decision_boundary(
                 .legend(move |(x, y)| Circle::new((x + 8, y), 5, colour.filled())),
         };
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 16))
-        .draw()
-        .map_err(plot_error)?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 16)?;
     Ok(())
 }
 
@@ -405,14 +414,7 @@ pub fn loss_plot(
                     PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(("sans-serif", 16))
-            .draw()
-            .map_err(plot_error)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight, 16)?;
         Ok(())
     })
 }

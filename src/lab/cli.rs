@@ -3,13 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
-use hinge_data::DataConfig;
 use hinge_train::BackendKind;
 
 use super::seeds::SeedsRequest;
 use super::sweep::SweepRequest;
 use super::{Batch, default_jobs};
-use crate::cli::{BackendArg, LossArg, RunFlags, chosen_backend};
+use crate::cli::{BackendArg, LossArg, RunFlags, SpreadFlags, chosen_backend};
 use crate::{AppError, LossChoice};
 
 /// The loss lab: run the tutorial's pipeline many times to measure how the hinge, squared
@@ -95,12 +94,8 @@ pub struct SeedsArgs {
     pub lab: LabFlags,
     #[command(flatten)]
     pub run: RunFlags,
-    /// Inner circle radius relative to the outer one, in (0, 1). [default: 0.1]
-    #[arg(long)]
-    pub factor: Option<f64>,
-    /// Standard deviation of Gaussian noise on the points, >= 0. [default: 0]
-    #[arg(long)]
-    pub noise: Option<f64>,
+    #[command(flatten)]
+    pub spread: SpreadFlags,
     /// Folder for runs.csv, summary.csv, margins.png and boundary_radius.png.
     #[arg(long, default_value = "artifacts/lab/seeds")]
     pub artifacts: PathBuf,
@@ -133,11 +128,7 @@ pub struct SweepArgs {
 impl SeedsArgs {
     pub fn to_request(&self) -> Result<SeedsRequest, AppError> {
         let base = self.run.config()?;
-        let config = base.clone().with_data(DataConfig {
-            factor: self.factor.unwrap_or(base.data.factor),
-            noise: self.noise.unwrap_or(base.data.noise),
-            ..base.data.clone()
-        });
+        let config = base.clone().with_data(self.spread.apply(base.data.clone()));
         Ok(SeedsRequest {
             config,
             batch: self.lab.batch(self.seeds, &self.artifacts),

@@ -11,7 +11,7 @@ use plotters::style::colors::colormaps::ViridisRGB;
 use super::Trial;
 use super::sweep::{SweepCell, SweepRequest};
 use crate::AppError;
-use crate::plot::{plot_error, render};
+use crate::plot::{draw_legend, plot_error, render};
 
 /// Each panel of a multi-panel figure.
 const PANEL: (u32, u32) = (560, 460);
@@ -266,14 +266,7 @@ pub fn accuracy_vs_noise(
                         PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
                     });
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerLeft)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .label_font(("sans-serif", 14))
-                .draw()
-                .map_err(plot_error)?;
+            draw_legend(&mut chart, SeriesLabelPosition::LowerLeft, 14)?;
         }
         Ok(())
     })
