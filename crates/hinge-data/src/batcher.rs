@@ -10,6 +10,14 @@ pub struct PointsBatch {
     pub targets: Tensor<2>,
 }
 
+/// Every member's batch at once, each member on its own points: inputs `[members, batch, 2]`,
+/// targets `[members, batch, width]`.
+#[derive(Debug, Clone)]
+pub struct PopulationBatch {
+    pub inputs: Tensor<3>,
+    pub targets: Tensor<3>,
+}
+
 /// Stacks [`PointItem`]s into one [`PointsBatch`] on the device the data loader asks for,
 /// encoding the labels as the loss needs them.
 #[derive(Debug, Clone, Copy)]

@@ -8,7 +8,7 @@ mod error;
 mod points;
 mod split;
 
-pub use batcher::{PointsBatch, PointsBatcher};
+pub use batcher::{PointsBatch, PointsBatcher, PopulationBatch};
 pub use datasets::{BLOB_CENTRE_BOX, DatasetKind};
 pub use error::DataError;
 pub use points::{

@@ -20,19 +20,41 @@ pub fn glorot_uniform_bound(fan_in: usize, fan_out: usize) -> f64 {
     (6.0 / (fan_in + fan_out) as f64).sqrt()
 }
 
-/// A Dense layer as Keras builds it: uniform weights in (-bound, bound) and zero biases
-/// (burn's `LinearConfig` would draw the biases from the weight initialiser).
-pub(crate) fn dense(
+/// One Dense layer's initial weights as Keras draws them: `fan_in x fan_out` values of
+/// U(-bound, bound), row-major (input-major), taken from `rng` in that order. The solo network
+/// and every member of a population draw through here, so a seed means the same weights in both.
+pub(crate) fn draw_weights(
     fan_in: usize,
     fan_out: usize,
     bound: f64,
     rng: &mut StdRng,
-    device: &Device,
-) -> Linear {
+) -> Vec<f32> {
     let bound = bound as f32;
-    let weights: Vec<f32> = (0..fan_in * fan_out)
+    (0..fan_in * fan_out)
         .map(|_| rng.random_range(-bound..bound))
-        .collect();
+        .collect()
+}
+
+/// The bound of each layer's initialiser, input side first: He-uniform for the ReLU hidden
+/// layers, Glorot-uniform for the tanh output, as the tutorial's Keras model sets them.
+pub(crate) fn layer_bounds(widths: &[usize]) -> Vec<f64> {
+    let last = widths.len() - 2;
+    widths
+        .windows(2)
+        .enumerate()
+        .map(|(layer, pair)| {
+            if layer == last {
+                glorot_uniform_bound(pair[0], pair[1])
+            } else {
+                he_uniform_bound(pair[0])
+            }
+        })
+        .collect()
+}
+
+/// A Dense layer as Keras builds it: `weights` from [`draw_weights`] and zero biases (burn's
+/// `LinearConfig` would draw the biases from the weight initialiser).
+pub(crate) fn dense(fan_in: usize, fan_out: usize, weights: Vec<f32>, device: &Device) -> Linear {
     let weight = Tensor::<2>::from_data(TensorData::new(weights, [fan_in, fan_out]), device);
     let bias = Tensor::<1>::zeros([fan_out], device);
     Linear {

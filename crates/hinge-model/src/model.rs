@@ -6,7 +6,7 @@ use burn::tensor::{Device, Tensor};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::init::{dense, glorot_uniform_bound, he_uniform_bound};
+use crate::init::{dense, draw_weights, layer_bounds};
 use crate::{LossKind, ModelError};
 
 /// The tutorial's network: two inputs, ReLU hidden layers, tanh outputs (one, or one per class).
@@ -55,37 +55,46 @@ impl ValidMlpConfig {
         self.outputs
     }
 
+    /// The width of every layer's input and of the last output: `[2, hidden..., outputs]`.
+    pub fn widths(&self) -> Vec<usize> {
+        let mut widths = vec![INPUTS];
+        widths.extend(&self.config.hidden);
+        widths.push(self.outputs);
+        widths
+    }
+
+    /// Each layer's initial weights (input-major), drawn on the host from `seed` with Keras's
+    /// initialisers; the biases start at zero.
+    pub(crate) fn draw(&self, seed: u64) -> Vec<Vec<f32>> {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let widths = self.widths();
+        widths
+            .windows(2)
+            .zip(layer_bounds(&widths))
+            .map(|(pair, bound)| draw_weights(pair[0], pair[1], bound, &mut rng))
+            .collect()
+    }
+
     /// Builds the network with Keras's initialisers, drawn from `seed`: the same seed gives
     /// the same weights on every backend.
     pub fn init(&self, loss: LossKind, seed: u64, device: &Device) -> Mlp {
-        let mut rng = StdRng::seed_from_u64(seed);
-        let mut fan_in = 2;
-        let mut hidden = Vec::with_capacity(self.config.hidden.len());
-        for &width in &self.config.hidden {
-            hidden.push(dense(
-                fan_in,
-                width,
-                he_uniform_bound(fan_in),
-                &mut rng,
-                device,
-            ));
-            fan_in = width;
-        }
-        let outputs = self.outputs;
-        let output = dense(
-            fan_in,
-            outputs,
-            glorot_uniform_bound(fan_in, outputs),
-            &mut rng,
-            device,
-        );
+        let widths = self.widths();
+        let mut layers: Vec<Linear> = widths
+            .windows(2)
+            .zip(self.draw(seed))
+            .map(|(pair, weights)| dense(pair[0], pair[1], weights, device))
+            .collect();
+        let output = layers.pop().expect("there is always an output layer");
         Mlp {
-            hidden,
+            hidden: layers,
             output,
             loss,
         }
     }
 }
+
+/// The network's inputs: the two coordinates of a point.
+pub const INPUTS: usize = 2;
 
 /// Dense(ReLU, He-uniform)* -> Dense(outputs, tanh, Glorot-uniform), all biases starting at
 /// zero.
@@ -117,6 +126,7 @@ impl Mlp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::init::{glorot_uniform_bound, he_uniform_bound};
     use burn::tensor::TensorData;
 
     fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {

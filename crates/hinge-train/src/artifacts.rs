@@ -102,6 +102,23 @@ pub fn write_metrics_csv(path: &Path, epochs: &[EpochMetrics]) -> Result<(), Tra
     write_atomic(path, csv.as_bytes())
 }
 
+/// A population's epochs, member by member: the solo columns with the member's index first.
+pub(crate) fn write_population_metrics_csv(
+    path: &Path,
+    epochs: &[Vec<EpochMetrics>],
+) -> Result<(), TrainError> {
+    let mut csv = format!("member,{METRICS_HEADER}\n");
+    for (member, rows) in epochs.iter().enumerate() {
+        for e in rows {
+            csv += &format!(
+                "{member},{},{},{},{},{}\n",
+                e.epoch, e.train_loss, e.train_accuracy, e.valid_loss, e.valid_accuracy
+            );
+        }
+    }
+    write_atomic(path, csv.as_bytes())
+}
+
 pub fn read_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>, TrainError> {
     let text = std::fs::read_to_string(path).map_err(TrainError::io("read", path))?;
     let invalid = |reason: String| TrainError::Format {

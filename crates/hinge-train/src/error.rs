@@ -90,6 +90,17 @@ pub enum TrainError {
         .0.display()
     )]
     NoModel(PathBuf),
+    #[error(
+        "member {member} cannot share a training step with member 0: its {setting} ({value}) differ from member 0's ({shared}); members may differ only in seed, data and loss"
+    )]
+    PopulationMismatch {
+        member: usize,
+        setting: &'static str,
+        value: String,
+        shared: String,
+    },
+    #[error("a population needs at least one member")]
+    EmptyPopulation,
     #[error("reading results back from the device failed: {0}")]
     Read(String),
 }

@@ -1,9 +1,9 @@
-use burn::data::dataloader::batcher::Batcher;
 use burn::tensor::{Device, Tensor, TensorData};
-use hinge_data::{PointsBatcher, PointsDataset};
-use hinge_model::Mlp;
+use hinge_data::{LabeledPoints, TargetEncoding};
+use hinge_model::{Mlp, Population, hits};
 
-use crate::{TestResult, TrainError, correct_predictions};
+use crate::loader::MemberPoints;
+use crate::{TestResult, TrainError};
 
 /// Points per forward pass when predicting, so a large grid or test set needs bounded memory.
 const CHUNK: usize = 65_536;
@@ -25,36 +25,43 @@ pub fn predict(model: &Mlp, points: &[[f32; 2]], device: &Device) -> Result<Vec<
     Ok(outputs)
 }
 
-/// The mean loss and accuracy of `model` on `dataset`, as Keras's `evaluate` reports them.
-pub fn evaluate(
-    model: &Mlp,
-    dataset: &PointsDataset,
+/// Each member's mean loss and accuracy on its own test set, as Keras's `evaluate` reports
+/// them, all members in each forward pass.
+pub fn evaluate_population(
+    model: &Population,
+    tests: &[&LabeledPoints],
+    encoding: TargetEncoding,
     device: &Device,
-) -> Result<TestResult, TrainError> {
-    let n = dataset.items().len();
-    let mut loss = 0.0;
-    let mut correct = 0.0;
-    for chunk in dataset.items().chunks(CHUNK) {
-        let batch = PointsBatcher::new(dataset.encoding()).batch(chunk.to_vec(), device);
+) -> Result<Vec<TestResult>, TrainError> {
+    let data = MemberPoints::new(tests, encoding);
+    let (members, n) = (data.members(), data.points());
+    let chunk = (CHUNK / members.max(1)).max(1);
+    let mut loss = vec![0.0; members];
+    let mut correct = vec![0.0; members];
+    let read = |tensor: Tensor<1>| {
+        tensor
+            .try_to_vec_as::<f64>()
+            .map_err(|err| TrainError::Read(format!("{err:?}")))
+    };
+    for start in (0..n).step_by(chunk) {
+        let end = (start + chunk).min(n);
+        let batch = data.batch_in_order(start..end, device);
         let output = model.forward(batch.inputs);
-        let read = |err| TrainError::Read(format!("{err:?}"));
-        // Each chunk's mean, weighted by its share: one chunk (any test set up to 65k points)
-        // gives exactly the device's mean, as Keras reports it.
-        let share = chunk.len() as f64 / n as f64;
-        loss += share
-            * model
-                .loss
-                .forward_signed(output.clone(), batch.targets.clone())
-                .mean()
-                .try_into_scalar::<f64>()
-                .map_err(read)?;
-        correct += correct_predictions(output, batch.targets)
-            .try_into_scalar::<f64>()
-            .map_err(read)?;
+        // Each chunk's mean, weighted by its share: one chunk (a test set of up to 65k points
+        // in all) gives exactly the device's mean, as Keras reports it.
+        let share = (end - start) as f64 / n as f64;
+        let losses = read(model.member_losses(output.clone(), batch.targets.clone()))?;
+        let hits = read(hits(output, batch.targets).sum_dim(1).reshape([members]))?;
+        for member in 0..members {
+            loss[member] += share * losses[member];
+            correct[member] += hits[member];
+        }
     }
-    Ok(TestResult {
-        loss,
-        accuracy: correct / n as f64,
-        samples: n,
-    })
+    Ok((0..members)
+        .map(|member| TestResult {
+            loss: loss[member],
+            accuracy: correct[member] / n as f64,
+            samples: n,
+        })
+        .collect())
 }

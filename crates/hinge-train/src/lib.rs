@@ -1,6 +1,7 @@
-//! Training of the tutorial's run on burn's Learner: the checked run configuration, the
-//! backend choice, the sign-accuracy metric, the epoch renderer (burn's TUI dashboard or plain
-//! lines), evaluation on the test set and the files a run leaves behind.
+//! Training of the tutorial's run on burn's Learner, one network or a population of them in one
+//! step: the checked run configuration, the backend choice, the per-member metrics and the
+//! epoch renderer (burn's TUI dashboard or plain lines), evaluation on the test set and the
+//! files a run leaves behind. A solo run is a population of one.
 
 #[cfg(not(any(
     feature = "flex",
@@ -16,8 +17,8 @@ mod config;
 mod error;
 mod evaluate;
 mod interrupt;
+mod ledger;
 mod loader;
-mod metric;
 mod renderer;
 mod training;
 
@@ -28,11 +29,13 @@ pub use artifacts::{
 pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
 pub use error::TrainError;
-pub use evaluate::{evaluate, predict};
+pub use evaluate::{evaluate_population, predict};
 pub use interrupt::{CtrlCScope, Stop, StopLog, stop_on_ctrl_c};
-pub use metric::{SignAccuracyInput, SignAccuracyMetric, correct_predictions};
+pub use ledger::{
+    Divergence, Ledger, MemberAccuracy, MemberLoss, MemberStep, MembersAtFull, SharedLedger,
+};
 pub use renderer::{Dashboard, EpochRecorder};
 pub use training::{
-    CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, RunTimings, TEST_FILE, TrainedRun,
-    last_checkpoint, resume, train,
+    CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, PopulationRun, RunTimings, TEST_FILE,
+    TrainedRun, last_checkpoint, resume, train, train_population,
 };

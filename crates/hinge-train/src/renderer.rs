@@ -1,6 +1,5 @@
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::sync::{Arc, Mutex};
 
 use burn::train::Interrupter;
 use burn::train::LearnerSummary;
@@ -12,8 +11,8 @@ use burn::train::renderer::{
     MetricsRendererTraining,
 };
 
-use crate::EpochMetrics;
 use crate::interrupt::{Stop, StopLog};
+use crate::ledger::{Ledger, SharedLedger};
 
 /// How a run shows its progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,21 +36,23 @@ impl Dashboard {
     }
 }
 
-/// A burn renderer that records each epoch's final train and validation values, prints them
-/// as plain lines when asked, and forwards everything to burn's TUI when that is shown.
+/// A burn renderer that closes each epoch in the [`Ledger`] the population metrics fill,
+/// prints the population's line when asked, and forwards everything to burn's TUI when that is
+/// shown.
 ///
-/// It is also where a diverging run is caught: every step's loss passes through here anyway
-/// (burn's loss metric has already read it back to the host), so checking it costs nothing.
-/// The Learner owns its renderer, so the epochs go to a shared list the run reads afterwards.
+/// It is also where a run whose every member diverged is caught: every step's loss passes
+/// through here anyway (the loss metric has already read it back to the host), so checking it
+/// costs nothing.
 pub struct EpochRecorder {
     inner: Option<TuiMetricsRendererWrapper>,
     print: bool,
     total_epochs: usize,
     names: HashMap<MetricId, String>,
-    current: EpochMetrics,
+    /// The epoch in progress, from 1.
+    epoch: usize,
     /// Training steps seen in the current epoch.
     step: usize,
-    epochs: Arc<Mutex<Vec<EpochMetrics>>>,
+    ledger: SharedLedger,
     interrupter: Interrupter,
     stops: StopLog,
 }
@@ -60,7 +61,7 @@ impl EpochRecorder {
     pub fn new(
         dashboard: Dashboard,
         interrupter: Interrupter,
-        epochs: Arc<Mutex<Vec<EpochMetrics>>>,
+        ledger: SharedLedger,
         stops: StopLog,
     ) -> Self {
         Self {
@@ -69,9 +70,9 @@ impl EpochRecorder {
             print: dashboard == Dashboard::Plain,
             total_epochs: 0,
             names: HashMap::new(),
-            current: EpochMetrics::empty(1),
+            epoch: 1,
             step: 0,
-            epochs,
+            ledger,
             interrupter,
             stops,
         }
@@ -101,21 +102,10 @@ impl EpochRecorder {
             self.stops.record(Stop::NonFiniteLoss {
                 value: current,
                 validation: valid,
-                epoch: self.current.epoch,
+                epoch: self.epoch,
                 step: self.step,
             });
             self.interrupter.stop(Some("the loss is not finite"));
-        }
-        let NumericEntry::Final(value) = value else {
-            return;
-        };
-        let row = &mut self.current;
-        match (valid, name.as_str()) {
-            (false, "Loss") => row.train_loss = *value,
-            (false, "Accuracy") => row.train_accuracy = value / 100.0,
-            (true, "Loss") => row.valid_loss = *value,
-            (true, "Accuracy") => row.valid_accuracy = value / 100.0,
-            _ => {}
         }
     }
 }
@@ -194,7 +184,7 @@ impl TrainingProgressLogger for EpochRecorder {
         label: Option<&str>,
     ) {
         self.total_epochs = total_epochs;
-        self.current = EpochMetrics::empty(starting_epoch);
+        self.epoch = starting_epoch;
         if let Some(inner) = &mut self.inner {
             inner.start(total_epochs, starting_epoch, total_items, label);
             // The dashboard puts the terminal in raw mode, where Ctrl-C is a key press burn
@@ -205,15 +195,27 @@ impl TrainingProgressLogger for EpochRecorder {
 
     /// Called once both splits of `epoch` have ended.
     fn update_epoch(&mut self, epoch: usize) {
-        let row = std::mem::replace(&mut self.current, EpochMetrics::empty(epoch + 1));
+        self.epoch = epoch + 1;
         self.step = 0;
-        if self.print {
-            println!("Epoch {epoch}/{} - {}", self.total_epochs, row.keras_line());
+        let mut ledger = Ledger::lock(&self.ledger);
+        ledger.end_epoch();
+        if self.print
+            && let Some((mean, full)) = ledger.last_summary()
+        {
+            let members = ledger.epochs().len();
+            let mut line = format!(
+                "Epoch {epoch}/{} - {}",
+                self.total_epochs,
+                mean.keras_line()
+            );
+            if members > 1 {
+                line += &format!(
+                    " - members at 100%: {full}/{members} ({} diverged)",
+                    members - ledger.live_members()
+                );
+            }
+            println!("{line}");
         }
-        self.epochs
-            .lock()
-            .expect("the epoch list is only locked to push or copy")
-            .push(EpochMetrics { epoch, ..row });
         if let Some(inner) = &mut self.inner {
             inner.update_epoch(epoch);
         }

@@ -1,22 +1,23 @@
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use burn::data::dataloader::DataLoaderBuilder;
+use burn::data::dataloader::DataLoader;
 use burn::tensor::Device;
 use burn::train::checkpoint::KeepLastNCheckpoints;
 use burn::train::logger::InMemoryMetricLogger;
-use burn::train::metric::LossMetric;
 use burn::train::{Interrupter, Learner, SupervisedTraining};
-use hinge_data::{DataSplit, LabeledPoints, PointsBatcher};
-use hinge_model::Mlp;
+use hinge_data::{DataSplit, LabeledPoints, PopulationBatch};
+use hinge_model::{LossKind, Mlp, Population};
 
-use crate::artifacts::save_model;
+use crate::artifacts::{save_model, write_population_metrics_csv};
+use crate::evaluate::evaluate_population;
 use crate::interrupt::{Running, Stop, StopLog};
-use crate::loader::SkipEpochs;
+use crate::ledger::{Divergence, Ledger, MemberAccuracy, MemberLoss, MembersAtFull};
+use crate::loader::{MemberPoints, PopulationLoader};
 use crate::{
-    Dashboard, EpochMetrics, EpochRecorder, SignAccuracyMetric, TestResult, TrainError,
-    TrainingConfig, ValidTrainingConfig, evaluate, read_metrics_csv, write_metrics_csv,
+    Dashboard, EpochMetrics, EpochRecorder, TestResult, TrainError, TrainingConfig,
+    ValidTrainingConfig, read_metrics_csv, write_metrics_csv,
 };
 
 /// What a finished run hands back; the same is on disk in its folder.
@@ -50,7 +51,7 @@ pub const TEST_FILE: &str = "test.json";
 /// scheduler state of the last epochs (`model-<epoch>.bpk`, ...).
 pub const CHECKPOINT_DIR: &str = "checkpoint";
 
-/// Trains one run of `config` on `device` through burn's Learner, evaluates it on the test
+/// Trains one run of `config` on `device` through burn's Learner, as a population of one, evaluates it on the test
 /// set and writes `config.json`, `model.bpk`, `metrics.csv` and `test.json` into `dir`, with a
 /// checkpoint after every epoch under `checkpoint/`.
 ///
@@ -64,13 +65,15 @@ pub fn train(
 ) -> Result<TrainedRun, TrainError> {
     std::fs::create_dir_all(dir).map_err(TrainError::io("create the run folder", dir))?;
     config.save(&dir.join(CONFIG_FILE))?;
-    // Checkpoints of an earlier run in this folder would be taken for this run's on resume.
-    let checkpoints = dir.join(CHECKPOINT_DIR);
-    if checkpoints.exists() {
-        std::fs::remove_dir_all(&checkpoints)
-            .map_err(TrainError::io("clear the old checkpoints in", &checkpoints))?;
-    }
-    fit(config, device, dir, dashboard, Vec::new())
+    clear_checkpoints(dir)?;
+    let run = fit(
+        std::slice::from_ref(config),
+        device,
+        dir,
+        dashboard,
+        Vec::new(),
+    )?;
+    solo_run(config.config().clone(), dir, run)
 }
 
 /// Continues the run in `dir` from its last checkpoint, with the configuration it saved. The
@@ -92,7 +95,14 @@ pub fn resume(dir: &Path, device: &Device, dashboard: Dashboard) -> Result<Train
             reason: format!("it should list epochs 1 to {epoch}, the last checkpoint"),
         });
     }
-    fit(&config, device, dir, dashboard, done)
+    let run = fit(
+        std::slice::from_ref(&config),
+        device,
+        dir,
+        dashboard,
+        vec![done],
+    )?;
+    solo_run(config.config().clone(), dir, run)
 }
 
 /// The newest epoch whose model, optimizer and scheduler were all checkpointed in `dir`.
@@ -116,50 +126,164 @@ pub fn last_checkpoint(dir: &Path) -> Option<usize> {
         .max()
 }
 
-/// Trains from the end of `done` (the epochs an earlier, interrupted run finished) to the
-/// configured number of epochs.
-fn fit(
-    config: &ValidTrainingConfig,
+/// Everything a population run hands back, member by member in the order of its configs.
+pub struct PopulationRun {
+    pub configs: Vec<TrainingConfig>,
+    pub model: Population,
+    pub data: Vec<DataSplit>,
+    pub epochs: Vec<Vec<EpochMetrics>>,
+    /// Each member on its test set; a diverged member's loss is NaN.
+    pub tests: Vec<TestResult>,
+    /// Where each member diverged, if it did; it trained no further there.
+    pub diverged: Vec<Option<Divergence>>,
+    pub timings: RunTimings,
+}
+
+/// Trains every config as one member of a population, in one step per batch through burn's
+/// Learner, with checkpoints of the whole population under `dir/checkpoint/`. Members may
+/// differ in seed, data and loss; everything else must be shared (see
+/// [`TrainError::PopulationMismatch`]). A member whose loss stops being finite is marked
+/// diverged and the others train on; only when every member has diverged does the run stop.
+pub fn train_population(
+    configs: &[ValidTrainingConfig],
     device: &Device,
     dir: &Path,
     dashboard: Dashboard,
-    done: Vec<EpochMetrics>,
-) -> Result<TrainedRun, TrainError> {
-    let settings = config.config();
-    let data = LabeledPoints::generate(config.data(), settings.seed);
-    let split = config.split().apply(&data);
-    let start = done.len();
-    let encoding = config.encoding();
-    let train_loader = SkipEpochs::wrap(
-        DataLoaderBuilder::new(PointsBatcher::new(encoding))
-            .batch_size(settings.batch_size)
-            .shuffle(settings.seed)
-            .build(split.train.dataset(encoding)?),
-        start,
-    );
-    let valid_loader = DataLoaderBuilder::new(PointsBatcher::new(encoding))
-        .batch_size(settings.batch_size)
-        .build(split.valid.dataset(encoding)?);
+) -> Result<PopulationRun, TrainError> {
+    check_shared(configs)?;
+    std::fs::create_dir_all(dir).map_err(TrainError::io("create the run folder", dir))?;
+    clear_checkpoints(dir)?;
+    fit(configs, device, dir, dashboard, Vec::new())
+}
 
-    device.seed(settings.seed);
+/// The first setting in which a member differs from member 0 that a shared step cannot allow.
+fn check_shared(configs: &[ValidTrainingConfig]) -> Result<(), TrainError> {
+    let Some(first) = configs.first() else {
+        return Err(TrainError::EmptyPopulation);
+    };
+    let describe = |config: &ValidTrainingConfig| -> [(&'static str, String); 7] {
+        let c = config.config();
+        [
+            ("layer widths", format!("{:?}", config.model().widths())),
+            (
+                "split sizes (train, validation, test)",
+                format!("{:?}", config.split().sizes()),
+            ),
+            ("epochs", c.epochs.to_string()),
+            ("batch size", c.batch_size.to_string()),
+            ("learning rate", c.learning_rate.to_string()),
+            (
+                "Adam settings (beta_1, beta_2, epsilon)",
+                format!("{}, {}, {}", c.beta_1, c.beta_2, c.epsilon),
+            ),
+            ("target encoding", format!("{:?}", config.encoding())),
+        ]
+    };
+    let expected = describe(first);
+    for (member, config) in configs.iter().enumerate().skip(1) {
+        for ((setting, value), (_, shared)) in describe(config).into_iter().zip(&expected) {
+            if &value != shared {
+                return Err(TrainError::PopulationMismatch {
+                    member,
+                    setting,
+                    value,
+                    shared: shared.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checkpoints of an earlier run in this folder would be taken for this run's on resume.
+fn clear_checkpoints(dir: &Path) -> Result<(), TrainError> {
+    let checkpoints = dir.join(CHECKPOINT_DIR);
+    if checkpoints.exists() {
+        std::fs::remove_dir_all(&checkpoints)
+            .map_err(TrainError::io("clear the old checkpoints in", &checkpoints))?;
+    }
+    Ok(())
+}
+
+/// Most points one validation or test batch holds over all members: the whole validation set
+/// of a small population in one step, bounded memory for a large one.
+const EVALUATION_POINTS: usize = 1 << 20;
+
+/// Validation points per member and step: all of them when they fit in
+/// [`EVALUATION_POINTS`], never fewer than a training batch. The metrics weight each batch by
+/// its size, so the epoch's figures do not depend on this.
+fn validation_batch(members: usize, points: usize, batch_size: usize) -> usize {
+    (EVALUATION_POINTS / members.max(1))
+        .min(points)
+        .max(batch_size)
+}
+
+/// Trains from the end of `done` (each member's epochs of an earlier, interrupted run) to the
+/// configured number of epochs.
+fn fit(
+    configs: &[ValidTrainingConfig],
+    device: &Device,
+    dir: &Path,
+    dashboard: Dashboard,
+    done: Vec<Vec<EpochMetrics>>,
+) -> Result<PopulationRun, TrainError> {
+    let first = &configs[0];
+    let settings = first.config();
+    let members = configs.len();
+    let data: Vec<DataSplit> = configs
+        .iter()
+        .map(|c| {
+            c.split()
+                .apply(&LabeledPoints::generate(c.data(), c.config().seed))
+        })
+        .collect();
+    let start = done.first().map_or(0, Vec::len);
+    let encoding = first.encoding();
+    let points = |part: fn(&DataSplit) -> &LabeledPoints| {
+        let sets: Vec<&LabeledPoints> = data.iter().map(part).collect();
+        Arc::new(MemberPoints::new(&sets, encoding))
+    };
+    let (train, valid) = (points(|d| &d.train), points(|d| &d.valid));
+    let valid_batch = validation_batch(members, valid.points(), settings.batch_size);
+    let seeds = configs.iter().map(|c| c.config().seed).collect();
+    let train_loader: Arc<dyn DataLoader<PopulationBatch>> = Arc::new(PopulationLoader::shuffled(
+        train,
+        settings.batch_size,
+        seeds,
+        start,
+        device,
+    ));
+    let valid_loader: Arc<dyn DataLoader<PopulationBatch>> =
+        Arc::new(PopulationLoader::in_order(valid, valid_batch, device));
+
+    let member_seeds: Vec<(LossKind, u64)> = configs
+        .iter()
+        .map(|c| (c.config().loss, c.config().seed))
+        .collect();
     // Parameters made on a plain device are not tracked, and forking them to the Learner's
     // autodiff device keeps them untracked: build them on the autodiff device directly.
-    let model = config
+    let model = first
         .model()
-        .init(settings.loss, settings.seed, &device.clone().autodiff());
-    let epochs = Arc::new(Mutex::new(done));
+        .init_population(&member_seeds, &device.clone().autodiff());
+    let ledger = Ledger::shared(members, done);
     let interrupter = Interrupter::new();
     let stops = StopLog::default();
     let renderer = EpochRecorder::new(
         dashboard,
         interrupter.clone(),
-        epochs.clone(),
+        ledger.clone(),
         stops.clone(),
     );
     let ctrl_c = Running::register(interrupter.clone(), stops.clone());
 
     let mut training = SupervisedTraining::new(dir, train_loader, valid_loader)
-        .metrics((LossMetric::new(), SignAccuracyMetric::new()))
+        // In this order: each reads what the one before it wrote into the ledger.
+        .metric_train_numeric(MemberLoss::new(ledger.clone(), false))
+        .metric_train_numeric(MemberAccuracy::new(ledger.clone(), false))
+        .metric_train_numeric(MembersAtFull::new(ledger.clone(), false))
+        .metric_valid_numeric(MemberLoss::new(ledger.clone(), true))
+        .metric_valid_numeric(MemberAccuracy::new(ledger.clone(), true))
+        .metric_valid_numeric(MembersAtFull::new(ledger.clone(), true))
         .num_epochs(settings.epochs)
         .with_interrupter(interrupter.clone())
         .with_default_checkpointers()
@@ -177,7 +301,7 @@ fn fit(
     let started = Instant::now();
     let result = training.launch(Learner::new(
         model,
-        config.optimizer().init(),
+        first.optimizer().init(),
         settings.learning_rate,
     ));
     let training_time = started.elapsed();
@@ -189,64 +313,102 @@ fn fit(
     // message is printed.
     drop(result.renderer);
 
-    let epochs = epochs
-        .lock()
-        .expect("the renderer is gone, nothing else holds the lock")
-        .clone();
+    let (epochs, diverged) = {
+        let ledger = Ledger::lock(&ledger);
+        (ledger.epochs().to_vec(), ledger.diverged().to_vec())
+    };
     let stop = stops
         .first()
         .or_else(|| result.interrupted.map(|_| Stop::User));
     if let Some(stop) = stop {
-        // Keep what the checkpoints back: the epochs after the last one are redone on resume.
-        let checkpoint = last_checkpoint(dir);
-        let kept: Vec<_> = epochs
-            .into_iter()
-            .filter(|row| Some(row.epoch) <= checkpoint)
-            .collect();
-        write_metrics_csv(&dir.join(METRICS_FILE), &kept)?;
-        return Err(match stop {
-            Stop::User => TrainError::Stopped {
-                dir: dir.to_path_buf(),
-                checkpoint,
-            },
-            Stop::NonFiniteLoss {
-                value,
-                validation,
-                epoch,
-                step,
-            } => TrainError::NonFiniteLoss {
-                value,
-                split: if validation { "validation" } else { "training" },
-                epoch,
-                step,
-                learning_rate: settings.learning_rate,
-                dir: dir.to_path_buf(),
-                checkpoint,
-            },
-        });
+        return Err(stopped(stop, dir, &epochs, settings.learning_rate));
     }
 
     let model = result.model;
     let started = Instant::now();
-    let test = evaluate(
-        &model,
-        &split.test.dataset(encoding)?,
-        &device.clone().inner(),
-    )?;
-    let timings = RunTimings {
-        training: training_time,
-        test: started.elapsed(),
-    };
+    let tests: Vec<&LabeledPoints> = data.iter().map(|d| &d.test).collect();
+    let tests = evaluate_population(&model, &tests, encoding, &device.clone().inner())?;
+    Ok(PopulationRun {
+        configs: configs.iter().map(|c| c.config().clone()).collect(),
+        model,
+        data,
+        epochs,
+        tests,
+        diverged,
+        timings: RunTimings {
+            training: training_time,
+            test: started.elapsed(),
+        },
+    })
+}
+
+/// Keeps what the checkpoints back (the epochs after the last one are redone on resume) and
+/// says why training stopped.
+fn stopped(stop: Stop, dir: &Path, epochs: &[Vec<EpochMetrics>], learning_rate: f64) -> TrainError {
+    let checkpoint = last_checkpoint(dir);
+    let kept: Vec<Vec<EpochMetrics>> = epochs
+        .iter()
+        .map(|rows| {
+            rows.iter()
+                .filter(|row| Some(row.epoch) <= checkpoint)
+                .copied()
+                .collect()
+        })
+        .collect();
+    if let Err(err) = write_member_metrics(dir, &kept) {
+        return err;
+    }
+    match stop {
+        Stop::User => TrainError::Stopped {
+            dir: dir.to_path_buf(),
+            checkpoint,
+        },
+        Stop::NonFiniteLoss {
+            value,
+            validation,
+            epoch,
+            step,
+        } => TrainError::NonFiniteLoss {
+            value,
+            split: if validation { "validation" } else { "training" },
+            epoch,
+            step,
+            learning_rate,
+            dir: dir.to_path_buf(),
+            checkpoint,
+        },
+    }
+}
+
+/// `metrics.csv` of a population: the solo format for one member, a `member` column first for
+/// more.
+fn write_member_metrics(dir: &Path, epochs: &[Vec<EpochMetrics>]) -> Result<(), TrainError> {
+    match epochs {
+        [solo] => write_metrics_csv(&dir.join(METRICS_FILE), solo),
+        _ => write_population_metrics_csv(&dir.join(METRICS_FILE), epochs),
+    }
+}
+
+/// The population's fit for one config, as the solo API hands it back, after writing the solo
+/// run's files.
+fn solo_run(
+    config: TrainingConfig,
+    dir: &Path,
+    mut run: PopulationRun,
+) -> Result<TrainedRun, TrainError> {
+    let model = run.model.member(0);
+    let epochs = run.epochs.swap_remove(0);
+    let test = run.tests.swap_remove(0);
     save_model(&model, &dir.join(MODEL_FILE))?;
     write_metrics_csv(&dir.join(METRICS_FILE), &epochs)?;
     test.save(&dir.join(TEST_FILE))?;
     Ok(TrainedRun {
-        config: settings.clone(),
+        config,
         model,
-        data: split,
+        data: run.data.swap_remove(0),
         epochs,
         test,
         dir: dir.to_path_buf(),
-        timings,
+        timings: run.timings,
     })
 }

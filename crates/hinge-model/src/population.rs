@@ -1,0 +1,425 @@
+//! Many independent copies of the tutorial's network in one module, trained in one step: what
+//! JAX's `vmap` over parameters or PyTorch's `stack_module_state` give those frameworks, written
+//! out for this network in burn, which has no vmap.
+//!
+//! Every parameter gets a leading member axis, and every operation keeps members apart: a
+//! batched matmul, a per-member bias, elementwise activations, a per-member mean loss. The
+//! training loss is the sum of the members' mean losses, so member i's gradient is exactly the
+//! gradient its solo run would get, and Adam, being elementwise, updates each member as its solo
+//! run would. One member's NaN stays in that member's slices.
+
+use std::ops::Range;
+
+use burn::module::{Module, Param};
+use burn::tensor::activation::relu;
+use burn::tensor::{Device, Tensor, TensorData};
+use burn::train::metric::{Adaptor, ItemLazy, LossInput};
+use burn::train::{InferenceStep, TrainOutput, TrainStep};
+use hinge_data::PopulationBatch;
+
+use crate::{LossKind, Mlp, ValidMlpConfig, hits};
+
+/// One Dense layer of every member.
+#[derive(Module, Debug)]
+pub struct StackedDense {
+    /// `[members, in, out]`
+    weight: Param<Tensor<3>>,
+    /// `[members, 1, out]`
+    bias: Param<Tensor<3>>,
+}
+
+impl StackedDense {
+    /// # Shapes
+    /// - input: `[members, points, in]`
+    /// - output: `[members, points, out]`
+    fn forward(&self, input: Tensor<3>) -> Tensor<3> {
+        input.matmul(self.weight.val()).add(self.bias.val())
+    }
+
+    /// Stacks per-member weights (each `in x out`, input-major) with zero biases.
+    fn from_weights(members: &[Vec<f32>], fan_in: usize, fan_out: usize, device: &Device) -> Self {
+        let n = members.len();
+        let flat: Vec<f32> = members.iter().flatten().copied().collect();
+        let weight = Tensor::<3>::from_data(TensorData::new(flat, [n, fan_in, fan_out]), device);
+        Self {
+            weight: Param::from_tensor(weight),
+            bias: Param::from_tensor(Tensor::zeros([n, 1, fan_out], device)),
+        }
+    }
+
+    /// Member `index`'s weight `[in, out]` and bias `[out]`.
+    fn member(&self, index: usize) -> (Tensor<2>, Tensor<1>) {
+        let [_, fan_in, fan_out] = self.weight.dims();
+        let weight = self
+            .weight
+            .val()
+            .narrow(0, index, 1)
+            .reshape([fan_in, fan_out]);
+        let bias = self.bias.val().narrow(0, index, 1).reshape([fan_out]);
+        (weight, bias)
+    }
+}
+
+/// Consecutive members that train with the same loss.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LossGroup {
+    pub loss: LossKind,
+    pub members: Range<usize>,
+}
+
+/// Groups `losses`, one per member, into runs of the same loss, in member order.
+pub fn loss_groups(losses: &[LossKind]) -> Vec<LossGroup> {
+    let mut groups: Vec<LossGroup> = Vec::new();
+    for (member, &loss) in losses.iter().enumerate() {
+        match groups.last_mut() {
+            Some(group) if group.loss == loss => group.members.end = member + 1,
+            _ => groups.push(LossGroup {
+                loss,
+                members: member..member + 1,
+            }),
+        }
+    }
+    groups
+}
+
+/// The tutorial's network, N times: `Dense(ReLU)* -> Dense(tanh)` with a member axis on every
+/// weight, each member with its own loss.
+#[derive(Module, Debug)]
+pub struct Population {
+    hidden: Vec<StackedDense>,
+    output: StackedDense,
+    /// Which loss each member trains with; not a parameter, so not saved with the weights.
+    #[module(skip)]
+    groups: Vec<LossGroup>,
+}
+
+impl ValidMlpConfig {
+    /// One member per `(loss, seed)`, member i starting from exactly the weights
+    /// [`ValidMlpConfig::init`] draws for its seed.
+    pub fn init_population(&self, members: &[(LossKind, u64)], device: &Device) -> Population {
+        let widths = self.widths();
+        let drawn: Vec<Vec<Vec<f32>>> = members.iter().map(|&(_, seed)| self.draw(seed)).collect();
+        let mut layers: Vec<StackedDense> = widths
+            .windows(2)
+            .enumerate()
+            .map(|(layer, pair)| {
+                let weights: Vec<Vec<f32>> =
+                    drawn.iter().map(|member| member[layer].clone()).collect();
+                StackedDense::from_weights(&weights, pair[0], pair[1], device)
+            })
+            .collect();
+        let output = layers.pop().expect("there is always an output layer");
+        let losses: Vec<LossKind> = members.iter().map(|&(loss, _)| loss).collect();
+        Population {
+            hidden: layers,
+            output,
+            groups: loss_groups(&losses),
+        }
+    }
+}
+
+impl Population {
+    /// A population of trained solo networks of one shape, e.g. to measure saved runs together.
+    pub fn stack(networks: &[Mlp]) -> Population {
+        let layer = |pick: &dyn Fn(&Mlp) -> &burn::nn::Linear| {
+            let weights: Vec<Tensor<3>> = networks
+                .iter()
+                .map(|net| pick(net).weight.val().unsqueeze_dim(0))
+                .collect();
+            let biases: Vec<Tensor<3>> = networks
+                .iter()
+                .map(|net| {
+                    let linear = pick(net);
+                    let [_, fan_out] = linear.weight.dims();
+                    match &linear.bias {
+                        Some(bias) => bias.val().reshape([1, 1, fan_out]),
+                        None => Tensor::zeros([1, 1, fan_out], &linear.weight.device()),
+                    }
+                })
+                .collect();
+            StackedDense {
+                weight: Param::from_tensor(Tensor::cat(weights, 0)),
+                bias: Param::from_tensor(Tensor::cat(biases, 0)),
+            }
+        };
+        let depth = networks.first().map_or(0, |net| net.hidden.len());
+        let losses: Vec<LossKind> = networks.iter().map(|net| net.loss).collect();
+        Population {
+            hidden: (0..depth)
+                .map(|index| layer(&|net: &Mlp| &net.hidden[index]))
+                .collect(),
+            output: layer(&|net: &Mlp| &net.output),
+            groups: loss_groups(&losses),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.output.weight.dims()[0]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Outputs per member.
+    pub fn outputs(&self) -> usize {
+        self.output.weight.dims()[2]
+    }
+
+    /// The loss of each member, in member order.
+    pub fn losses(&self) -> Vec<LossKind> {
+        self.groups
+            .iter()
+            .flat_map(|group| group.members.clone().map(move |_| group.loss))
+            .collect()
+    }
+
+    /// Member `index` as a solo network, for saving, plotting and predicting.
+    pub fn member(&self, index: usize) -> Mlp {
+        let linear = |layer: &StackedDense| {
+            let (weight, bias) = layer.member(index);
+            burn::nn::Linear {
+                weight: Param::from_tensor(weight),
+                bias: Some(Param::from_tensor(bias)),
+            }
+        };
+        Mlp {
+            hidden: self.hidden.iter().map(linear).collect(),
+            output: linear(&self.output),
+            loss: self.losses()[index],
+        }
+    }
+
+    /// Raw outputs in (-1, 1), each member on its own points.
+    ///
+    /// # Shapes
+    /// - points: `[members, points, 2]`
+    /// - output: `[members, points, outputs]`
+    pub fn forward(&self, points: Tensor<3>) -> Tensor<3> {
+        let hidden = self
+            .hidden
+            .iter()
+            .fold(points, |x, layer| relu(layer.forward(x)));
+        self.output.forward(hidden).tanh()
+    }
+
+    /// The output of every hidden layer (after its ReLU), input side first: a unit that is 0 on
+    /// every training point is dead.
+    ///
+    /// # Shapes
+    /// - points: `[members, points, 2]`
+    /// - each output: `[members, points, width]`
+    pub fn hidden_activations(&self, points: Tensor<3>) -> Vec<Tensor<3>> {
+        let mut outputs = Vec::with_capacity(self.hidden.len());
+        let mut x = points;
+        for layer in &self.hidden {
+            x = relu(layer.forward(x));
+            outputs.push(x.clone());
+        }
+        outputs
+    }
+
+    /// Each member's mean loss over its points, with its own loss function.
+    ///
+    /// # Shapes
+    /// - output, targets: `[members, points, outputs]`
+    /// - result: `[members]`
+    pub fn member_losses(&self, output: Tensor<3>, targets: Tensor<3>) -> Tensor<1> {
+        let n = self.len();
+        let mut parts: Vec<Tensor<1>> = self
+            .groups
+            .iter()
+            .map(|group| {
+                let members = group.members.clone();
+                let (output, targets) = if members.len() == n {
+                    (output.clone(), targets.clone())
+                } else {
+                    (
+                        output.clone().narrow(0, members.start, members.len()),
+                        targets.clone().narrow(0, members.start, members.len()),
+                    )
+                };
+                group
+                    .loss
+                    .forward_signed(output, targets)
+                    .mean_dim(2)
+                    .mean_dim(1)
+                    .reshape([members.len()])
+            })
+            .collect();
+        match parts.len() {
+            1 => parts.pop().expect("one part"),
+            _ => Tensor::cat(parts, 0),
+        }
+    }
+
+    /// One training or validation step's results.
+    pub fn forward_members(&self, batch: PopulationBatch) -> PopulationOutput {
+        let output = self.forward(batch.inputs);
+        let loss = self.member_losses(output.clone(), batch.targets.clone());
+        PopulationOutput {
+            loss,
+            output,
+            targets: batch.targets,
+        }
+    }
+}
+
+/// What one step hands to the metrics, per member.
+#[derive(Debug, Clone)]
+pub struct PopulationOutput {
+    /// `[members]`: each member's mean loss on its batch.
+    pub loss: Tensor<1>,
+    /// `[members, batch, outputs]`, in (-1, 1).
+    pub output: Tensor<3>,
+    /// `[members, batch, outputs]`: -1 or +1 in one column, or one-hot.
+    pub targets: Tensor<3>,
+}
+
+impl PopulationOutput {
+    /// `[members]`: how many of each member's batch points it classifies right.
+    pub fn correct(&self) -> Tensor<1> {
+        let [members, _, _] = self.output.dims();
+        hits(self.output.clone(), self.targets.clone())
+            .sum_dim(1)
+            .reshape([members])
+    }
+}
+
+impl TrainStep for Population {
+    type Input = PopulationBatch;
+    type Output = PopulationOutput;
+
+    fn step(&self, batch: PopulationBatch) -> TrainOutput<PopulationOutput> {
+        let item = self.forward_members(batch);
+        // The sum of the members' means: d(sum)/d(member i's weights) is member i's own
+        // gradient, whatever the other members' losses are, NaN included.
+        TrainOutput::new(self, item.loss.clone().sum().backward(), item)
+    }
+}
+
+impl InferenceStep for Population {
+    type Input = PopulationBatch;
+    type Output = PopulationOutput;
+
+    fn step(&self, batch: PopulationBatch) -> PopulationOutput {
+        self.forward_members(batch)
+    }
+}
+
+impl Adaptor<LossInput> for PopulationOutput {
+    fn adapt(&self) -> LossInput {
+        LossInput::new(self.loss.clone())
+    }
+}
+
+impl ItemLazy for PopulationOutput {
+    /// Hands the metric thread plain tensors, as burn's `RegressionOutput` does, so it neither
+    /// keeps the autodiff graph alive nor reads anything back here.
+    fn sync(self) -> Result<Self, burn::tensor::ExecutionError> {
+        self.loss.device().flush()?;
+        Ok(PopulationOutput {
+            loss: self.loss.without_autodiff(),
+            output: self.output.without_autodiff(),
+            targets: self.targets.without_autodiff(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MlpConfig;
+
+    fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
+        tensor.into_data().try_to_vec::<f32>().unwrap()
+    }
+
+    #[test]
+    fn members_start_as_their_solo_runs_and_compute_the_same() {
+        let device = Device::flex();
+        let config = MlpConfig::new().check().unwrap();
+        let members = [
+            (LossKind::Hinge, 3),
+            (LossKind::Hinge, 8),
+            (LossKind::Logistic, 3),
+        ];
+        let population = config.init_population(&members, &device);
+        assert_eq!(population.len(), 3);
+        assert_eq!(
+            population.losses(),
+            vec![LossKind::Hinge, LossKind::Hinge, LossKind::Logistic]
+        );
+        let points: Vec<f32> = (0..40).map(|i| (i as f32 / 13.0).sin()).collect();
+        let solo_input = Tensor::<2>::from_data(TensorData::new(points.clone(), [20, 2]), &device);
+        let stacked: Vec<f32> = (0..3).flat_map(|_| points.clone()).collect();
+        let input = Tensor::<3>::from_data(TensorData::new(stacked, [3, 20, 2]), &device);
+        let outputs = values(population.forward(input));
+        for (index, &(loss, seed)) in members.iter().enumerate() {
+            let solo = config.init(loss, seed, &device);
+            let expected = values(solo.forward(solo_input.clone()));
+            let got = &outputs[index * 20..(index + 1) * 20];
+            for (a, b) in got.iter().zip(&expected) {
+                assert!((a - b).abs() < 1e-6, "member {index}: {a} vs {b}");
+            }
+            // And back out as a solo network with the same weights.
+            let member = population.member(index);
+            assert_eq!(member.loss, loss);
+            assert_eq!(
+                values(member.hidden[0].weight.val()),
+                values(solo.hidden[0].weight.val())
+            );
+        }
+        // Stacking the solo networks gives the same population.
+        let solos: Vec<Mlp> = members
+            .iter()
+            .map(|&(loss, seed)| config.init(loss, seed, &device))
+            .collect();
+        let restacked = Population::stack(&solos);
+        assert_eq!(
+            values(restacked.output.weight.val()),
+            values(population.output.weight.val())
+        );
+        assert_eq!(restacked.losses(), population.losses());
+    }
+
+    #[test]
+    fn each_member_gets_its_own_mean_loss() {
+        let device = Device::flex();
+        let config = MlpConfig::new().check().unwrap();
+        let members = [(LossKind::Hinge, 1), (LossKind::SquaredHinge, 2)];
+        let population = config.init_population(&members, &device);
+        // Outputs 0.5 and -0.5 against targets +1: hinge 0.5 and 1.5, mean 1; squared 0.25 and
+        // 2.25, mean 1.25.
+        let output = Tensor::<3>::from_data(
+            TensorData::new(vec![0.5, -0.5, 0.5, -0.5], [2, 2, 1]),
+            &device,
+        );
+        let targets = Tensor::<3>::ones([2, 2, 1], &device);
+        let losses = values(population.member_losses(output, targets));
+        assert_eq!(losses, vec![1.0, 1.25]);
+    }
+
+    #[test]
+    fn groups_follow_member_order() {
+        use LossKind::*;
+        let groups = loss_groups(&[Hinge, Hinge, Logistic, Hinge]);
+        assert_eq!(
+            groups,
+            vec![
+                LossGroup {
+                    loss: Hinge,
+                    members: 0..2
+                },
+                LossGroup {
+                    loss: Logistic,
+                    members: 2..3
+                },
+                LossGroup {
+                    loss: Hinge,
+                    members: 3..4
+                },
+            ]
+        );
+    }
+}
