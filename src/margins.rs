@@ -4,11 +4,10 @@
 //! direction. The tutorial guesses from its plots that the squared hinge boundary is "tighter";
 //! these are the numbers that answer it.
 
-use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor, TensorData};
-use hinge_data::signed_target;
-use hinge_model::Mlp;
-use hinge_train::{TrainError, predict};
+use hinge_data::{LabeledPoints, signed_target};
+use hinge_model::{Mlp, Population};
+use hinge_train::{TrainError, predict_population};
 
 use crate::AppError;
 
@@ -45,21 +44,47 @@ impl MarginAnalysis {
         labels: &[u8],
         device: &Device,
     ) -> Result<Self, AppError> {
-        let inputs: Vec<[f32; 2]> = points.iter().map(|p| [p[0] as f32, p[1] as f32]).collect();
-        let outputs = predict(model, &inputs, device)?;
-        let margins = outputs
-            .iter()
-            .zip(labels)
-            .map(|(&y, &label)| {
-                Ok(f64::from(y) * f64::from(signed_target(label).map_err(TrainError::from)?))
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
-        let distances = distances_to_boundary(model, points, &outputs, device)?;
-        Ok(Self {
-            margins,
-            distances,
+        let set = LabeledPoints {
+            points: points.to_vec(),
             labels: labels.to_vec(),
-        })
+        };
+        let population = Population::stack(std::slice::from_ref(model));
+        Ok(Self::measure_all(&population, &[&set], device)?.remove(0))
+    }
+
+    /// Measures every member of `model` on its own set (all sets of one size), all members in
+    /// each forward pass.
+    pub fn measure_all(
+        model: &Population,
+        sets: &[&LabeledPoints],
+        device: &Device,
+    ) -> Result<Vec<Self>, AppError> {
+        let per_member = sets.first().map_or(0, |set| set.len());
+        let inputs: Vec<[f32; 2]> = sets
+            .iter()
+            .flat_map(|set| set.points.iter().map(|p| [p[0] as f32, p[1] as f32]))
+            .collect();
+        let outputs = predict_population(model, &inputs, per_member, device)?;
+        let distances = distances_to_boundary(model, sets, &outputs, device)?;
+        sets.iter()
+            .zip(outputs.chunks(per_member.max(1)))
+            .zip(distances)
+            .map(|((set, outputs), distances)| {
+                let margins = outputs
+                    .iter()
+                    .zip(&set.labels)
+                    .map(|(&y, &label)| {
+                        Ok(f64::from(y)
+                            * f64::from(signed_target(label).map_err(TrainError::from)?))
+                    })
+                    .collect::<Result<Vec<_>, AppError>>()?;
+                Ok(Self {
+                    margins,
+                    distances,
+                    labels: set.labels.clone(),
+                })
+            })
+            .collect()
     }
 
     /// The mean margin, the smallest one, and the fraction of points classified wrong.
@@ -88,16 +113,10 @@ impl MarginAnalysis {
     }
 }
 
-/// For each point, bisects the segment to the nearest point with the other predicted class
-/// until the sign change is located, all points at once so each halving is one forward pass.
-fn distances_to_boundary(
-    model: &Mlp,
-    points: &[[f64; 2]],
-    outputs: &[f32],
-    device: &Device,
-) -> Result<Vec<Option<f64>>, AppError> {
-    let positive: Vec<bool> = outputs.iter().map(|&y| y > 0.0).collect();
-    let partner: Vec<Option<usize>> = (0..points.len())
+/// For each point, the nearest point the model puts in the other class, if any: O(n²) per
+/// member, the members spread over the cores.
+fn partners(points: &[[f64; 2]], positive: &[bool]) -> Vec<Option<usize>> {
+    (0..points.len())
         .map(|i| {
             (0..points.len())
                 .filter(|&j| positive[j] != positive[i])
@@ -106,40 +125,81 @@ fn distances_to_boundary(
                         .total_cmp(&squared_distance(points[i], points[b]))
                 })
         })
-        .collect();
-    let pairs: Vec<(usize, usize)> = partner
-        .iter()
-        .enumerate()
-        .filter_map(|(i, j)| j.map(|j| (i, j)))
-        .collect();
-    // The boundary lies at a fraction in (lo, hi) of the way from point i to its partner.
-    let mut lo = vec![0.0f64; pairs.len()];
-    let mut hi = vec![1.0f64; pairs.len()];
-    for _ in 0..BISECTIONS {
-        let midpoints: Vec<[f32; 2]> = pairs
-            .iter()
-            .enumerate()
-            .map(|(k, &(i, j))| {
-                let s = (lo[k] + hi[k]) / 2.0;
-                lerp(points[i], points[j], s)
+        .collect()
+}
+
+/// Runs `work` on every member index, spread over the machine's cores, results in order.
+fn per_member<T: Send>(members: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = members.div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..members)
+            .step_by(chunk)
+            .map(|start| {
+                let work = &work;
+                scope.spawn(move || (start..(start + chunk).min(members)).map(work).collect::<Vec<T>>())
             })
             .collect();
-        let mid_outputs = predict(model, &midpoints, device)?;
-        for (k, &(i, _)) in pairs.iter().enumerate() {
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("the measurement threads do not panic"))
+            .collect()
+    })
+}
+
+/// For each point, bisects the segment to the nearest point with the other predicted class
+/// until the sign change is located: every point of every member at once, so each halving is
+/// one forward pass of the population.
+fn distances_to_boundary(
+    model: &Population,
+    sets: &[&LabeledPoints],
+    outputs: &[f32],
+    device: &Device,
+) -> Result<Vec<Vec<Option<f64>>>, AppError> {
+    let n = sets.first().map_or(0, |set| set.len());
+    let positive: Vec<bool> = outputs.iter().map(|&y| y > 0.0).collect();
+    let partner: Vec<Vec<Option<usize>>> = per_member(sets.len(), |m| {
+        partners(&sets[m].points, &positive[m * n..(m + 1) * n])
+    });
+    // Point i of member m lies on the boundary's side `positive`; the boundary is at a
+    // fraction in (lo, hi) of the way to its partner. Points without a partner bisect a
+    // zero-length segment, to keep one shape for all members, and are dropped at the end.
+    let ends = |m: usize, i: usize| {
+        let a = sets[m].points[i];
+        (a, partner[m][i].map_or(a, |j| sets[m].points[j]))
+    };
+    let mut lo = vec![0.0f64; sets.len() * n];
+    let mut hi = vec![1.0f64; sets.len() * n];
+    for _ in 0..BISECTIONS {
+        let midpoints: Vec<[f32; 2]> = (0..sets.len() * n)
+            .map(|k| {
+                let (a, b) = ends(k / n, k % n);
+                lerp(a, b, (lo[k] + hi[k]) / 2.0)
+            })
+            .collect();
+        let mid_outputs = predict_population(model, &midpoints, n, device)?;
+        for k in 0..sets.len() * n {
             let s = (lo[k] + hi[k]) / 2.0;
-            if (mid_outputs[k] > 0.0) == positive[i] {
+            if (mid_outputs[k] > 0.0) == positive[k] {
                 lo[k] = s;
             } else {
                 hi[k] = s;
             }
         }
     }
-    let mut distances = vec![None; points.len()];
-    for (k, &(i, j)) in pairs.iter().enumerate() {
-        let s = (lo[k] + hi[k]) / 2.0;
-        distances[i] = Some(s * squared_distance(points[i], points[j]).sqrt());
-    }
-    Ok(distances)
+    Ok((0..sets.len())
+        .map(|m| {
+            (0..n)
+                .map(|i| {
+                    let k = m * n + i;
+                    partner[m][i].map(|_| {
+                        let (a, b) = ends(m, i);
+                        (lo[k] + hi[k]) / 2.0 * squared_distance(a, b).sqrt()
+                    })
+                })
+                .collect()
+        })
+        .collect())
 }
 
 /// The distance from the origin to the decision boundary along [`RAYS`] evenly spaced
@@ -150,6 +210,17 @@ pub fn boundary_radii(
     reach: f64,
     device: &Device,
 ) -> Result<Vec<Option<f64>>, AppError> {
+    let population = Population::stack(std::slice::from_ref(model));
+    Ok(boundary_radii_all(&population, reach, device)?.remove(0))
+}
+
+/// [`boundary_radii`] of every member, all members in each forward pass.
+pub fn boundary_radii_all(
+    model: &Population,
+    reach: f64,
+    device: &Device,
+) -> Result<Vec<Vec<Option<f64>>>, AppError> {
+    let members = model.len();
     let direction = |ray: usize| {
         let angle = std::f64::consts::TAU * ray as f64 / RAYS as f64;
         (angle.cos(), angle.sin())
@@ -158,40 +229,55 @@ pub fn boundary_radii(
         let (c, s) = direction(ray);
         [(radius * c) as f32, (radius * s) as f32]
     };
-    let origin_positive = predict(model, &[[0.0, 0.0]], device)?[0] > 0.0;
+    let same_for_all = |points: &[[f32; 2]]| -> Vec<[f32; 2]> {
+        (0..members).flat_map(|_| points.iter().copied()).collect()
+    };
+    let origin = predict_population(model, &same_for_all(&[[0.0, 0.0]]), 1, device)?;
+    let origin_positive: Vec<bool> = origin.iter().map(|&y| y > 0.0).collect();
     let step = reach / RAY_STEPS as f64;
     let scan: Vec<[f32; 2]> = (0..RAYS)
         .flat_map(|ray| (1..=RAY_STEPS).map(move |k| at(ray, k as f64 * step)))
         .collect();
-    let scanned = predict(model, &scan, device)?;
-    // Per ray, the step interval holding the first crossing.
-    let mut brackets: Vec<(usize, f64, f64)> = (0..RAYS)
-        .filter_map(|ray| {
-            let outputs = &scanned[ray * RAY_STEPS..(ray + 1) * RAY_STEPS];
-            let k = outputs.iter().position(|&y| (y > 0.0) != origin_positive)?;
-            Some((ray, k as f64 * step, (k + 1) as f64 * step))
+    let scanned = predict_population(model, &same_for_all(&scan), scan.len(), device)?;
+    // Per member and ray, the step interval holding the first crossing; a ray that never
+    // crosses bisects nothing and is dropped at the end.
+    let mut brackets: Vec<(Option<usize>, f64, f64)> = (0..members * RAYS)
+        .map(|k| {
+            let (m, ray) = (k / RAYS, k % RAYS);
+            let outputs = &scanned[k * RAY_STEPS..(k + 1) * RAY_STEPS];
+            let first = outputs
+                .iter()
+                .position(|&y| (y > 0.0) != origin_positive[m]);
+            match first {
+                Some(j) => (Some(ray), j as f64 * step, (j + 1) as f64 * step),
+                None => (None, 0.0, 0.0),
+            }
         })
         .collect();
     for _ in 0..BISECTIONS {
         let midpoints: Vec<[f32; 2]> = brackets
             .iter()
-            .map(|&(ray, lo, hi)| at(ray, (lo + hi) / 2.0))
+            .enumerate()
+            .map(|(k, &(_, lo, hi))| at(k % RAYS, (lo + hi) / 2.0))
             .collect();
-        let outputs = predict(model, &midpoints, device)?;
-        for (bracket, y) in brackets.iter_mut().zip(outputs) {
+        let outputs = predict_population(model, &midpoints, RAYS, device)?;
+        for (k, (bracket, y)) in brackets.iter_mut().zip(outputs).enumerate() {
             let mid = (bracket.1 + bracket.2) / 2.0;
-            if (y > 0.0) == origin_positive {
+            if (y > 0.0) == origin_positive[k / RAYS] {
                 bracket.1 = mid;
             } else {
                 bracket.2 = mid;
             }
         }
     }
-    let mut radii = vec![None; RAYS];
-    for (ray, lo, hi) in brackets {
-        radii[ray] = Some((lo + hi) / 2.0);
-    }
-    Ok(radii)
+    Ok(brackets
+        .chunks(RAYS)
+        .map(|rays| {
+            rays.iter()
+                .map(|&(ray, lo, hi)| ray.map(|_| (lo + hi) / 2.0))
+                .collect()
+        })
+        .collect())
 }
 
 /// Per hidden layer, the ReLU units that output 0 for every one of `points`. Such a unit passes
@@ -203,26 +289,49 @@ pub fn dead_units(
     points: &[[f64; 2]],
     device: &Device,
 ) -> Result<Vec<usize>, AppError> {
-    let flat: Vec<f32> = points
+    let set = LabeledPoints {
+        points: points.to_vec(),
+        labels: vec![0; points.len()],
+    };
+    let population = Population::stack(std::slice::from_ref(model));
+    Ok(dead_units_all(&population, &[&set], device)?.remove(0))
+}
+
+/// [`dead_units`] of every member on its own points (all sets of one size).
+pub fn dead_units_all(
+    model: &Population,
+    sets: &[&LabeledPoints],
+    device: &Device,
+) -> Result<Vec<Vec<usize>>, AppError> {
+    let members = sets.len();
+    let n = sets.first().map_or(0, |set| set.len());
+    let flat: Vec<f32> = sets
         .iter()
-        .flat_map(|p| [p[0] as f32, p[1] as f32])
+        .flat_map(|set| set.points.iter().flat_map(|p| [p[0] as f32, p[1] as f32]))
         .collect();
-    let mut x = Tensor::<2>::from_data(TensorData::new(flat, [points.len(), 2]), device);
-    let mut dead = Vec::with_capacity(model.hidden.len());
-    for layer in &model.hidden {
-        x = relu(layer.forward(x));
-        let [rows, width] = x.dims();
-        let values = x
-            .to_data()
-            .try_to_vec::<f32>()
-            .map_err(|err| TrainError::Read(format!("{err:?}")))?;
-        dead.push(
-            (0..width)
-                .filter(|&unit| (0..rows).all(|row| values[row * width + unit] == 0.0))
-                .count(),
-        );
-    }
-    Ok(dead)
+    let input = Tensor::<3>::from_data(TensorData::new(flat, [members, n, 2]), device);
+    model
+        .hidden_activations(input)
+        .into_iter()
+        .map(|layer| {
+            // A unit is alive where its largest output over the points is above 0.
+            let [_, _, width] = layer.dims();
+            let largest = layer
+                .max_dim(1)
+                .into_data()
+                .try_to_vec::<f32>()
+                .map_err(|err| TrainError::Read(format!("{err:?}")))?;
+            Ok(largest
+                .chunks(width)
+                .map(|units| units.iter().filter(|&&y| y == 0.0).count())
+                .collect::<Vec<usize>>())
+        })
+        .collect::<Result<Vec<Vec<usize>>, AppError>>()
+        .map(|layers| {
+            (0..members)
+                .map(|m| layers.iter().map(|layer| layer[m]).collect())
+                .collect()
+        })
 }
 
 fn squared_distance(a: [f64; 2], b: [f64; 2]) -> f64 {

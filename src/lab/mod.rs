@@ -21,15 +21,15 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use burn::tensor::Device;
-use hinge_data::{DataSplit, DatasetKind};
-use hinge_model::{LossKind, Mlp};
+use hinge_data::{DataSplit, DatasetKind, LabeledPoints};
+use hinge_model::{LossKind, Mlp, Population};
 use hinge_train::{
     BackendKind, CtrlCScope, Dashboard, TestResult, TrainError, TrainingConfig,
-    ValidTrainingConfig, ensure_writable, train, write_atomic,
+    ValidTrainingConfig, ensure_writable, train_population, write_atomic,
 };
 
 use crate::AppError;
-use crate::margins::{MarginAnalysis, boundary_radii, dead_units, mean_and_spread};
+use crate::margins::{MarginAnalysis, boundary_radii_all, dead_units_all, mean_and_spread};
 pub use progress::Progress;
 pub use summary::Summary;
 
@@ -53,6 +53,10 @@ pub struct Trial {
     pub radii: Vec<Option<f64>>,
     /// Per hidden layer, the units that output 0 on every training point.
     pub dead_units: Vec<usize>,
+    /// Its loss stopped being a number; it trained no further and its figures are those of
+    /// a broken network.
+    pub diverged: bool,
+    /// Its share of its population's time, training and measuring.
     pub seconds: f64,
 }
 
@@ -74,13 +78,13 @@ impl Trial {
 
     pub const CSV_HEADER: &'static str = "loss,seed,noise,factor,test_accuracy,test_loss,\
         train_accuracy,mean_margin,min_margin,misclassified,distance_outer,distance_inner,\
-        boundary_radius,boundary_radius_spread,rays_crossing,dead_units,seconds";
+        boundary_radius,boundary_radius_spread,rays_crossing,dead_units,diverged,seconds";
 
     pub fn csv_row(&self) -> String {
         let (mean_margin, min_margin, wrong) = self.margins.margin_summary();
         let (radius, spread, rays) = self.radius_summary();
         format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6}",
             self.loss,
             self.seed,
             self.noise,
@@ -101,6 +105,7 @@ impl Trial {
                 .map(usize::to_string)
                 .collect::<Vec<_>>()
                 .join("+"),
+            self.diverged,
             self.seconds
         )
     }
@@ -197,11 +202,12 @@ pub fn write_trials_csv(path: &std::path::Path, trials: &[Trial]) -> Result<(), 
     Ok(write_atomic(path, text.as_bytes())?)
 }
 
-/// Trains every configuration, `jobs` at a time, and measures each trained model; results come
-/// back in the order of `configs` whatever order they finish in. Each run trains in a temporary
-/// folder that is removed afterwards: the lab keeps its tables, not hundreds of checkpoints.
-/// The first failure stops the runs not yet started and is returned; Ctrl-C (with
-/// [`hinge_train::stop_on_ctrl_c`] installed) stops the runs in flight too.
+/// Trains every configuration as a member of a population, `jobs` populations at a time, and
+/// measures each trained member; results come back in the order of `configs` whatever order the
+/// populations finish in. Each population trains in a temporary folder that is removed
+/// afterwards: the lab keeps its tables, not its checkpoints. The first failure stops the
+/// populations not yet started and is returned; Ctrl-C (with
+/// [`hinge_train::stop_on_ctrl_c`] installed) stops the ones in flight too.
 pub fn run_trials(
     configs: &[ValidTrainingConfig],
     device: &Device,
@@ -209,43 +215,49 @@ pub fn run_trials(
     progress: &mut Progress,
 ) -> Result<Vec<Trial>, AppError> {
     let ctrl_c = CtrlCScope::hold();
+    let jobs = jobs.clamp(1, configs.len().max(1));
+    let size = population_size(configs.len(), jobs);
+    let populations: Vec<&[ValidTrainingConfig]> = configs.chunks(size.max(1)).collect();
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let (sender, receiver) = mpsc::channel();
-    let mut results: Vec<Option<Trial>> = vec![None; configs.len()];
+    let mut results: Vec<Option<Vec<Trial>>> = vec![None; populations.len()];
     let mut first_error = None;
     let mut stopped = false;
     std::thread::scope(|scope| {
-        for _ in 0..jobs.clamp(1, configs.len().max(1)) {
+        for _ in 0..jobs.min(populations.len()) {
             let sender = sender.clone();
-            let (next, failed, ctrl_c) = (&next, &failed, &ctrl_c);
+            let (next, failed, ctrl_c, populations) = (&next, &failed, &ctrl_c, &populations);
             scope.spawn(move || {
                 loop {
                     let index = next.fetch_add(1, Ordering::SeqCst);
-                    if index >= configs.len() || failed.load(Ordering::SeqCst) || ctrl_c.pressed() {
+                    if index >= populations.len()
+                        || failed.load(Ordering::SeqCst)
+                        || ctrl_c.pressed()
+                    {
                         break;
                     }
-                    let trial = run_trial(&configs[index], device);
-                    if trial.is_err() {
-                        // A failure or a Ctrl-C: start no more runs.
+                    let trials = run_population(populations[index], device);
+                    if trials.is_err() {
+                        // A failure or a Ctrl-C: start no more populations.
                         failed.store(true, Ordering::SeqCst);
                     }
-                    if sender.send((index, trial)).is_err() {
+                    if sender.send((index, trials)).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(sender);
-        for (index, trial) in receiver {
-            match trial {
-                Ok(trial) => {
-                    results[index] = Some(trial);
-                    progress.advance();
+        for (index, trials) in receiver {
+            match trials {
+                Ok(trials) => {
+                    progress.advance_by(trials.len());
+                    results[index] = Some(trials);
                 }
                 Err(AppError::Train(TrainError::Stopped { .. })) => {
-                    // The runs that were training report the same stop; their checkpoints are
-                    // in temporary folders, already gone.
+                    // The populations that were training report the same stop; their
+                    // checkpoints are in temporary folders, already gone.
                     stopped = true;
                 }
                 Err(err) => {
@@ -266,33 +278,53 @@ pub fn run_trials(
     }
     Ok(results
         .into_iter()
-        .map(|trial| trial.expect("every index was sent once without error"))
+        .flat_map(|trials| trials.expect("every population was sent once without error"))
         .collect())
 }
 
-fn run_trial(config: &ValidTrainingConfig, device: &Device) -> Result<Trial, AppError> {
+/// Most members one population trains: past this, a population's step is big enough that
+/// burn's fixed cost per operation no longer matters, and more members only cost memory and
+/// a coarser progress bar.
+const MAX_POPULATION: usize = 1024;
+
+/// Members per population: the runs split evenly over the `jobs` threads, so each core trains
+/// one population, in populations of at most [`MAX_POPULATION`].
+fn population_size(runs: usize, jobs: usize) -> usize {
+    let populations = runs.div_ceil(MAX_POPULATION).max(jobs).max(1);
+    runs.div_ceil(populations)
+}
+
+/// Trains `configs` as one population and measures every member, all members at once.
+fn run_population(configs: &[ValidTrainingConfig], device: &Device) -> Result<Vec<Trial>, AppError> {
     let started = Instant::now();
     let folder = tempfile::tempdir().map_err(AppError::TempFolder)?;
-    let run = train(config, device, folder.path(), Dashboard::Silent)?;
-    let settings = config.config();
-    let measured = Measurements::of(
-        &run.model,
-        settings.data.dataset,
-        &run.data,
-        &device.clone().inner(),
-    )?;
-    Ok(Trial {
-        loss: settings.loss,
-        seed: settings.seed,
-        noise: settings.data.noise,
-        factor: settings.data.factor,
-        test: run.test,
-        train_accuracy: run.epochs.last().map_or(f64::NAN, |e| e.train_accuracy),
-        margins: measured.margins,
-        radii: measured.radii,
-        dead_units: measured.dead_units,
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    let run = train_population(configs, device, folder.path(), Dashboard::Silent)?;
+    let dataset = configs[0].config().data.dataset;
+    let measured = Measurements::of_all(&run.model, dataset, &run.data, &device.clone().inner())?;
+    let seconds = started.elapsed().as_secs_f64() / configs.len() as f64;
+    Ok(configs
+        .iter()
+        .zip(measured)
+        .enumerate()
+        .map(|(member, (config, measured))| {
+            let settings = config.config();
+            Trial {
+                loss: settings.loss,
+                seed: settings.seed,
+                noise: settings.data.noise,
+                factor: settings.data.factor,
+                test: run.tests[member],
+                train_accuracy: run.epochs[member]
+                    .last()
+                    .map_or(f64::NAN, |e| e.train_accuracy),
+                margins: measured.margins,
+                radii: measured.radii,
+                dead_units: measured.dead_units,
+                diverged: run.diverged[member].is_some(),
+                seconds,
+            }
+        })
+        .collect())
 }
 
 /// What the lab measures of a trained two-class model.
@@ -306,24 +338,44 @@ pub struct Measurements {
 }
 
 impl Measurements {
+    /// The measurements of one trained network.
     pub fn of(
         model: &Mlp,
         dataset: DatasetKind,
         data: &DataSplit,
         device: &Device,
     ) -> Result<Self, AppError> {
-        let test = &data.test;
+        let population = Population::stack(std::slice::from_ref(model));
+        Ok(Self::of_all(&population, dataset, std::slice::from_ref(data), device)?.remove(0))
+    }
+
+    /// The measurements of every member, each on its own data, all members in each pass.
+    pub fn of_all(
+        model: &Population,
+        dataset: DatasetKind,
+        data: &[DataSplit],
+        device: &Device,
+    ) -> Result<Vec<Self>, AppError> {
+        let tests: Vec<&LabeledPoints> = data.iter().map(|d| &d.test).collect();
+        let trains: Vec<&LabeledPoints> = data.iter().map(|d| &d.train).collect();
         // Rays from the origin only mean something for rings around it.
         let radii = if dataset == DatasetKind::Circles {
-            boundary_radii(model, RAY_REACH, device)?
+            boundary_radii_all(model, RAY_REACH, device)?
         } else {
-            Vec::new()
+            vec![Vec::new(); data.len()]
         };
-        Ok(Self {
-            margins: MarginAnalysis::measure(model, &test.points, &test.labels, device)?,
-            radii,
-            dead_units: dead_units(model, &data.train.points, device)?,
-        })
+        let margins = MarginAnalysis::measure_all(model, &tests, device)?;
+        let dead = dead_units_all(model, &trains, device)?;
+        Ok(margins
+            .into_iter()
+            .zip(radii)
+            .zip(dead)
+            .map(|((margins, radii), dead_units)| Self {
+                margins,
+                radii,
+                dead_units,
+            })
+            .collect())
     }
 }
 

@@ -42,7 +42,12 @@ impl Progress {
     }
 
     pub fn advance(&mut self) {
-        self.done += 1;
+        self.advance_by(1);
+    }
+
+    /// `runs` more are done, e.g. a whole population.
+    pub fn advance_by(&mut self, runs: usize) {
+        self.done += runs;
         if self.quiet {
             return;
         }

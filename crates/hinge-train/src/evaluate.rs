@@ -8,6 +8,11 @@ use crate::{TestResult, TrainError};
 /// Points per forward pass when predicting, so a large grid or test set needs bounded memory.
 const CHUNK: usize = 65_536;
 
+/// Points, over all members, per forward pass of a population: few enough to bound memory
+/// (each point's hidden activations live until the pass ends), many enough that burn's fixed
+/// cost per operation is small against the arithmetic.
+pub(crate) const POPULATION_POINTS: usize = 1 << 20;
+
 /// The raw outputs of `model` for `points`, in order: one value per point, or one per class
 /// and point (point-major) for a model with several outputs.
 pub fn predict(model: &Mlp, points: &[[f32; 2]], device: &Device) -> Result<Vec<f32>, TrainError> {
@@ -25,6 +30,43 @@ pub fn predict(model: &Mlp, points: &[[f32; 2]], device: &Device) -> Result<Vec<
     Ok(outputs)
 }
 
+/// The raw outputs of every member for its own points: `points` holds `per_member` points of
+/// member 0, then of member 1, ...; the result is `[members, per_member, outputs]`, row-major.
+/// Chunked over the points so a large population or point set needs bounded memory.
+pub fn predict_population(
+    model: &Population,
+    points: &[[f32; 2]],
+    per_member: usize,
+    device: &Device,
+) -> Result<Vec<f32>, TrainError> {
+    let members = model.len();
+    assert_eq!(points.len(), members * per_member, "every member has per_member points");
+    let width = model.outputs();
+    let chunk = (POPULATION_POINTS / members.max(1)).max(1);
+    let mut outputs = vec![0.0; members * per_member * width];
+    for start in (0..per_member).step_by(chunk) {
+        let end = (start + chunk).min(per_member);
+        let size = end - start;
+        let flat: Vec<f32> = (0..members)
+            .flat_map(|m| points[m * per_member + start..m * per_member + end].iter())
+            .flatten()
+            .copied()
+            .collect();
+        let input = Tensor::<3>::from_data(TensorData::new(flat, [members, size, 2]), device);
+        let output = model
+            .forward(input)
+            .into_data()
+            .try_to_vec::<f32>()
+            .map_err(|err| TrainError::Read(format!("{err:?}")))?;
+        for m in 0..members {
+            let at = (m * per_member + start) * width;
+            outputs[at..at + size * width]
+                .copy_from_slice(&output[m * size * width..(m + 1) * size * width]);
+        }
+    }
+    Ok(outputs)
+}
+
 /// Each member's mean loss and accuracy on its own test set, as Keras's `evaluate` reports
 /// them, all members in each forward pass.
 pub fn evaluate_population(
@@ -35,7 +77,7 @@ pub fn evaluate_population(
 ) -> Result<Vec<TestResult>, TrainError> {
     let data = MemberPoints::new(tests, encoding);
     let (members, n) = (data.members(), data.points());
-    let chunk = (CHUNK / members.max(1)).max(1);
+    let chunk = (POPULATION_POINTS / members.max(1)).max(1);
     let mut loss = vec![0.0; members];
     let mut correct = vec![0.0; members];
     let read = |tensor: Tensor<1>| {
@@ -47,8 +89,8 @@ pub fn evaluate_population(
         let end = (start + chunk).min(n);
         let batch = data.batch_in_order(start..end, device);
         let output = model.forward(batch.inputs);
-        // Each chunk's mean, weighted by its share: one chunk (a test set of up to 65k points
-        // in all) gives exactly the device's mean, as Keras reports it.
+        // Each chunk's mean, weighted by its share: one chunk (any test set of a small
+        // population) gives exactly the device's mean, as Keras reports it.
         let share = (end - start) as f64 / n as f64;
         let losses = read(model.member_losses(output.clone(), batch.targets.clone()))?;
         let hits = read(hits(output, batch.targets).sum_dim(1).reshape([members]))?;

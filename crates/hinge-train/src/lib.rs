@@ -29,7 +29,7 @@ pub use artifacts::{
 pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
 pub use error::TrainError;
-pub use evaluate::{evaluate_population, predict};
+pub use evaluate::{evaluate_population, predict, predict_population};
 pub use interrupt::{CtrlCScope, Stop, StopLog, stop_on_ctrl_c};
 pub use ledger::{
     Divergence, Ledger, MemberAccuracy, MemberLoss, MemberStep, MembersAtFull, SharedLedger,

@@ -11,7 +11,7 @@ use hinge_data::{DataSplit, LabeledPoints, PopulationBatch};
 use hinge_model::{LossKind, Mlp, Population};
 
 use crate::artifacts::{save_model, write_population_metrics_csv};
-use crate::evaluate::evaluate_population;
+use crate::evaluate::{POPULATION_POINTS, evaluate_population};
 use crate::interrupt::{Running, Stop, StopLog};
 use crate::ledger::{Divergence, Ledger, MemberAccuracy, MemberLoss, MembersAtFull};
 use crate::loader::{MemberPoints, PopulationLoader};
@@ -205,15 +205,11 @@ fn clear_checkpoints(dir: &Path) -> Result<(), TrainError> {
     Ok(())
 }
 
-/// Most points one validation or test batch holds over all members: the whole validation set
-/// of a small population in one step, bounded memory for a large one.
-const EVALUATION_POINTS: usize = 1 << 20;
-
 /// Validation points per member and step: all of them when they fit in
-/// [`EVALUATION_POINTS`], never fewer than a training batch. The metrics weight each batch by
+/// [`POPULATION_POINTS`], never fewer than a training batch. The metrics weight each batch by
 /// its size, so the epoch's figures do not depend on this.
 fn validation_batch(members: usize, points: usize, batch_size: usize) -> usize {
-    (EVALUATION_POINTS / members.max(1))
+    (POPULATION_POINTS / members.max(1))
         .min(points)
         .max(batch_size)
 }
