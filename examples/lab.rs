@@ -1,5 +1,5 @@
 //! The loss lab: `seeds` and `sweep`, each writing its tables and figures under
-//! `artifacts/lab/`, and `margins` of a saved run.
+//! `artifacts/lab/`, `merge` of a sharded sweep, and `margins` of a saved run.
 //!
 //! `cargo run --release --example lab -- --help` lists the commands.
 
@@ -9,7 +9,7 @@ use hinge_lab::lab::Summary;
 use hinge_lab::lab::cli::{LabCli, LabCommand};
 use hinge_lab::lab::saved::saved_run_margins;
 use hinge_lab::lab::seeds::run_seeds;
-use hinge_lab::lab::sweep::{run_sweep, table};
+use hinge_lab::lab::sweep::{merge_shards, run_sweep, table};
 
 fn main() {
     end_quietly_on_closed_pipe();
@@ -27,10 +27,27 @@ fn main() {
         }),
         LabCommand::Sweep(args) => args.to_request().and_then(|request| {
             let outcome = run_sweep(&request)?;
-            print!("{}", table(&request, &outcome.cells));
-            println!("Written to {}", request.batch.artifacts.display());
+            match request.shard {
+                Some(shard) => println!(
+                    "Shard {}/{}: {} runs written to {}; combine the shards with `lab merge`",
+                    shard.index,
+                    shard.count,
+                    outcome.trials.len(),
+                    request.batch.artifacts.display()
+                ),
+                None => {
+                    print!("{}", table(&request, &outcome.cells));
+                    println!("Written to {}", request.batch.artifacts.display());
+                }
+            }
             Ok(())
         }),
+        LabCommand::Merge(args) => {
+            merge_shards(&args.shards, &args.artifacts).map(|(request, cells)| {
+                print!("{}", table(&request, &cells));
+                println!("Written to {}", args.artifacts.display());
+            })
+        }
         LabCommand::Margins(args) => args
             .backend()
             .device()

@@ -21,6 +21,17 @@ pub enum AppError {
         value: String,
         allowed: &'static str,
     },
+    #[error("{} is not a lab table this version reads: {reason}", path.display())]
+    LabFile {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+    /// Shard folders that do not make up one whole sweep.
+    #[error("cannot merge {}: {reason}", path.display())]
+    Merge {
+        path: std::path::PathBuf,
+        reason: String,
+    },
     #[error("cannot create a temporary run folder: {0}")]
     TempFolder(std::io::Error),
     #[error(

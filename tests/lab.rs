@@ -111,6 +111,7 @@ fn sweep_summarises_each_cell_and_draws_the_figures() {
         noises: vec![0.0, 0.2],
         factors: vec![0.3, 0.6],
         batch: batch(&[LossKind::Hinge, LossKind::Logistic], 2, 0, 2, dir.path()),
+        shard: None,
     };
     let outcome = run_sweep(&request).unwrap();
     assert_eq!(outcome.trials.len(), 2 * 2 * 2 * 2);

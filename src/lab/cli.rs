@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use hinge_train::BackendKind;
 
 use super::seeds::SeedsRequest;
-use super::sweep::SweepRequest;
+use super::sweep::{Shard, SweepRequest};
 use super::{Batch, default_jobs};
 use crate::cli::{BackendArg, LossArg, RunFlags, SpreadFlags, chosen_backend};
 use crate::{AppError, LossChoice};
@@ -31,6 +31,19 @@ pub enum LabCommand {
     /// Measure one saved run (a circles run folder): its margins t*f(x) on the test set, the
     /// distance of the test points to the boundary, and the boundary's radius.
     Margins(MarginsArgs),
+    /// Combine the folders of a sweep run in shards (`sweep --shard K/N`) into the tables and
+    /// figures of the whole sweep.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard folders, one per shard of the sweep, in any order.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Folder for the whole sweep's runs.csv, cells.csv and figures.
+    #[arg(long, default_value = "artifacts/lab/sweep")]
+    pub artifacts: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -104,8 +117,12 @@ pub struct SeedsArgs {
 #[derive(Debug, Args)]
 pub struct SweepArgs {
     /// Runs per (noise, factor, loss) cell.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 20)]
     pub seeds: usize,
+    /// Train only the K-th of N equal slices of the run list (K from 1), e.g. one task of a
+    /// job array; `lab merge` combines the N folders.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     #[command(flatten)]
     pub lab: LabFlags,
     #[command(flatten)]
@@ -143,6 +160,7 @@ impl SweepArgs {
             noises: self.noise.clone(),
             factors: self.factor.clone(),
             batch: self.lab.batch(self.seeds, &self.artifacts),
+            shard: self.shard,
         })
     }
 }

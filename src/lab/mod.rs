@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod plot;
 mod progress;
+pub mod record;
 pub mod saved;
 pub mod seeds;
 mod summary;
@@ -18,14 +19,13 @@ pub mod sweep;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::time::Instant;
 
 use burn::tensor::Device;
 use hinge_data::{DataSplit, DatasetKind, LabeledPoints};
 use hinge_model::{LossKind, Mlp, Population};
 use hinge_train::{
     BackendKind, CtrlCScope, Dashboard, TestResult, TrainError, TrainingConfig,
-    ValidTrainingConfig, ensure_writable, train_population, write_atomic,
+    ValidTrainingConfig, ensure_writable, train_population,
 };
 
 use crate::AppError;
@@ -56,58 +56,14 @@ pub struct Trial {
     /// Its loss stopped being a number; it trained no further and its figures are those of
     /// a broken network.
     pub diverged: bool,
-    /// Its share of its population's time, training and measuring.
-    pub seconds: f64,
 }
 
 impl Trial {
-    pub fn has_dead_units(&self) -> bool {
-        self.dead_units.iter().any(|&dead| dead > 0)
-    }
-
-    pub fn reached_full_accuracy(&self) -> bool {
-        self.test.accuracy == 1.0
-    }
-
     /// Mean and spread over the rays that cross the boundary, and how many do.
     pub fn radius_summary(&self) -> (f64, f64, usize) {
         let found: Vec<f64> = self.radii.iter().flatten().copied().collect();
         let (mean, spread) = mean_and_spread(&found);
         (mean, spread, found.len())
-    }
-
-    pub const CSV_HEADER: &'static str = "loss,seed,noise,factor,test_accuracy,test_loss,\
-        train_accuracy,mean_margin,min_margin,misclassified,distance_outer,distance_inner,\
-        boundary_radius,boundary_radius_spread,rays_crossing,dead_units,diverged,seconds";
-
-    pub fn csv_row(&self) -> String {
-        let (mean_margin, min_margin, wrong) = self.margins.margin_summary();
-        let (radius, spread, rays) = self.radius_summary();
-        format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6}",
-            self.loss,
-            self.seed,
-            self.noise,
-            self.factor,
-            self.test.accuracy,
-            self.test.loss,
-            self.train_accuracy,
-            mean_margin,
-            min_margin,
-            wrong,
-            self.margins.mean_distance(0),
-            self.margins.mean_distance(1),
-            radius,
-            spread,
-            rays,
-            self.dead_units
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join("+"),
-            self.diverged,
-            self.seconds
-        )
     }
 }
 
@@ -189,17 +145,6 @@ impl Batch {
         };
         run_trials(configs, &opened.device, self.jobs, &mut progress)
     }
-}
-
-/// Writes trials as CSV, whole or not at all.
-pub fn write_trials_csv(path: &std::path::Path, trials: &[Trial]) -> Result<(), AppError> {
-    let mut text = String::from(Trial::CSV_HEADER);
-    text.push('\n');
-    for trial in trials {
-        text += &trial.csv_row();
-        text.push('\n');
-    }
-    Ok(write_atomic(path, text.as_bytes())?)
 }
 
 /// Trains every configuration as a member of a population, `jobs` populations at a time, and
@@ -296,12 +241,10 @@ fn population_size(runs: usize, jobs: usize) -> usize {
 
 /// Trains `configs` as one population and measures every member, all members at once.
 fn run_population(configs: &[ValidTrainingConfig], device: &Device) -> Result<Vec<Trial>, AppError> {
-    let started = Instant::now();
     let folder = tempfile::tempdir().map_err(AppError::TempFolder)?;
     let run = train_population(configs, device, folder.path(), Dashboard::Silent)?;
     let dataset = configs[0].config().data.dataset;
     let measured = Measurements::of_all(&run.model, dataset, &run.data, &device.clone().inner())?;
-    let seconds = started.elapsed().as_secs_f64() / configs.len() as f64;
     Ok(configs
         .iter()
         .zip(measured)
@@ -321,7 +264,6 @@ fn run_population(configs: &[ValidTrainingConfig], device: &Device) -> Result<Ve
                 radii: measured.radii,
                 dead_units: measured.dead_units,
                 diverged: run.diverged[member].is_some(),
-                seconds,
             }
         })
         .collect())

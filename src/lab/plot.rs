@@ -200,7 +200,8 @@ pub fn boundary_radius_plot(
 }
 
 /// `accuracy_vs_noise.png`: one panel per factor; per loss, the mean test accuracy over seeds
-/// against noise, in a band of one standard deviation either side.
+/// against noise, in its 95% confidence band (Student's t over the seeds): where two losses'
+/// bands do not overlap, their means differ beyond the seed-to-seed noise.
 pub fn accuracy_vs_noise(
     path: &Path,
     request: &SweepRequest,
@@ -213,16 +214,24 @@ pub fn accuracy_vs_noise(
     } else {
         noise_min - 0.05..noise_min + 0.05
     };
+    // A cell of one run has no interval: its band is its mean.
+    let half_width = |c: &SweepCell| {
+        let ci = c.summary.accuracy_ci95;
+        if ci.is_nan() { 0.0 } else { ci }
+    };
     let lowest = cells
         .iter()
-        .map(|c| c.summary.accuracy.0 - c.summary.accuracy.1)
+        .map(|c| c.summary.accuracy.0 - half_width(c))
         .fold(1.0, f64::min);
     let y_low = ((lowest * 100.0 / 10.0).floor() * 10.0).clamp(0.0, 90.0);
     render(path, panels_size(request.factors.len()), |root| {
         let areas = split_into_panels(root, request.factors.len());
         for (area, &factor) in areas.iter().zip(&request.factors) {
             let mut chart = ChartBuilder::on(area)
-                .caption(format!("factor {factor}"), ("sans-serif", 20))
+                .caption(
+                    format!("factor {factor}: mean and 95% CI over {} seeds", request.batch.seeds),
+                    ("sans-serif", 18),
+                )
                 .margin(12)
                 .x_label_area_size(40)
                 .y_label_area_size(50)
@@ -240,15 +249,15 @@ pub fn accuracy_vs_noise(
                 let line: Vec<(f64, f64, f64)> = cells
                     .iter()
                     .filter(|c| c.factor == factor && c.summary.loss == loss)
-                    .map(|c| (c.noise, c.summary.accuracy.0, c.summary.accuracy.1))
+                    .map(|c| (c.noise, c.summary.accuracy.0, half_width(c)))
                     .collect();
                 let upper = line
                     .iter()
-                    .map(|&(x, mean, sd)| (x, ((mean + sd).min(1.0)) * 100.0));
+                    .map(|&(x, mean, ci)| (x, ((mean + ci).min(1.0)) * 100.0));
                 let lower = line
                     .iter()
                     .rev()
-                    .map(|&(x, mean, sd)| (x, ((mean - sd).max(0.0)) * 100.0));
+                    .map(|&(x, mean, ci)| (x, ((mean - ci).max(0.0)) * 100.0));
                 chart
                     .draw_series(std::iter::once(Polygon::new(
                         upper.chain(lower).collect::<Vec<_>>(),

@@ -5,10 +5,11 @@ use hinge_data::DatasetKind;
 use hinge_train::{TrainingConfig, write_atomic};
 
 use super::plot::{boundary_radius_plot, margin_histograms};
-use super::{Batch, Summary, Trial, write_trials_csv};
+pub use super::record::RUNS_FILE;
+use super::record::{RunRow, write_rows};
+use super::{Batch, Summary, Trial};
 use crate::AppError;
 
-pub const RUNS_FILE: &str = "runs.csv";
 pub const SUMMARY_FILE: &str = "summary.csv";
 pub const MARGINS_PLOT: &str = "margins.png";
 pub const BOUNDARY_PLOT: &str = "boundary_radius.png";
@@ -34,10 +35,11 @@ pub fn run_seeds(request: &SeedsRequest) -> Result<SeedsOutcome, AppError> {
     let configs = batch.configs(&request.config)?;
     let what = format!("{} seeds x {} losses", batch.seeds, batch.losses.len());
     let trials = batch.train("seeds", &what, &configs)?;
-    let summaries = Summary::per_loss(&batch.losses, &trials);
+    let rows: Vec<RunRow> = trials.iter().map(RunRow::from).collect();
+    let summaries = Summary::per_loss(&batch.losses, &rows);
 
     let dir = &batch.artifacts;
-    write_trials_csv(&dir.join(RUNS_FILE), &trials)?;
+    write_rows(&dir.join(RUNS_FILE), &rows)?;
     let mut summary_csv = String::from(Summary::CSV_HEADER) + "\n";
     for summary in &summaries {
         summary_csv += &(summary.csv_row() + "\n");

@@ -2,7 +2,7 @@
 
 use hinge_model::LossKind;
 
-use super::Trial;
+use super::record::RunRow;
 use crate::margins::mean_and_spread;
 
 /// Statistics over the runs of one loss; spreads are sample standard deviations over runs.
@@ -13,6 +13,9 @@ pub struct Summary {
     /// Runs with 100% test accuracy.
     pub full_accuracy: usize,
     pub accuracy: (f64, f64),
+    /// Half the width of the 95% confidence interval of the mean accuracy (Student's t over
+    /// the runs); NaN for fewer than 2 runs.
+    pub accuracy_ci95: f64,
     pub worst_accuracy: f64,
     pub test_loss: (f64, f64),
     /// Of each run's mean t * f(x) on the test set.
@@ -30,8 +33,8 @@ pub struct Summary {
 
 impl Summary {
     /// Summarises `trials`, which must all be of `loss`.
-    pub fn of(loss: LossKind, trials: &[&Trial]) -> Self {
-        let stat = |value: &dyn Fn(&Trial) -> f64| {
+    pub fn of(loss: LossKind, trials: &[&RunRow]) -> Self {
+        let stat = |value: &dyn Fn(&RunRow) -> f64| {
             let values: Vec<f64> = trials
                 .iter()
                 .map(|t| value(t))
@@ -43,16 +46,25 @@ impl Summary {
             loss,
             runs: trials.len(),
             full_accuracy: trials.iter().filter(|t| t.reached_full_accuracy()).count(),
-            accuracy: stat(&|t| t.test.accuracy),
+            accuracy: stat(&|t| t.test_accuracy),
+            accuracy_ci95: {
+                let (_, spread) = stat(&|t| t.test_accuracy);
+                let n = trials.len();
+                if n < 2 {
+                    f64::NAN
+                } else {
+                    student_t_975(n - 1) * spread / (n as f64).sqrt()
+                }
+            },
             worst_accuracy: trials
                 .iter()
-                .map(|t| t.test.accuracy)
+                .map(|t| t.test_accuracy)
                 .fold(f64::INFINITY, f64::min),
-            test_loss: stat(&|t| t.test.loss),
-            mean_margin: stat(&|t| t.margins.margin_summary().0),
-            boundary_radius: stat(&|t| t.radius_summary().0),
-            distance_outer: stat(&|t| t.margins.mean_distance(0)),
-            distance_inner: stat(&|t| t.margins.mean_distance(1)),
+            test_loss: stat(&|t| t.test_loss),
+            mean_margin: stat(&|t| t.mean_margin),
+            boundary_radius: stat(&|t| t.boundary_radius),
+            distance_outer: stat(&|t| t.distance_outer),
+            distance_inner: stat(&|t| t.distance_inner),
             with_dead_units: trials.iter().filter(|t| t.has_dead_units()).count(),
             with_dead_units_full_accuracy: trials
                 .iter()
@@ -62,11 +74,11 @@ impl Summary {
     }
 
     /// One summary per loss present in `trials`, in `losses`' order.
-    pub fn per_loss(losses: &[LossKind], trials: &[Trial]) -> Vec<Self> {
+    pub fn per_loss(losses: &[LossKind], trials: &[RunRow]) -> Vec<Self> {
         losses
             .iter()
             .map(|&loss| {
-                let mine: Vec<&Trial> = trials.iter().filter(|t| t.loss == loss).collect();
+                let mine: Vec<&RunRow> = trials.iter().filter(|t| t.loss == loss).collect();
                 Self::of(loss, &mine)
             })
             .filter(|summary| summary.runs > 0)
@@ -74,7 +86,7 @@ impl Summary {
     }
 
     pub const CSV_HEADER: &'static str = "loss,runs,full_accuracy_runs,accuracy_mean,\
-        accuracy_spread,worst_accuracy,test_loss_mean,test_loss_spread,mean_margin,\
+        accuracy_spread,accuracy_ci95,worst_accuracy,test_loss_mean,test_loss_spread,mean_margin,\
         mean_margin_spread,boundary_radius,boundary_radius_spread,distance_outer,\
         distance_outer_spread,distance_inner,distance_inner_spread,runs_with_dead_units,\
         runs_with_dead_units_at_full_accuracy";
@@ -82,11 +94,12 @@ impl Summary {
     pub fn csv_row(&self) -> String {
         let pair = |(mean, spread): (f64, f64)| format!("{mean},{spread}");
         format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
             self.loss,
             self.runs,
             self.full_accuracy,
             pair(self.accuracy),
+            self.accuracy_ci95,
             self.worst_accuracy,
             pair(self.test_loss),
             pair(self.mean_margin),
@@ -136,5 +149,38 @@ impl Summary {
             );
         }
         out
+    }
+}
+
+/// The 97.5% quantile of Student's t with `df` degrees of freedom: a 95% two-sided interval of
+/// a mean is mean ± t · s / sqrt(n). Exact to three decimals up to 30, then the normal
+/// quantile with the first term of its expansion in 1/df.
+pub fn student_t_975(df: usize) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
+        2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+        2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+    ];
+    match df {
+        0 => f64::NAN,
+        1..=30 => TABLE[df - 1],
+        _ => {
+            let z: f64 = 1.959_964;
+            z + (z.powi(3) + z) / (4.0 * df as f64)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t_quantiles_match_the_tables() {
+        assert_eq!(student_t_975(19), 2.093);
+        // t(40) = 2.021, t(120) = 1.980 in printed tables.
+        assert!((student_t_975(40) - 2.021).abs() < 2e-3);
+        assert!((student_t_975(120) - 1.980).abs() < 1e-3);
+        assert!(student_t_975(0).is_nan());
     }
 }

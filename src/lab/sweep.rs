@@ -2,17 +2,24 @@
 //! losses are "relatively sensitive to the separability of your dataset"; this measures test
 //! accuracy as the rings blur (noise) and close in on each other (factor).
 
+use std::path::{Path, PathBuf};
+
 use hinge_data::{DataConfig, DatasetKind};
-use hinge_train::{TrainingConfig, write_atomic};
+use hinge_model::LossKind;
+use hinge_train::{BackendKind, TrainingConfig, ensure_writable, write_atomic};
+use serde::{Deserialize, Serialize};
 
 use super::plot::{accuracy_heatmaps, accuracy_vs_noise};
-use super::{Batch, Summary, Trial, write_trials_csv};
+use super::record::{RunRow, read_rows, write_rows};
+use super::{Batch, Summary, Trial};
 use crate::AppError;
 
-pub const RUNS_FILE: &str = "runs.csv";
+pub use super::record::RUNS_FILE;
 pub const CELLS_FILE: &str = "cells.csv";
 pub const NOISE_PLOT: &str = "accuracy_vs_noise.png";
 pub const HEATMAP_PLOT: &str = "accuracy_heatmap.png";
+/// What a sweep was: its grid and settings, and which shard of it a folder holds.
+pub const PLAN_FILE: &str = "sweep.json";
 
 /// Everything `lab sweep` asks for, parsed.
 #[derive(Debug, Clone)]
@@ -22,6 +29,94 @@ pub struct SweepRequest {
     pub noises: Vec<f64>,
     pub factors: Vec<f64>,
     pub batch: Batch,
+    /// Train only this slice of the run list; `lab merge` combines the slices.
+    pub shard: Option<Shard>,
+}
+
+/// The `index`-th (from 1) of `count` fixed, contiguous slices of a sweep's run list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// The runs `index` of `count` takes out of `runs`: the slices are as even as can be and
+    /// together cover every run once.
+    pub fn range(self, runs: usize) -> std::ops::Range<usize> {
+        runs * (self.index - 1) / self.count..runs * self.index / self.count
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `K/N` with 1 <= K <= N, as a job array numbers its tasks from 1.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let invalid = || {
+            format!(
+                "shard '{text}' is invalid: expected K/N with 1 <= K <= N, e.g. 2/8 for the second of 8 slices"
+            )
+        };
+        let (index, count) = text.split_once('/').ok_or_else(invalid)?;
+        let (index, count): (usize, usize) = (
+            index.trim().parse().map_err(|_| invalid())?,
+            count.trim().parse().map_err(|_| invalid())?,
+        );
+        if index == 0 || index > count {
+            return Err(invalid());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// A sweep's identity as saved beside its runs: two folders hold parts of the same sweep when
+/// their plans differ only in the shard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepPlan {
+    pub config: TrainingConfig,
+    pub noises: Vec<f64>,
+    pub factors: Vec<f64>,
+    pub losses: Vec<LossKind>,
+    pub seeds: usize,
+    pub first_seed: u64,
+    pub shard: Option<Shard>,
+}
+
+impl SweepPlan {
+    fn of(request: &SweepRequest) -> Self {
+        Self {
+            config: request.config.clone(),
+            noises: request.noises.clone(),
+            factors: request.factors.clone(),
+            losses: request.batch.losses.clone(),
+            seeds: request.batch.seeds,
+            first_seed: request.batch.first_seed,
+            shard: request.shard,
+        }
+    }
+
+    fn save(&self, dir: &Path) -> Result<(), AppError> {
+        let json = serde_json::to_string_pretty(self).expect("a plan of numbers and names");
+        Ok(write_atomic(&dir.join(PLAN_FILE), json.as_bytes())?)
+    }
+
+    fn load(dir: &Path) -> Result<Self, AppError> {
+        let path = dir.join(PLAN_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|err| AppError::Merge {
+            path: dir.to_path_buf(),
+            reason: format!("it has no readable {PLAN_FILE} ({err}): is it a sweep's folder?"),
+        })?;
+        serde_json::from_str(&text).map_err(|err| AppError::LabFile {
+            path,
+            reason: err.to_string(),
+        })
+    }
+
+    /// How many runs the whole sweep has.
+    fn runs(&self) -> usize {
+        self.noises.len() * self.factors.len() * self.losses.len() * self.seeds
+    }
 }
 
 /// One (noise, factor, loss) cell of the sweep, summarised over its seeds.
@@ -33,13 +128,15 @@ pub struct SweepCell {
 }
 
 pub struct SweepOutcome {
+    /// The runs trained here: all of them, or the shard's.
     pub trials: Vec<Trial>,
-    /// Noise-major, then factor, then loss, as the runs were ordered.
+    /// Noise-major, then factor, then loss, as the runs were ordered; empty for a shard,
+    /// whose cells are summarised when the shards are merged.
     pub cells: Vec<SweepCell>,
 }
 
-/// Trains the whole grid, then writes `runs.csv`, `cells.csv`, the accuracy-against-noise plot
-/// and the heatmaps.
+/// Trains the whole grid, or the shard's slice of it, then writes `runs.csv` and `sweep.json`,
+/// and for a whole sweep `cells.csv`, the accuracy-against-noise plot and the heatmaps.
 pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
     for (flag, values) in [("--noise", &request.noises), ("--factor", &request.factors)] {
         if values.is_empty() {
@@ -70,18 +167,48 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
             configs.extend(batch.configs(&request.config.clone().with_data(data))?);
         }
     }
-    let what = format!(
+    let mut what = format!(
         "{} noise x {} factor x {} losses x {} seeds",
         request.noises.len(),
         request.factors.len(),
         batch.losses.len(),
         batch.seeds
     );
-    let trials = batch.train("sweep", &what, &configs)?;
-    let cells = cells(request, &trials);
+    let slice = match request.shard {
+        Some(shard) => {
+            let range = shard.range(configs.len());
+            what += &format!(
+                ", shard {}/{}: runs {} to {} of {}",
+                shard.index,
+                shard.count,
+                range.start + 1,
+                range.end,
+                configs.len()
+            );
+            &configs[range]
+        }
+        None => &configs[..],
+    };
+    let trials = batch.train("sweep", &what, slice)?;
+    let rows: Vec<RunRow> = trials.iter().map(RunRow::from).collect();
+    let cells = match request.shard {
+        Some(_) => {
+            write_rows(&batch.artifacts.join(RUNS_FILE), &rows)?;
+            SweepPlan::of(request).save(&batch.artifacts)?;
+            Vec::new()
+        }
+        None => write_results(request, &rows)?,
+    };
+    Ok(SweepOutcome { trials, cells })
+}
 
-    let dir = &batch.artifacts;
-    write_trials_csv(&dir.join(RUNS_FILE), &trials)?;
+/// Writes a whole sweep's `runs.csv`, `sweep.json`, `cells.csv` and figures from its rows, in
+/// run order; returns its cells.
+fn write_results(request: &SweepRequest, rows: &[RunRow]) -> Result<Vec<SweepCell>, AppError> {
+    let cells = cells(request, rows);
+    let dir = &request.batch.artifacts;
+    write_rows(&dir.join(RUNS_FILE), rows)?;
+    SweepPlan::of(request).save(dir)?;
     let mut csv = format!("noise,factor,{}\n", Summary::CSV_HEADER);
     for cell in &cells {
         csv += &format!(
@@ -94,15 +221,111 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
     write_atomic(&dir.join(CELLS_FILE), csv.as_bytes())?;
     accuracy_vs_noise(&dir.join(NOISE_PLOT), request, &cells)?;
     accuracy_heatmaps(&dir.join(HEATMAP_PLOT), request, &cells)?;
-    Ok(SweepOutcome { trials, cells })
+    Ok(cells)
 }
 
-fn cells(request: &SweepRequest, trials: &[Trial]) -> Vec<SweepCell> {
+/// Combines the folders of a sharded sweep (each written by `lab sweep --shard K/N`) into the
+/// tables and figures the unsharded sweep writes, in `artifacts`. The folders must hold every
+/// shard of one sweep exactly once, whole.
+pub fn merge_shards(shards: &[PathBuf], artifacts: &Path) -> Result<(SweepRequest, Vec<SweepCell>), AppError> {
+    let Some(first_dir) = shards.first() else {
+        return Err(AppError::LabSetting {
+            flag: "merge",
+            value: "(no folders)".into(),
+            allowed: "name the shard folders, e.g. lab merge runs/shard-1 runs/shard-2",
+        });
+    };
+    let plans = shards
+        .iter()
+        .map(|dir| SweepPlan::load(dir))
+        .collect::<Result<Vec<_>, _>>()?;
+    let whole = SweepPlan {
+        shard: None,
+        ..plans[0].clone()
+    };
+    let Some(count) = plans[0].shard.map(|s| s.count) else {
+        return Err(AppError::Merge {
+            path: first_dir.clone(),
+            reason: "it holds a whole sweep, not a shard of one".into(),
+        });
+    };
+    let mut by_index: Vec<Option<&PathBuf>> = vec![None; count];
+    for (dir, plan) in shards.iter().zip(&plans) {
+        let same_sweep = SweepPlan {
+            shard: None,
+            ..plan.clone()
+        } == whole;
+        let Some(shard) = plan.shard.filter(|s| same_sweep && s.count == count) else {
+            return Err(AppError::Merge {
+                path: dir.clone(),
+                reason: format!(
+                    "it is not a shard of the same sweep as {} (its {PLAN_FILE} differs)",
+                    first_dir.display()
+                ),
+            });
+        };
+        if let Some(other) = by_index[shard.index - 1].replace(dir) {
+            return Err(AppError::Merge {
+                path: dir.clone(),
+                reason: format!(
+                    "it holds shard {}/{count}, as {} does",
+                    shard.index,
+                    other.display()
+                ),
+            });
+        }
+    }
+    if let Some(missing) = by_index.iter().position(Option::is_none) {
+        return Err(AppError::Merge {
+            path: artifacts.to_path_buf(),
+            reason: format!(
+                "shard {}/{count} is missing: every shard of the sweep is needed",
+                missing + 1
+            ),
+        });
+    }
+    let mut rows = Vec::with_capacity(whole.runs());
+    for (index, dir) in by_index.into_iter().flatten().enumerate() {
+        let shard: Vec<RunRow> = read_rows(&dir.join(RUNS_FILE))?;
+        let expected = Shard { index: index + 1, count }.range(whole.runs()).len();
+        if shard.len() != expected {
+            return Err(AppError::Merge {
+                path: dir.clone(),
+                reason: format!(
+                    "its {RUNS_FILE} has {} runs where shard {}/{count} has {expected}: did it finish?",
+                    shard.len(),
+                    index + 1
+                ),
+            });
+        }
+        rows.extend(shard);
+    }
+    ensure_writable(artifacts)?;
+    let request = SweepRequest {
+        config: whole.config,
+        noises: whole.noises,
+        factors: whole.factors,
+        batch: Batch {
+            losses: whole.losses,
+            seeds: whole.seeds,
+            first_seed: whole.first_seed,
+            backend: BackendKind::Flex,
+            jobs: 1,
+            artifacts: artifacts.to_path_buf(),
+            show_progress: false,
+        },
+        shard: None,
+    };
+    let cells = write_results(&request, &rows)?;
+    Ok((request, cells))
+}
+
+fn cells(request: &SweepRequest, trials: &[RunRow]) -> Vec<SweepCell> {
     let mut cells = Vec::new();
     for &noise in &request.noises {
         for &factor in &request.factors {
             for &loss in &request.batch.losses {
-                let mine: Vec<&Trial> = trials
+                let mine: Vec<&RunRow> = trials
                     .iter()
                     .filter(|t| t.noise == noise && t.factor == factor && t.loss == loss)
                     .collect();

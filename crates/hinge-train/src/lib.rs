@@ -30,6 +30,7 @@ pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
 pub use error::TrainError;
 pub use evaluate::{evaluate_population, predict, predict_population};
+pub use loader::{MemberPoints, PopulationLoader};
 pub use interrupt::{CtrlCScope, Stop, StopLog, stop_on_ctrl_c};
 pub use ledger::{
     Divergence, Ledger, MemberAccuracy, MemberLoss, MemberStep, MembersAtFull, SharedLedger,

@@ -14,7 +14,7 @@ use rand::seq::SliceRandom;
 
 /// One split (training or validation) of every member, as f32 rows ready to batch.
 #[derive(Debug)]
-pub(crate) struct MemberPoints {
+pub struct MemberPoints {
     /// `[members, points, 2]`, row-major.
     inputs: Vec<f32>,
     /// `[members, points, width]`, row-major.
@@ -26,7 +26,7 @@ pub(crate) struct MemberPoints {
 
 impl MemberPoints {
     /// Every member's points must be as many (the configs were checked to share a split).
-    pub(crate) fn new(sets: &[&LabeledPoints], encoding: TargetEncoding) -> Self {
+    pub fn new(sets: &[&LabeledPoints], encoding: TargetEncoding) -> Self {
         let points = sets.first().map_or(0, |set| set.len());
         let width = encoding.width();
         let mut inputs = Vec::with_capacity(sets.len() * points * 2);
@@ -47,16 +47,16 @@ impl MemberPoints {
         }
     }
 
-    pub(crate) fn points(&self) -> usize {
+    pub fn points(&self) -> usize {
         self.points
     }
 
-    pub(crate) fn members(&self) -> usize {
+    pub fn members(&self) -> usize {
         self.members
     }
 
     /// The points `range` of every member, as a batch.
-    pub(crate) fn batch_in_order(
+    pub fn batch_in_order(
         &self,
         range: std::ops::Range<usize>,
         device: &Device,
@@ -149,7 +149,7 @@ impl Shuffle {
 
 /// Yields `[members, batch, 2]` batches over one split of every member: shuffled per member and
 /// epoch for training, in order for validation.
-pub(crate) struct PopulationLoader {
+pub struct PopulationLoader {
     data: Arc<MemberPoints>,
     batch_size: usize,
     /// Each member's generator at the start of the next epoch, when the loader shuffles.
@@ -161,7 +161,7 @@ impl PopulationLoader {
     /// A shuffling loader whose first `iter` serves epoch `first_epoch` (0-based), so a resumed
     /// run continues with the orders of the uninterrupted one. Burn's Learner moves it to its
     /// device before the first epoch; the copy carries on from the same generators.
-    pub(crate) fn shuffled(
+    pub fn shuffled(
         data: Arc<MemberPoints>,
         batch_size: usize,
         seeds: Vec<u64>,
@@ -176,7 +176,7 @@ impl PopulationLoader {
         }
     }
 
-    pub(crate) fn in_order(data: Arc<MemberPoints>, batch_size: usize, device: &Device) -> Self {
+    pub fn in_order(data: Arc<MemberPoints>, batch_size: usize, device: &Device) -> Self {
         Self {
             data,
             batch_size,

@@ -1,0 +1,228 @@
+//! The population engine against solo networks: each member computes what its own network
+//! would, step by step and over a whole training, and no member's fate touches another's.
+
+use std::sync::Arc;
+
+use burn::data::dataloader::DataLoader;
+use burn::optim::GradientsParams;
+use burn::tensor::{Device, Tensor};
+use hinge_data::{DataConfig, DataSplit, LabeledPoints, TargetEncoding};
+use hinge_model::LossKind;
+use hinge_train::{
+    Dashboard, MemberPoints, PopulationLoader, TrainError, TrainingConfig, ValidTrainingConfig,
+    train, train_population,
+};
+
+const LOSSES: [LossKind; 3] = [LossKind::Hinge, LossKind::SquaredHinge, LossKind::Logistic];
+
+/// The lab's `seeds` set: 20 seeds x the three two-class losses, at the tutorial's settings.
+fn lab_configs(epochs: usize) -> Vec<ValidTrainingConfig> {
+    LOSSES
+        .iter()
+        .flat_map(|&loss| {
+            (1..=20).map(move |seed| {
+                TrainingConfig::new()
+                    .with_epochs(epochs)
+                    .with_loss(loss)
+                    .with_seed(seed)
+                    .check()
+                    .unwrap()
+            })
+        })
+        .collect()
+}
+
+fn split(config: &ValidTrainingConfig) -> DataSplit {
+    let data = LabeledPoints::generate(config.data(), config.config().seed);
+    config.split().apply(&data)
+}
+
+fn host(tensor: Tensor<1>) -> Vec<f32> {
+    tensor.into_data().try_to_vec::<f32>().unwrap()
+}
+
+/// Each member's loss at each of the first `steps` steps, trained with Adam as the Learner
+/// trains them, the population in one step per batch.
+fn population_losses(configs: &[ValidTrainingConfig], steps: usize) -> Vec<Vec<f32>> {
+    let device = Device::flex().autodiff();
+    let data: Vec<DataSplit> = configs.iter().map(split).collect();
+    let trains: Vec<&LabeledPoints> = data.iter().map(|d| &d.train).collect();
+    let points = Arc::new(MemberPoints::new(&trains, TargetEncoding::Signed));
+    let seeds = configs.iter().map(|c| c.config().seed).collect();
+    let loader = PopulationLoader::shuffled(points, 5, seeds, 0, &device);
+    let members: Vec<(LossKind, u64)> = configs
+        .iter()
+        .map(|c| (c.config().loss, c.config().seed))
+        .collect();
+    let mut model = configs[0].model().init_population(&members, &device);
+    let mut optimizer = configs[0].optimizer().init();
+    let mut losses = Vec::new();
+    for batch in loader.iter().take(steps) {
+        let output = model.forward_members(batch.unwrap());
+        losses.push(host(output.loss.clone()));
+        let grads = GradientsParams::from_grads(output.loss.sum().backward(), &model);
+        model = optimizer.step(0.03, model, grads);
+    }
+    losses
+}
+
+/// The same for one network on its own, written with the solo model (2-D tensors, burn's
+/// `Linear`, one mean loss): an implementation that shares nothing with the population's but
+/// the loss functions and the loader's batches.
+fn solo_losses(config: &ValidTrainingConfig, steps: usize) -> Vec<f32> {
+    let device = Device::flex().autodiff();
+    let data = split(config);
+    let points = Arc::new(MemberPoints::new(&[&data.train], TargetEncoding::Signed));
+    let loader = PopulationLoader::shuffled(points, 5, vec![config.config().seed], 0, &device);
+    let loss = config.config().loss;
+    let mut model = config.model().init(loss, config.config().seed, &device);
+    let mut optimizer = config.optimizer().init();
+    let mut losses = Vec::new();
+    for batch in loader.iter().take(steps) {
+        let batch = batch.unwrap();
+        let [_, size, _] = batch.inputs.dims();
+        let output = model.forward(batch.inputs.reshape([size, 2]));
+        let value = loss
+            .forward_signed(output, batch.targets.reshape([size, 1]))
+            .mean();
+        losses.push(host(value.clone())[0]);
+        let grads = GradientsParams::from_grads(value.backward(), &model);
+        model = optimizer.step(0.03, model, grads);
+    }
+    losses
+}
+
+#[test]
+fn for_ten_steps_every_member_matches_its_solo_network() {
+    let configs = lab_configs(30);
+    let population = population_losses(&configs, 10);
+    for (member, config) in configs.iter().enumerate() {
+        let solo = solo_losses(config, 10);
+        for (step, (together, alone)) in population.iter().zip(&solo).enumerate() {
+            let together = together[member];
+            let scale = alone.abs().max(f32::MIN_POSITIVE);
+            assert!(
+                (together - alone).abs() <= 1e-5 * scale,
+                "member {member} ({} seed {}), step {}: {together} in the population, {alone} alone",
+                config.config().loss,
+                config.config().seed,
+                step + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn after_thirty_epochs_members_end_where_their_solo_runs_do() {
+    let configs = lab_configs(30);
+    let folder = tempfile::tempdir().unwrap();
+    let device = Device::flex();
+    let population =
+        train_population(&configs, &device, folder.path(), Dashboard::Silent).unwrap();
+    assert_eq!(population.tests.len(), 60);
+    assert!(population.diverged.iter().all(Option::is_none));
+    assert!(population.epochs.iter().all(|rows| rows.len() == 30));
+
+    // The solo runs, two at a time.
+    let solo: Vec<f64> = std::thread::scope(|scope| {
+        let halves: Vec<_> = configs
+            .chunks(30)
+            .map(|half| {
+                let device = device.clone();
+                scope.spawn(move || {
+                    half.iter()
+                        .map(|config| {
+                            let dir = tempfile::tempdir().unwrap();
+                            train(config, &device, dir.path(), Dashboard::Silent)
+                                .unwrap()
+                                .test
+                                .accuracy
+                        })
+                        .collect::<Vec<f64>>()
+                })
+            })
+            .collect();
+        halves
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let same = population
+        .tests
+        .iter()
+        .zip(&solo)
+        .filter(|(member, solo)| member.accuracy == **solo)
+        .count();
+    assert!(same >= 57, "only {same} of 60 members match their solo run");
+    let full = |accuracies: &mut dyn Iterator<Item = f64>| accuracies.filter(|&a| a == 1.0).count();
+    let (together, alone) = (
+        full(&mut population.tests.iter().map(|t| t.accuracy)),
+        full(&mut solo.iter().copied()),
+    );
+    assert!(
+        together.abs_diff(alone) <= 1,
+        "{together} members at 100% against {alone} solo runs"
+    );
+    // Each member's epochs are its own: they differ between members.
+    assert_ne!(population.epochs[0], population.epochs[1]);
+}
+
+fn short(seed: u64, noise: f64) -> ValidTrainingConfig {
+    TrainingConfig::new()
+        .with_epochs(3)
+        .with_seed(seed)
+        .with_data(DataConfig::new().with_samples(300).with_noise(noise))
+        .with_split(hinge_data::SplitConfig::new().with_test_samples(60))
+        .check()
+        .unwrap()
+}
+
+#[test]
+fn a_diverging_member_is_marked_and_leaves_the_others_unchanged() {
+    let device = Device::flex();
+    // Noise of 1e300 makes the points infinite in f32: that member's loss is NaN at once.
+    let with = [short(1, 0.05), short(2, 1e300), short(3, 0.05)];
+    let without = [short(1, 0.05), short(3, 0.05)];
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let run = train_population(&with, &device, a.path(), Dashboard::Silent).unwrap();
+    let clean = train_population(&without, &device, b.path(), Dashboard::Silent).unwrap();
+
+    let diverged = run.diverged[1].expect("member 1 diverged");
+    assert_eq!((diverged.epoch, diverged.step), (1, 1));
+    assert!(!diverged.value.is_finite());
+    assert!(run.diverged[0].is_none() && run.diverged[2].is_none());
+    assert!(run.epochs[1].iter().all(|row| row.train_loss.is_nan()));
+    assert!(run.tests[1].loss.is_nan());
+    for (member, other) in [(0, 0), (2, 1)] {
+        assert_eq!(run.epochs[member], clean.epochs[other], "member {member}'s epochs");
+        assert_eq!(run.tests[member], clean.tests[other], "member {member}'s test");
+    }
+}
+
+#[test]
+fn members_that_cannot_share_a_step_are_refused_on_one_line() {
+    let device = Device::flex();
+    let other_batch = TrainingConfig::new()
+        .with_epochs(3)
+        .with_seed(2)
+        .with_batch_size(10)
+        .with_data(DataConfig::new().with_samples(300))
+        .with_split(hinge_data::SplitConfig::new().with_test_samples(60))
+        .check()
+        .unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let err = train_population(
+        &[short(1, 0.0), other_batch],
+        &device,
+        folder.path(),
+        Dashboard::Silent,
+    )
+    .err()
+    .expect("batch sizes 5 and 10 cannot share a step");
+    assert!(matches!(err, TrainError::PopulationMismatch { member: 1, .. }));
+    let message = err.to_string();
+    assert!(message.contains("batch size (10)") && message.contains("(5)"), "{message}");
+    assert!(!message.contains('\n'));
+    let empty = train_population(&[], &device, folder.path(), Dashboard::Silent);
+    assert!(matches!(empty, Err(TrainError::EmptyPopulation)));
+}

@@ -1,0 +1,163 @@
+//! One row of a lab's `runs.csv`: what the tables and figures of a batch of runs are computed
+//! from, so a sweep's shards, written on different machines, merge into the tables an
+//! unsharded sweep writes.
+
+use std::path::Path;
+
+use hinge_model::LossKind;
+use hinge_train::write_atomic;
+use serde::{Deserialize, Serialize};
+
+use super::Trial;
+use crate::AppError;
+
+/// The name of every lab's run table.
+pub const RUNS_FILE: &str = "runs.csv";
+
+/// A finished run reduced to numbers; written and read by the `csv` crate, so the header and
+/// the fields cannot drift apart. Floats round-trip exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRow {
+    pub loss: LossKind,
+    pub seed: u64,
+    pub noise: f64,
+    pub factor: f64,
+    pub test_accuracy: f64,
+    pub test_loss: f64,
+    /// The last epoch's training accuracy.
+    pub train_accuracy: f64,
+    pub mean_margin: f64,
+    pub min_margin: f64,
+    /// Fraction of test points with t * f(x) <= 0.
+    pub misclassified: f64,
+    /// Mean distance to the boundary from class-0 (outer) and class-1 (inner) test points.
+    pub distance_outer: f64,
+    pub distance_inner: f64,
+    /// Mean and spread over the rays from the origin that cross the boundary, and how many do.
+    pub boundary_radius: f64,
+    pub boundary_radius_spread: f64,
+    pub rays_crossing: usize,
+    /// Dead units per hidden layer, input side first, joined by `+` (e.g. `0+1`).
+    pub dead_units: String,
+    /// Its loss stopped being a number during training.
+    pub diverged: bool,
+}
+
+impl RunRow {
+    pub fn has_dead_units(&self) -> bool {
+        self.dead_units
+            .split('+')
+            .any(|count| count.parse::<usize>().is_ok_and(|n| n > 0))
+    }
+
+    pub fn reached_full_accuracy(&self) -> bool {
+        self.test_accuracy == 1.0
+    }
+}
+
+impl From<&Trial> for RunRow {
+    fn from(trial: &Trial) -> Self {
+        let (mean_margin, min_margin, misclassified) = trial.margins.margin_summary();
+        let (boundary_radius, boundary_radius_spread, rays_crossing) = trial.radius_summary();
+        RunRow {
+            loss: trial.loss,
+            seed: trial.seed,
+            noise: trial.noise,
+            factor: trial.factor,
+            test_accuracy: trial.test.accuracy,
+            test_loss: trial.test.loss,
+            train_accuracy: trial.train_accuracy,
+            mean_margin,
+            min_margin,
+            misclassified,
+            distance_outer: trial.margins.mean_distance(0),
+            distance_inner: trial.margins.mean_distance(1),
+            boundary_radius,
+            boundary_radius_spread,
+            rays_crossing,
+            dead_units: trial
+                .dead_units
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join("+"),
+            diverged: trial.diverged,
+        }
+    }
+}
+
+/// Writes rows with their header, whole or not at all.
+pub fn write_rows<T: Serialize>(path: &Path, rows: &[T]) -> Result<(), AppError> {
+    let format_error = |reason: String| AppError::LabFile {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer
+            .serialize(row)
+            .map_err(|err| format_error(err.to_string()))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|err| format_error(err.to_string()))?;
+    Ok(write_atomic(path, &bytes)?)
+}
+
+/// Reads the rows [`write_rows`] wrote; a missing file, another header or a bad field is an
+/// error naming the file and the line.
+pub fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, AppError> {
+    let text = std::fs::read_to_string(path).map_err(|source| AppError::LabFile {
+        path: path.to_path_buf(),
+        reason: source.to_string(),
+    })?;
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .map_err(|err| AppError::LabFile {
+            path: path.to_path_buf(),
+            reason: err.to_string(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_round_trip_exactly_nan_included() {
+        let row = RunRow {
+            loss: LossKind::SquaredHinge,
+            seed: 7,
+            noise: 0.15,
+            factor: 0.1,
+            test_accuracy: 0.9959999999999999,
+            test_loss: 1.0 / 3.0,
+            train_accuracy: 1.0,
+            mean_margin: 0.987654321,
+            min_margin: -0.25,
+            misclassified: 0.004,
+            distance_outer: 0.5,
+            distance_inner: f64::NAN,
+            boundary_radius: 0.44,
+            boundary_radius_spread: 0.01,
+            rays_crossing: 360,
+            dead_units: "0+1".into(),
+            diverged: false,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(RUNS_FILE);
+        write_rows(&path, &[row.clone(), row.clone()]).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("loss,seed,noise,factor,test_accuracy"), "{text}");
+        let back: Vec<RunRow> = read_rows(&path).unwrap();
+        assert_eq!(back.len(), 2);
+        assert!(back[0].distance_inner.is_nan());
+        assert_eq!(back[0].test_accuracy.to_bits(), row.test_accuracy.to_bits());
+        assert_eq!(back[0].loss, LossKind::SquaredHinge);
+        assert!(back[0].has_dead_units());
+        std::fs::write(&path, "loss,seed\nhinge,x\n").unwrap();
+        let err = read_rows::<RunRow>(&path).unwrap_err().to_string();
+        assert!(err.contains(RUNS_FILE), "{err}");
+    }
+}
