@@ -1,5 +1,6 @@
-//! The benchmark behind `examples/bench.rs`: the tutorial's run, throughput at scale and the
-//! decision-boundary grid, on every backend compiled in.
+//! The benchmark behind `examples/bench.rs`: the tutorial's run, throughput at scale,
+//! populations of tutorial runs trained together, and the decision-boundary grid, on every
+//! backend compiled in.
 //!
 //! Each case runs in a child process of the benchmark itself, so that its whole-process time
 //! and its peak memory are its own: the parent times the child and reads the child's peak
@@ -13,7 +14,8 @@ use clap::Parser;
 use hinge_data::{DataConfig, SplitConfig};
 use hinge_model::{LossKind, MlpConfig};
 use hinge_train::{
-    BackendKind, Dashboard, TrainError, TrainingConfig, predict, train, write_atomic,
+    BackendKind, Dashboard, TrainError, TrainingConfig, predict, train, train_population,
+    write_atomic,
 };
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +36,9 @@ pub struct BenchCli {
     /// The sample counts of the scaling runs (one epoch, batch 1024 each).
     #[arg(long, value_delimiter = ',', default_values_t = [10_000, 100_000, 1_000_000])]
     pub scaling: Vec<usize>,
+    /// Population sizes: each trains that many tutorial runs (seeds 0, 1, ...) in one step.
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 10, 100, 1_000, 10_000])]
+    pub population: Vec<usize>,
     /// Points per side of the decision-boundary grid.
     #[arg(long, default_value_t = 500)]
     pub grid: usize,
@@ -58,6 +63,10 @@ pub struct CaseResult {
     pub samples_per_s: Option<f64>,
     /// Predicting the grid, the median of 5 after one warm-up (grid case).
     pub predict_ms: Option<f64>,
+    /// Networks trained together (population cases).
+    pub members: Option<usize>,
+    /// Trained and tested runs per second of the training and test time (population cases).
+    pub runs_per_s: Option<f64>,
     /// The child process from start to exit: start-up, data, training, test, files.
     pub process_s: f64,
     pub peak_mib: f64,
@@ -83,6 +92,8 @@ struct Inner {
     test_s: Option<f64>,
     samples_per_s: Option<f64>,
     predict_ms: Option<f64>,
+    members: Option<usize>,
+    runs_per_s: Option<f64>,
     samples: usize,
     batch_size: usize,
     epochs: usize,
@@ -110,6 +121,11 @@ pub fn run_bench(cli: &BenchCli) -> Result<Vec<CaseResult>, AppError> {
             )));
         }
     }
+    if let Some(&zero) = cli.population.iter().find(|&&n| n == 0) {
+        return Err(AppError::Bench(format!(
+            "population {zero} is too small: at least 1 network"
+        )));
+    }
     if cli.grid == 0 {
         return Err(AppError::Bench(
             "grid 0 is too small: at least 1 point per side".into(),
@@ -118,6 +134,7 @@ pub fn run_bench(cli: &BenchCli) -> Result<Vec<CaseResult>, AppError> {
     hinge_train::ensure_writable(&cli.out)?;
     let mut cases = vec!["tutorial".to_string()];
     cases.extend(cli.scaling.iter().map(|n| format!("scaling-{n}")));
+    cases.extend(cli.population.iter().map(|n| format!("population-{n}")));
     cases.push("grid".to_string());
 
     let mut results = Vec::new();
@@ -144,7 +161,7 @@ pub fn run_bench(cli: &BenchCli) -> Result<Vec<CaseResult>, AppError> {
 /// The results as a table, one row per case.
 pub fn table(results: &[CaseResult]) -> String {
     let mut out = format!(
-        "{:<16} {:<8} {:>9} {:>6} {:>7} {:>11} {:>8} {:>13} {:>11} {:>10} {:>9}\n",
+        "{:<16} {:<8} {:>9} {:>6} {:>7} {:>11} {:>8} {:>13} {:>11} {:>10} {:>10} {:>9}\n",
         "case",
         "backend",
         "samples",
@@ -154,6 +171,7 @@ pub fn table(results: &[CaseResult]) -> String {
         "test s",
         "samples/s",
         "predict ms",
+        "runs/s",
         "process s",
         "peak MiB"
     );
@@ -161,7 +179,7 @@ pub fn table(results: &[CaseResult]) -> String {
         |v: Option<f64>, digits: usize| v.map_or("-".to_string(), |v| format!("{v:.digits$}"));
     for r in results {
         out.push_str(&format!(
-            "{:<16} {:<8} {:>9} {:>6} {:>7} {:>11} {:>8} {:>13} {:>11} {:>10.3} {:>9.1}\n",
+            "{:<16} {:<8} {:>9} {:>6} {:>7} {:>11} {:>8} {:>13} {:>11} {:>10} {:>10.3} {:>9.1}\n",
             r.case,
             r.backend,
             r.samples,
@@ -171,6 +189,7 @@ pub fn table(results: &[CaseResult]) -> String {
             opt(r.test_s, 4),
             opt(r.samples_per_s, 0),
             opt(r.predict_ms, 1),
+            opt(r.runs_per_s, 1),
             r.process_s,
             r.peak_mib
         ));
@@ -213,6 +232,8 @@ fn measure(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<CaseResul
         test_s: inner.test_s,
         samples_per_s: inner.samples_per_s,
         predict_ms: inner.predict_ms,
+        members: inner.members,
+        runs_per_s: inner.runs_per_s,
         process_s,
         peak_mib: peak_kib as f64 / 1024.0,
     })
@@ -282,6 +303,26 @@ fn run_case(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<Inner, A
             samples,
             batch_size: 1024,
             epochs: 1,
+            ..Inner::default()
+        });
+    }
+    if let Some(members) = case.strip_prefix("population-") {
+        let members: usize = members
+            .parse()
+            .map_err(|_| AppError::Bench(format!("unknown case '{case}'")))?;
+        let configs = (0..members as u64)
+            .map(|seed| TrainingConfig::new().with_seed(seed).check())
+            .collect::<Result<Vec<_>, _>>()?;
+        let run = train_population(&configs, &device, &dir, Dashboard::Silent)?;
+        let seconds = run.timings.training.as_secs_f64() + run.timings.test.as_secs_f64();
+        return Ok(Inner {
+            training_s: Some(run.timings.training.as_secs_f64()),
+            test_s: Some(run.timings.test.as_secs_f64()),
+            members: Some(members),
+            runs_per_s: Some(members as f64 / seconds),
+            samples: 1000,
+            batch_size: 5,
+            epochs: 30,
             ..Inner::default()
         });
     }

@@ -15,6 +15,8 @@ fn the_benchmark_writes_one_result_per_case_and_backend() {
             "flex",
             "--scaling",
             "2000,4000",
+            "--population",
+            "1,3",
             "--grid",
             "20",
             "--out",
@@ -24,14 +26,21 @@ fn the_benchmark_writes_one_result_per_case_and_backend() {
         .unwrap();
     assert!(output.status.success(), "{output:?}");
     let table = String::from_utf8(output.stdout).unwrap();
-    for case in ["tutorial", "scaling-2000", "scaling-4000", "grid"] {
+    for case in [
+        "tutorial",
+        "scaling-2000",
+        "scaling-4000",
+        "population-1",
+        "population-3",
+        "grid",
+    ] {
         assert!(table.lines().any(|l| l.starts_with(case)), "{table}");
     }
 
     let results: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     let cases = results["cases"].as_array().unwrap();
-    assert_eq!(cases.len(), 4);
+    assert_eq!(cases.len(), 6);
     for case in cases {
         assert_eq!(case["backend"], "flex");
         assert!(case["process_s"].as_f64().unwrap() > 0.0, "{case}");
@@ -44,8 +53,13 @@ fn the_benchmark_writes_one_result_per_case_and_backend() {
     );
     assert!(tutorial["training_s"].as_f64().unwrap() > 0.0);
     assert!(cases[1]["samples_per_s"].as_f64().unwrap() > 0.0);
-    assert_eq!(cases[3]["samples"].as_u64(), Some(400));
-    assert!(cases[3]["predict_ms"].as_f64().unwrap() > 0.0);
+    for (case, members) in [(&cases[3], 1), (&cases[4], 3)] {
+        assert_eq!(case["members"].as_u64(), Some(members), "{case}");
+        assert_eq!(case["epochs"].as_u64(), Some(30), "{case}");
+        assert!(case["runs_per_s"].as_f64().unwrap() > 0.0, "{case}");
+    }
+    assert_eq!(cases[5]["samples"].as_u64(), Some(400));
+    assert!(cases[5]["predict_ms"].as_f64().unwrap() > 0.0);
 }
 
 #[test]
@@ -53,6 +67,7 @@ fn bad_benchmark_sizes_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     for (args, words) in [
         (["--scaling", "1000"], "scaling size 1000 is too small"),
+        (["--population", "0"], "population 0 is too small"),
         (["--grid", "0"], "grid 0 is too small"),
     ] {
         let output = std::process::Command::new(example("bench"))

@@ -12,7 +12,9 @@ use hinge_lab::hinge_train::{BackendKind, TrainingConfig};
 use hinge_lab::lab::Batch;
 use hinge_lab::lab::seeds::run_seeds;
 use hinge_lab::lab::seeds::{BOUNDARY_PLOT, MARGINS_PLOT, RUNS_FILE, SUMMARY_FILE, SeedsRequest};
-use hinge_lab::lab::sweep::{CELLS_FILE, HEATMAP_PLOT, NOISE_PLOT, SweepRequest, run_sweep};
+use hinge_lab::lab::sweep::{
+    CELLS_FILE, HEATMAP_PLOT, NOISE_PLOT, SweepRequest, merge_shards, run_sweep,
+};
 use hinge_lab::margins::RAYS;
 
 /// A short run: 3 epochs on 200 points, so a batch of runs takes seconds.
@@ -246,9 +248,18 @@ fn ctrl_c_stops_every_run_and_writes_nothing() {
     use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sweep");
-    // Long enough to be caught mid-way: 2 x 50 runs of the tutorial's 30 epochs.
+    // Long enough to be caught mid-way: 4000 runs of the tutorial's 30 epochs, trained as 4
+    // populations of 1000 one after the other; the progress line comes after the first.
     let mut child = Command::new(example("lab"))
-        .args(["sweep", "--backend", "flex", "--jobs", "2", "--seeds", "50"])
+        .args([
+            "sweep",
+            "--backend",
+            "flex",
+            "--jobs",
+            "1",
+            "--seeds",
+            "2000",
+        ])
         .args(["--noise", "0", "--factor", "0.1", "--loss", "both"])
         .arg("--artifacts")
         .arg(&out)
@@ -256,7 +267,7 @@ fn ctrl_c_stops_every_run_and_writes_nothing() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait for the first tenth of the runs (the log's progress line), then press Ctrl-C.
+    // Wait for the first population's runs (the log's progress line), then press Ctrl-C.
     let mut stderr = child.stderr.take().unwrap();
     let mut seen = Vec::new();
     let mut byte = [0u8; 1];
@@ -280,8 +291,80 @@ fn ctrl_c_stops_every_run_and_writes_nothing() {
         last.starts_with("error: stopped by Ctrl-C after "),
         "{rest}"
     );
-    assert!(last.contains("of 100 runs: nothing was written"), "{last}");
+    assert!(last.contains("of 4000 runs: nothing was written"), "{last}");
     assert!(!rest.contains("panicked"), "{rest}");
     assert!(!out.join(hinge_lab::lab::sweep::RUNS_FILE).exists());
     assert!(!out.join(hinge_lab::lab::sweep::CELLS_FILE).exists());
+}
+
+fn sweep_request(dir: &Path, jobs: usize, shard: Option<&str>) -> SweepRequest {
+    SweepRequest {
+        config: small_config(),
+        noises: vec![0.0, 0.2],
+        factors: vec![0.3, 0.6],
+        batch: batch(&[LossKind::Hinge], 3, 0, jobs, dir),
+        shard: shard.map(|s| s.parse().unwrap()),
+    }
+}
+
+#[test]
+fn a_sweep_in_three_shards_merges_into_the_unsharded_sweep() {
+    let whole = tempfile::tempdir().unwrap();
+    run_sweep(&sweep_request(whole.path(), 2, None)).unwrap();
+    let parts = tempfile::tempdir().unwrap();
+    let shard_dirs: Vec<_> = (1..=3)
+        .map(|k| parts.path().join(format!("shard-{k}")))
+        .collect();
+    for (k, dir) in shard_dirs.iter().enumerate() {
+        let outcome = run_sweep(&sweep_request(dir, 1, Some(&format!("{}/3", k + 1)))).unwrap();
+        // 12 runs in three slices of 4; a shard summarises nothing on its own.
+        assert_eq!(outcome.trials.len(), 4);
+        assert!(outcome.cells.is_empty());
+        assert!(!dir.join(CELLS_FILE).exists());
+    }
+    // Any order of folders; the merge writes what the unsharded sweep wrote.
+    let merged = parts.path().join("merged");
+    let order = [&shard_dirs[2], &shard_dirs[0], &shard_dirs[1]].map(|d| d.to_path_buf());
+    let (_, cells) = merge_shards(&order, &merged).unwrap();
+    assert_eq!(cells.len(), 4);
+    for file in [RUNS_FILE, CELLS_FILE] {
+        assert_eq!(
+            std::fs::read_to_string(merged.join(file)).unwrap(),
+            std::fs::read_to_string(whole.path().join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    assert_png(&merged.join(NOISE_PLOT));
+    assert_png(&merged.join(HEATMAP_PLOT));
+
+    // A missing shard, a shard twice, or a shard of another sweep: one line each, nothing
+    // written.
+    let refused = parts.path().join("refused");
+    let err = merge_shards(&shard_dirs[..2], &refused)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("shard 3/3 is missing"), "{err}");
+    let twice = [&shard_dirs[0], &shard_dirs[1], &shard_dirs[1]].map(|d| d.to_path_buf());
+    let err = merge_shards(&twice, &refused).unwrap_err().to_string();
+    assert!(err.contains("holds shard 2/3"), "{err}");
+    let other = parts.path().join("other");
+    let mut request = sweep_request(&other, 1, Some("3/3"));
+    request.batch.seeds = 4;
+    run_sweep(&request).unwrap();
+    let mixed = [&shard_dirs[0], &shard_dirs[1], &other].map(|d| d.to_path_buf());
+    let err = merge_shards(&mixed, &refused).unwrap_err().to_string();
+    assert!(err.contains("not a shard of the same sweep"), "{err}");
+    assert!(!refused.exists());
+
+    // The same through the binary: a bad shard and a bad merge are one line each.
+    let line = assert_one_line_error(&lab(&["sweep", "--shard", "4/3"]).output().unwrap(), 2);
+    assert!(line.contains("shard '4/3' is invalid"), "{line}");
+    let mut merge = Command::new(example("lab"));
+    merge
+        .arg("merge")
+        .args(&shard_dirs[..2])
+        .arg("--artifacts")
+        .arg(&refused);
+    let line = assert_one_line_error(&merge.output().unwrap(), 1);
+    assert!(line.contains("shard 3/3 is missing"), "{line}");
 }

@@ -240,7 +240,10 @@ fn population_size(runs: usize, jobs: usize) -> usize {
 }
 
 /// Trains `configs` as one population and measures every member, all members at once.
-fn run_population(configs: &[ValidTrainingConfig], device: &Device) -> Result<Vec<Trial>, AppError> {
+fn run_population(
+    configs: &[ValidTrainingConfig],
+    device: &Device,
+) -> Result<Vec<Trial>, AppError> {
     let folder = tempfile::tempdir().map_err(AppError::TempFolder)?;
     let run = train_population(configs, device, folder.path(), Dashboard::Silent)?;
     let dataset = configs[0].config().data.dataset;

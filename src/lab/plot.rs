@@ -229,7 +229,10 @@ pub fn accuracy_vs_noise(
         for (area, &factor) in areas.iter().zip(&request.factors) {
             let mut chart = ChartBuilder::on(area)
                 .caption(
-                    format!("factor {factor}: mean and 95% CI over {} seeds", request.batch.seeds),
+                    format!(
+                        "factor {factor}: mean and 95% CI over {} seeds",
+                        request.batch.seeds
+                    ),
                     ("sans-serif", 18),
                 )
                 .margin(12)

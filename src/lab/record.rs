@@ -149,7 +149,10 @@ mod tests {
         let path = dir.path().join(RUNS_FILE);
         write_rows(&path, &[row.clone(), row.clone()]).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("loss,seed,noise,factor,test_accuracy"), "{text}");
+        assert!(
+            text.starts_with("loss,seed,noise,factor,test_accuracy"),
+            "{text}"
+        );
         let back: Vec<RunRow> = read_rows(&path).unwrap();
         assert_eq!(back.len(), 2);
         assert!(back[0].distance_inner.is_nan());

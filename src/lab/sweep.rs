@@ -227,7 +227,10 @@ fn write_results(request: &SweepRequest, rows: &[RunRow]) -> Result<Vec<SweepCel
 /// Combines the folders of a sharded sweep (each written by `lab sweep --shard K/N`) into the
 /// tables and figures the unsharded sweep writes, in `artifacts`. The folders must hold every
 /// shard of one sweep exactly once, whole.
-pub fn merge_shards(shards: &[PathBuf], artifacts: &Path) -> Result<(SweepRequest, Vec<SweepCell>), AppError> {
+pub fn merge_shards(
+    shards: &[PathBuf],
+    artifacts: &Path,
+) -> Result<(SweepRequest, Vec<SweepCell>), AppError> {
     let Some(first_dir) = shards.first() else {
         return Err(AppError::LabSetting {
             flag: "merge",
@@ -287,7 +290,12 @@ pub fn merge_shards(shards: &[PathBuf], artifacts: &Path) -> Result<(SweepReques
     let mut rows = Vec::with_capacity(whole.runs());
     for (index, dir) in by_index.into_iter().flatten().enumerate() {
         let shard: Vec<RunRow> = read_rows(&dir.join(RUNS_FILE))?;
-        let expected = Shard { index: index + 1, count }.range(whole.runs()).len();
+        let expected = Shard {
+            index: index + 1,
+            count,
+        }
+        .range(whole.runs())
+        .len();
         if shard.len() != expected {
             return Err(AppError::Merge {
                 path: dir.clone(),

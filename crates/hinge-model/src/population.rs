@@ -19,6 +19,15 @@ use hinge_data::PopulationBatch;
 
 use crate::{LossKind, Mlp, ValidMlpConfig, hits};
 
+/// Most points per member for which a layer multiplies by broadcasting and summing rather than
+/// with a batched matmul. burn-flex runs a batched matmul as one gemm call per member, each
+/// allocating zeroed scratch memory; for a training batch (the tutorial's 5 points, inner
+/// dimensions of 2 to 4) that overhead is most of the step, and a broadcast multiply and a sum
+/// trained a population of 1000 about 8% faster. Over many points per member (prediction,
+/// the lab's measurements) the matmul was faster: 0.8 s against 1.4 s to scan 525 members'
+/// boundaries. The two differ only in rounding.
+const BROADCAST_MAX_POINTS: usize = 32;
+
 /// One Dense layer of every member.
 #[derive(Module, Debug)]
 pub struct StackedDense {
@@ -33,7 +42,17 @@ impl StackedDense {
     /// - input: `[members, points, in]`
     /// - output: `[members, points, out]`
     fn forward(&self, input: Tensor<3>) -> Tensor<3> {
-        input.matmul(self.weight.val()).add(self.bias.val())
+        let [members, points, fan_in] = input.dims();
+        if points > BROADCAST_MAX_POINTS {
+            return input.matmul(self.weight.val()).add(self.bias.val());
+        }
+        let [_, _, fan_out] = self.weight.dims();
+        input
+            .reshape([members, points, fan_in, 1])
+            .mul(self.weight.val().reshape([members, 1, fan_in, fan_out]))
+            .sum_dim(2)
+            .reshape([members, points, fan_out])
+            .add(self.bias.val())
     }
 
     /// Stacks per-member weights (each `in x out`, input-major) with zero biases.

@@ -40,7 +40,11 @@ pub fn predict_population(
     device: &Device,
 ) -> Result<Vec<f32>, TrainError> {
     let members = model.len();
-    assert_eq!(points.len(), members * per_member, "every member has per_member points");
+    assert_eq!(
+        points.len(),
+        members * per_member,
+        "every member has per_member points"
+    );
     let width = model.outputs();
     let chunk = (POPULATION_POINTS / members.max(1)).max(1);
     let mut outputs = vec![0.0; members * per_member * width];

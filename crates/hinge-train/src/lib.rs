@@ -30,11 +30,11 @@ pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
 pub use error::TrainError;
 pub use evaluate::{evaluate_population, predict, predict_population};
-pub use loader::{MemberPoints, PopulationLoader};
 pub use interrupt::{CtrlCScope, Stop, StopLog, stop_on_ctrl_c};
 pub use ledger::{
     Divergence, Ledger, MemberAccuracy, MemberLoss, MemberStep, MembersAtFull, SharedLedger,
 };
+pub use loader::{MemberPoints, PopulationLoader};
 pub use renderer::{Dashboard, EpochRecorder};
 pub use training::{
     CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, PopulationRun, RunTimings, TEST_FILE,

@@ -61,31 +61,22 @@ impl MemberPoints {
         range: std::ops::Range<usize>,
         device: &Device,
     ) -> PopulationBatch {
-        self.gather(|_| range.clone().map(|i| i as u32), range.len(), device)
+        batch_of(&self.inputs, &self.targets, self, range, device)
     }
 
-    /// A batch of `size` points per member, member m taking the rows `rows(m)` yields.
-    fn gather<I: Iterator<Item = u32>>(
-        &self,
-        rows: impl Fn(usize) -> I,
-        size: usize,
-        device: &Device,
-    ) -> PopulationBatch {
-        let (n, w) = (self.members, self.width);
-        let mut inputs = Vec::with_capacity(n * size * 2);
-        let mut targets = Vec::with_capacity(n * size * w);
-        for member in 0..n {
-            let base = member * self.points;
-            for row in rows(member) {
-                let at = base + row as usize;
-                inputs.extend_from_slice(&self.inputs[at * 2..at * 2 + 2]);
-                targets.extend_from_slice(&self.targets[at * w..at * w + w]);
-            }
+    /// Every member's points in the order `orders` gives (member after member, each a
+    /// permutation of its rows): one epoch's shuffled copy, from which each batch is a
+    /// contiguous slice per member.
+    fn permuted(&self, orders: &[u32]) -> (Vec<f32>, Vec<f32>) {
+        let (p, w) = (self.points, self.width);
+        let mut inputs = vec![0.0; self.inputs.len()];
+        let mut targets = vec![0.0; self.targets.len()];
+        for (k, &row) in orders.iter().enumerate() {
+            let at = (k / p) * p + row as usize;
+            inputs[k * 2..k * 2 + 2].copy_from_slice(&self.inputs[at * 2..at * 2 + 2]);
+            targets[k * w..k * w + w].copy_from_slice(&self.targets[at * w..at * w + w]);
         }
-        PopulationBatch {
-            inputs: Tensor::from_data(TensorData::new(inputs, [n, size, 2]), device),
-            targets: Tensor::from_data(TensorData::new(targets, [n, size, w]), device),
-        }
+        (inputs, targets)
     }
 
     fn slice(&self, start: usize, end: usize) -> Self {
@@ -106,6 +97,29 @@ impl MemberPoints {
             points: end - start,
             width: w,
         }
+    }
+}
+
+/// The points `range` of every member out of `inputs` and `targets`, laid out as `data`'s.
+fn batch_of(
+    inputs: &[f32],
+    targets: &[f32],
+    data: &MemberPoints,
+    range: std::ops::Range<usize>,
+    device: &Device,
+) -> PopulationBatch {
+    let (n, p, w) = (data.members, data.points, data.width);
+    let size = range.len();
+    let mut batch_inputs = Vec::with_capacity(n * size * 2);
+    let mut batch_targets = Vec::with_capacity(n * size * w);
+    for member in 0..n {
+        let (start, end) = (member * p + range.start, member * p + range.end);
+        batch_inputs.extend_from_slice(&inputs[start * 2..end * 2]);
+        batch_targets.extend_from_slice(&targets[start * w..end * w]);
+    }
+    PopulationBatch {
+        inputs: Tensor::from_data(TensorData::new(batch_inputs, [n, size, 2]), device),
+        targets: Tensor::from_data(TensorData::new(batch_targets, [n, size, w]), device),
     }
 }
 
@@ -224,7 +238,8 @@ impl PopulationLoader {
 
 struct Batches<'a> {
     loader: &'a PopulationLoader,
-    orders: Option<Vec<u32>>,
+    /// This epoch's shuffled inputs and targets, when the loader shuffles.
+    shuffled: Option<(Vec<f32>, Vec<f32>)>,
     /// Points per member served so far.
     served: usize,
 }
@@ -241,15 +256,8 @@ impl Iterator for Batches<'_> {
         let end = (start + self.loader.batch_size).min(data.points);
         self.served = end;
         let device = &self.loader.device;
-        Some(Ok(match &self.orders {
-            Some(orders) => data.gather(
-                |member| {
-                    let base = member * data.points;
-                    orders[base + start..base + end].iter().copied()
-                },
-                end - start,
-                device,
-            ),
+        Some(Ok(match &self.shuffled {
+            Some((inputs, targets)) => batch_of(inputs, targets, data, start..end, device),
             None => data.batch_in_order(start..end, device),
         }))
     }
@@ -265,7 +273,7 @@ impl DataLoader<PopulationBatch> for PopulationLoader {
     fn iter<'a>(&'a self) -> Box<dyn DataLoaderIterator<PopulationBatch> + 'a> {
         Box::new(Batches {
             loader: self,
-            orders: self.next_orders(),
+            shuffled: self.next_orders().map(|orders| self.data.permuted(&orders)),
             served: 0,
         })
     }

@@ -117,8 +117,7 @@ fn after_thirty_epochs_members_end_where_their_solo_runs_do() {
     let configs = lab_configs(30);
     let folder = tempfile::tempdir().unwrap();
     let device = Device::flex();
-    let population =
-        train_population(&configs, &device, folder.path(), Dashboard::Silent).unwrap();
+    let population = train_population(&configs, &device, folder.path(), Dashboard::Silent).unwrap();
     assert_eq!(population.tests.len(), 60);
     assert!(population.diverged.iter().all(Option::is_none));
     assert!(population.epochs.iter().all(|rows| rows.len() == 30));
@@ -142,10 +141,7 @@ fn after_thirty_epochs_members_end_where_their_solo_runs_do() {
                 })
             })
             .collect();
-        halves
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
+        halves.into_iter().flat_map(|h| h.join().unwrap()).collect()
     });
     let same = population
         .tests
@@ -194,8 +190,14 @@ fn a_diverging_member_is_marked_and_leaves_the_others_unchanged() {
     assert!(run.epochs[1].iter().all(|row| row.train_loss.is_nan()));
     assert!(run.tests[1].loss.is_nan());
     for (member, other) in [(0, 0), (2, 1)] {
-        assert_eq!(run.epochs[member], clean.epochs[other], "member {member}'s epochs");
-        assert_eq!(run.tests[member], clean.tests[other], "member {member}'s test");
+        assert_eq!(
+            run.epochs[member], clean.epochs[other],
+            "member {member}'s epochs"
+        );
+        assert_eq!(
+            run.tests[member], clean.tests[other],
+            "member {member}'s test"
+        );
     }
 }
 
@@ -219,9 +221,15 @@ fn members_that_cannot_share_a_step_are_refused_on_one_line() {
     )
     .err()
     .expect("batch sizes 5 and 10 cannot share a step");
-    assert!(matches!(err, TrainError::PopulationMismatch { member: 1, .. }));
+    assert!(matches!(
+        err,
+        TrainError::PopulationMismatch { member: 1, .. }
+    ));
     let message = err.to_string();
-    assert!(message.contains("batch size (10)") && message.contains("(5)"), "{message}");
+    assert!(
+        message.contains("batch size (10)") && message.contains("(5)"),
+        "{message}"
+    );
     assert!(!message.contains('\n'));
     let empty = train_population(&[], &device, folder.path(), Dashboard::Silent);
     assert!(matches!(empty, Err(TrainError::EmptyPopulation)));
