@@ -8,9 +8,9 @@
 mod common;
 
 use burn::tensor::{Tensor, TensorData};
-use hinge_lab::hinge_data::{DataConfig, LabeledPoints};
+use hinge_lab::hinge_data::{DataConfig, LabeledPoints, SplitConfig};
 use hinge_lab::hinge_model::{LossKind, MlpConfig, signed_targets};
-use hinge_lab::hinge_train::{BackendKind, Dashboard, TrainingConfig, train};
+use hinge_lab::hinge_train::{BackendKind, Dashboard, TrainingConfig, train, train_population};
 use hinge_lab::{CirclesRun, LossChoice, run_circles};
 
 const BACKENDS: [BackendKind; 3] = [BackendKind::Flex, BackendKind::Ndarray, BackendKind::Wgpu];
@@ -156,6 +156,50 @@ fn the_whole_run_prints_the_same_epochs_on_wgpu_as_on_flex() {
         outcomes[0].run.epochs[0].keras_line()
     };
     assert_eq!(epoch_one(BackendKind::Wgpu), epoch_one(BackendKind::Flex));
+}
+
+#[test]
+fn a_population_trains_the_same_on_wgpu_as_on_flex() {
+    // Six members, each loss twice with its own seed and noise: one epoch each on flex and
+    // on wgpu gives the same member losses, to rounding.
+    let configs: Vec<_> = LossKind::ALL
+        .iter()
+        .flat_map(|&loss| {
+            [(1, 0.0), (2, 0.1)].map(|(seed, noise)| {
+                TrainingConfig::new()
+                    .with_epochs(1)
+                    .with_loss(loss)
+                    .with_seed(seed)
+                    .with_data(DataConfig::new().with_samples(400).with_noise(noise))
+                    .with_split(SplitConfig::new().with_test_samples(100))
+                    .check()
+                    .unwrap()
+            })
+        })
+        .collect();
+    let first_epoch = |backend: BackendKind| {
+        let dir = tempfile::tempdir().unwrap();
+        let device = backend.device().unwrap();
+        let run = train_population(&configs, &device, dir.path(), Dashboard::Silent).unwrap();
+        run.epochs
+            .iter()
+            .map(|rows| (rows[0].train_loss, rows[0].valid_loss))
+            .collect::<Vec<_>>()
+    };
+    let (flex, wgpu) = (
+        first_epoch(BackendKind::Flex),
+        first_epoch(BackendKind::Wgpu),
+    );
+    for (member, (a, b)) in flex.iter().zip(&wgpu).enumerate() {
+        for (what, x, y) in [("training", a.0, b.0), ("validation", a.1, b.1)] {
+            assert!(
+                (x - y).abs() <= 1e-4 * x.abs().max(1.0),
+                "member {member}'s {what} loss: {x} on flex, {y} on wgpu"
+            );
+        }
+    }
+    // The members really differ, so agreeing member by member means something.
+    assert_ne!(flex[0], flex[1]);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use common::{assert_one_line_error, example};
 use hinge_lab::hinge_model::LossKind;
-use hinge_lab::hinge_train::{BackendKind, TrainingConfig};
+use hinge_lab::hinge_train::{BackendKind, Dashboard, TrainingConfig};
 use hinge_lab::lab::Batch;
 use hinge_lab::lab::seeds::run_seeds;
 use hinge_lab::lab::seeds::{BOUNDARY_PLOT, MARGINS_PLOT, RUNS_FILE, SUMMARY_FILE, SeedsRequest};
@@ -34,6 +34,7 @@ fn batch(losses: &[LossKind], seeds: usize, first_seed: u64, jobs: usize, dir: &
         jobs,
         artifacts: dir.to_path_buf(),
         show_progress: false,
+        dashboard: Dashboard::Silent,
     }
 }
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
-use hinge_train::BackendKind;
+use hinge_train::{BackendKind, Dashboard};
 
 use super::seeds::SeedsRequest;
 use super::sweep::{Shard, SweepRequest};
@@ -81,6 +81,11 @@ pub struct LabFlags {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Show each population's training on burn's dashboard (plain epoch lines when stdout is
+    /// not a terminal): the members' mean loss and accuracy and how many are at 100%. Needs
+    /// --jobs 1.
+    #[arg(long)]
+    pub dashboard: bool,
 }
 
 impl LabFlags {
@@ -94,6 +99,11 @@ impl LabFlags {
             jobs: self.jobs.unwrap_or_else(|| default_jobs(backend)),
             artifacts: artifacts.to_path_buf(),
             show_progress: !self.quiet,
+            dashboard: if self.dashboard {
+                Dashboard::for_stdout(false)
+            } else {
+                Dashboard::Silent
+            },
         }
     }
 }

@@ -80,6 +80,9 @@ pub struct Batch {
     pub jobs: usize,
     pub artifacts: PathBuf,
     pub show_progress: bool,
+    /// How each population shows its epochs: silent, or burn's dashboard (plain lines when
+    /// stdout is not a terminal), one population at a time.
+    pub dashboard: Dashboard,
 }
 
 impl Batch {
@@ -130,6 +133,13 @@ impl Batch {
                 allowed: "at least 1 run at a time",
             });
         }
+        if self.dashboard != Dashboard::Silent && self.jobs > 1 {
+            return Err(AppError::LabSetting {
+                flag: "--jobs",
+                value: self.jobs.to_string(),
+                allowed: "the dashboard shows one population at a time: add --jobs 1",
+            });
+        }
         let opened = self.backend.open()?;
         ensure_writable(&self.artifacts)?;
         println!("Backend: {opened}");
@@ -143,7 +153,13 @@ impl Batch {
         } else {
             Progress::hidden(configs.len())
         };
-        run_trials(configs, &opened.device, self.jobs, &mut progress)
+        run_trials(
+            configs,
+            &opened.device,
+            self.jobs,
+            self.dashboard,
+            &mut progress,
+        )
     }
 }
 
@@ -157,6 +173,7 @@ pub fn run_trials(
     configs: &[ValidTrainingConfig],
     device: &Device,
     jobs: usize,
+    dashboard: Dashboard,
     progress: &mut Progress,
 ) -> Result<Vec<Trial>, AppError> {
     let ctrl_c = CtrlCScope::hold();
@@ -182,7 +199,7 @@ pub fn run_trials(
                     {
                         break;
                     }
-                    let trials = run_population(populations[index], device);
+                    let trials = run_population(populations[index], device, dashboard);
                     if trials.is_err() {
                         // A failure or a Ctrl-C: start no more populations.
                         failed.store(true, Ordering::SeqCst);
@@ -243,9 +260,10 @@ fn population_size(runs: usize, jobs: usize) -> usize {
 fn run_population(
     configs: &[ValidTrainingConfig],
     device: &Device,
+    dashboard: Dashboard,
 ) -> Result<Vec<Trial>, AppError> {
     let folder = tempfile::tempdir().map_err(AppError::TempFolder)?;
-    let run = train_population(configs, device, folder.path(), Dashboard::Silent)?;
+    let run = train_population(configs, device, folder.path(), dashboard)?;
     let dataset = configs[0].config().data.dataset;
     let measured = Measurements::of_all(&run.model, dataset, &run.data, &device.clone().inner())?;
     Ok(configs

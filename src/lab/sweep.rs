@@ -321,6 +321,7 @@ pub fn merge_shards(
             jobs: 1,
             artifacts: artifacts.to_path_buf(),
             show_progress: false,
+            dashboard: hinge_train::Dashboard::Silent,
         },
         shard: None,
     };

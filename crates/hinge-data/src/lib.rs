@@ -1,6 +1,7 @@
 //! The data of the hinge-lab runs: scikit-learn's `make_circles` (the tutorial's), `make_moons`
-//! and `make_blobs`, XOR and two spirals; the tutorial's test / train / validation split; and
-//! the burn `Dataset` and `Batcher` that feed the Learner.
+//! and `make_blobs`, XOR and two spirals; the tutorial's test / train / validation split; a burn
+//! `Dataset` and `Batcher` of single points; and the batch of a population, every member's points
+//! in one tensor, which `hinge-train`'s loader builds.
 
 mod batcher;
 mod datasets;

@@ -91,7 +91,7 @@ pub enum TrainError {
     )]
     NoModel(PathBuf),
     #[error(
-        "member {member} cannot share a training step with member 0: its {setting} ({value}) differ from member 0's ({shared}); members may differ only in seed, data and loss"
+        "member {member} cannot share a training step with member 0: {setting} {value} against {shared}; members may differ only in seed, data and loss"
     )]
     PopulationMismatch {
         member: usize,
