@@ -185,7 +185,7 @@ fn numeric_attributes(unit: Option<&str>, higher_is_better: bool) -> MetricAttri
 /// Declares a population metric: its name, its unit, its input from the step output, and the
 /// per-step update that writes the ledger and returns the value burn shows.
 macro_rules! population_metric {
-    ($(#[$doc:meta])* $name:ident, $label:expr, $unit:expr, $higher:expr) => {
+    ($(#[$doc:meta])* $name:ident, $label:expr, $unit:expr, $higher:expr, $precision:expr, $latest:expr) => {
         $(#[$doc])*
         #[derive(Clone)]
         pub struct $name {
@@ -206,7 +206,7 @@ macro_rules! population_metric {
             }
 
             fn format(&self) -> FormatOptions {
-                let format = FormatOptions::new(self.name.clone()).precision(4);
+                let format = FormatOptions::new(self.name.clone()).precision($precision);
                 match $unit {
                     Some(unit) => format.unit(unit),
                     None => format,
@@ -230,6 +230,10 @@ macro_rules! population_metric {
                 let [_, batch, _] = input.output.dims();
                 let step = metadata.iteration.unwrap_or(0);
                 let value = self.measure(input, batch, step)?;
+                if $latest {
+                    // A count so far in the epoch: the epoch's value is its last, not a mean.
+                    self.state.reset();
+                }
                 self.state.update(value, batch);
                 Ok(self.state.compute_update(self.format()))
             }
@@ -270,6 +274,8 @@ population_metric!(
     MemberLoss,
     "Loss",
     None,
+    false,
+    4,
     false
 );
 
@@ -279,7 +285,9 @@ population_metric!(
     MemberAccuracy,
     "Accuracy",
     Some("%"),
-    true
+    true,
+    2,
+    false
 );
 
 population_metric!(
@@ -288,6 +296,8 @@ population_metric!(
     MembersAtFull,
     "Members at 100%",
     None,
+    true,
+    0,
     true
 );
 
