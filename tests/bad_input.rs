@@ -436,6 +436,26 @@ fn files_are_written_whole_and_a_new_run_keeps_nothing_stale() {
     assert_eq!(hinge_lab::hinge_train::last_checkpoint(&run_dir), Some(1));
 }
 
+#[test]
+fn a_fresh_run_clears_only_the_files_of_earlier_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = dir.path().join("runs");
+    let checkpoints = artifacts.join("hinge").join("checkpoint");
+    std::fs::create_dir_all(&checkpoints).unwrap();
+    // A user's file, and an earlier run's checkpoint of an epoch this run never reaches.
+    std::fs::write(checkpoints.join("thesis.tex"), "\\section{Margins}").unwrap();
+    std::fs::write(artifacts.join("hinge").join("notes.txt"), "keep me").unwrap();
+    std::fs::write(checkpoints.join("model-7.bpk"), "old").unwrap();
+    assert!(run(&["--loss", "hinge", "--epochs", "1"], &artifacts).status.success());
+    assert_eq!(
+        std::fs::read_to_string(checkpoints.join("thesis.tex")).unwrap(),
+        "\\section{Margins}"
+    );
+    assert!(artifacts.join("hinge").join("notes.txt").is_file());
+    assert!(!checkpoints.join("model-7.bpk").exists());
+    assert_eq!(hinge_lab::hinge_train::last_checkpoint(&artifacts.join("hinge")), Some(1));
+}
+
 /// Starts the main job, sends it SIGINT (Ctrl-C) once it printed `after_line`, and returns what
 /// it printed on stderr and its exit code.
 #[cfg(unix)]

@@ -51,9 +51,9 @@ pub const TEST_FILE: &str = "test.json";
 /// scheduler state of the last epochs (`model-<epoch>.bpk`, ...).
 pub const CHECKPOINT_DIR: &str = "checkpoint";
 
-/// Trains one run of `config` on `device` through burn's Learner, as a population of one, evaluates it on the test
-/// set and writes `config.json`, `model.bpk`, `metrics.csv` and `test.json` into `dir`, with a
-/// checkpoint after every epoch under `checkpoint/`.
+/// Trains one run of `config` on `device` through burn's Learner, as a population of one,
+/// evaluates it on the test set and writes `config.json`, `model.bpk`, `metrics.csv` and
+/// `test.json` into `dir`, with a checkpoint after every epoch under `checkpoint/`.
 ///
 /// The folder is created and written to before training starts, so a path that cannot be
 /// written fails at once rather than after the work.
@@ -109,19 +109,13 @@ pub fn resume(dir: &Path, device: &Device, dashboard: Dashboard) -> Result<Train
 pub fn last_checkpoint(dir: &Path) -> Option<usize> {
     let checkpoints = dir.join(CHECKPOINT_DIR);
     let complete = |epoch: usize| {
-        ["model", "optim", "scheduler"]
+        CHECKPOINT_PARTS
             .iter()
             .all(|part| checkpoints.join(format!("{part}-{epoch}.bpk")).is_file())
     };
     std::fs::read_dir(&checkpoints)
         .ok()?
-        .filter_map(|entry| {
-            let name = entry.ok()?.file_name().into_string().ok()?;
-            name.strip_prefix("model-")?
-                .strip_suffix(".bpk")?
-                .parse::<usize>()
-                .ok()
-        })
+        .filter_map(|entry| checkpoint_epoch(entry.ok()?.file_name().to_str()?))
         .filter(|&epoch| complete(epoch))
         .max()
 }
@@ -195,12 +189,33 @@ fn check_shared(configs: &[ValidTrainingConfig]) -> Result<(), TrainError> {
     Ok(())
 }
 
-/// Checkpoints of an earlier run in this folder would be taken for this run's on resume.
+/// The parts burn's checkpointer writes for each epoch, as `<part>-<epoch>.bpk`.
+const CHECKPOINT_PARTS: [&str; 3] = ["model", "optim", "scheduler"];
+
+/// The epoch of a checkpoint file name of ours (`model-12.bpk`), or `None` for any other name.
+fn checkpoint_epoch(name: &str) -> Option<usize> {
+    CHECKPOINT_PARTS.iter().find_map(|part| {
+        name.strip_prefix(part)?
+            .strip_prefix('-')?
+            .strip_suffix(".bpk")?
+            .parse()
+            .ok()
+    })
+}
+
+/// Removes the checkpoint files of an earlier run in this folder, which would be taken for
+/// this run's on resume, and nothing else: a file a user keeps there is not ours to delete.
 fn clear_checkpoints(dir: &Path) -> Result<(), TrainError> {
     let checkpoints = dir.join(CHECKPOINT_DIR);
-    if checkpoints.exists() {
-        std::fs::remove_dir_all(&checkpoints)
-            .map_err(TrainError::io("clear the old checkpoints in", &checkpoints))?;
+    let Ok(entries) = std::fs::read_dir(&checkpoints) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_str().and_then(checkpoint_epoch).is_some() {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(TrainError::io("remove the old checkpoint", &path))?;
+        }
     }
     Ok(())
 }
