@@ -68,6 +68,7 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
             .into_iter()
             .map(|loss| {
                 let config = request.config.clone().with_loss(loss).check()?;
+                config.check_data_fits()?;
                 Ok(Plan::Fresh(loss, Box::new(config)))
             })
             .collect::<Result<Vec<_>, AppError>>()?

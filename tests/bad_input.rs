@@ -68,6 +68,16 @@ fn every_bad_flag_is_one_line_naming_the_value_and_what_is_allowed() {
             &["validation split -0.1", "[0, 1)"],
         ),
         (&["--batch-size", "0"], 1, &["batch size 0", "at least 1"]),
+        (
+            &["--noise", "1e300"],
+            1,
+            &["noise 1e300 puts points beyond f32", "smaller noise"],
+        ),
+        (
+            &["--dataset", "blobs", "--cluster-std", "1e100"],
+            1,
+            &["cluster std 1e100 puts points beyond f32"],
+        ),
         (&["--epochs", "0"], 1, &["epochs 0", "at least 1"]),
         (&["--lr", "0"], 1, &["learning rate 0", "finite number > 0"]),
         (
@@ -446,14 +456,21 @@ fn a_fresh_run_clears_only_the_files_of_earlier_runs() {
     std::fs::write(checkpoints.join("thesis.tex"), "\\section{Margins}").unwrap();
     std::fs::write(artifacts.join("hinge").join("notes.txt"), "keep me").unwrap();
     std::fs::write(checkpoints.join("model-7.bpk"), "old").unwrap();
-    assert!(run(&["--loss", "hinge", "--epochs", "1"], &artifacts).status.success());
+    assert!(
+        run(&["--loss", "hinge", "--epochs", "1"], &artifacts)
+            .status
+            .success()
+    );
     assert_eq!(
         std::fs::read_to_string(checkpoints.join("thesis.tex")).unwrap(),
         "\\section{Margins}"
     );
     assert!(artifacts.join("hinge").join("notes.txt").is_file());
     assert!(!checkpoints.join("model-7.bpk").exists());
-    assert_eq!(hinge_lab::hinge_train::last_checkpoint(&artifacts.join("hinge")), Some(1));
+    assert_eq!(
+        hinge_lab::hinge_train::last_checkpoint(&artifacts.join("hinge")),
+        Some(1)
+    );
 }
 
 /// Starts the main job, sends it SIGINT (Ctrl-C) once it printed `after_line`, and returns what

@@ -112,7 +112,9 @@ impl Batch {
         let mut configs = Vec::with_capacity(self.losses.len() * self.seeds);
         for &loss in &self.losses {
             for seed in self.first_seed..self.first_seed + self.seeds as u64 {
-                configs.push(config.clone().with_loss(loss).with_seed(seed).check()?);
+                let config = config.clone().with_loss(loss).with_seed(seed).check()?;
+                config.check_data_fits()?;
+                configs.push(config);
             }
         }
         Ok(configs)

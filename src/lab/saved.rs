@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
-use hinge_data::LabeledPoints;
 use hinge_model::LossKind;
 use hinge_train::{CONFIG_FILE, TrainingConfig, load_run};
 
@@ -39,8 +38,7 @@ pub fn saved_run_margins(dir: &Path, device: &Device) -> Result<SavedRunMargins,
         });
     }
     let model = load_run(dir, device)?;
-    let data = LabeledPoints::generate(config.data(), settings.seed);
-    let split = config.split().apply(&data);
+    let split = config.data_split();
     let measured = Measurements::of(&model, settings.data.dataset, &split, device)?;
     let plot = dir.join(MARGINS_PLOT);
     margin_panels(

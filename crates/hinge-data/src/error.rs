@@ -26,6 +26,10 @@ pub enum DataError {
     },
     #[error("cluster std {0} is invalid: it must be a finite number >= 0")]
     ClusterStd(f64),
+    #[error(
+        "{setting} {value:?} puts points beyond f32's range (about 3.4e38), where the network computes: use a smaller {setting}"
+    )]
+    BeyondF32 { setting: &'static str, value: f64 },
     #[error("centers {0} is out of range: blobs need 2 to 255 centres")]
     Centers(usize),
     #[error(

@@ -130,6 +130,28 @@ impl LabeledPoints {
         self.points.len()
     }
 
+    /// Whether every coordinate stays finite in f32, the precision the network computes in; if
+    /// not, an error naming the setting that spread the points that far (the noise, or for
+    /// blobs the larger of the noise and the cluster spread).
+    pub fn check_fits_f32(&self, config: &ValidDataConfig) -> Result<(), DataError> {
+        let fits = self
+            .points
+            .iter()
+            .flatten()
+            .all(|&x| (x as f32).is_finite());
+        if fits {
+            return Ok(());
+        }
+        let config = config.config();
+        let (setting, value) = match config.dataset {
+            DatasetKind::Blobs if config.cluster_std > config.noise => {
+                ("cluster std", config.cluster_std)
+            }
+            _ => ("noise", config.noise),
+        };
+        Err(DataError::BeyondF32 { setting, value })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.points.is_empty()
     }
@@ -253,6 +275,40 @@ mod tests {
             .with_factor(factor)
             .with_noise(noise);
         LabeledPoints::generate(&config.check().unwrap(), seed)
+    }
+
+    #[test]
+    fn points_beyond_f32_name_the_setting_that_put_them_there() {
+        let fits = DataConfig::new().with_noise(1e30).check().unwrap();
+        assert_eq!(
+            LabeledPoints::generate(&fits, 1).check_fits_f32(&fits),
+            Ok(())
+        );
+        let beyond = DataConfig::new().with_noise(1e300).check().unwrap();
+        let err = LabeledPoints::generate(&beyond, 1)
+            .check_fits_f32(&beyond)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            DataError::BeyondF32 {
+                setting: "noise",
+                value: 1e300
+            }
+        );
+        assert!(
+            err.to_string()
+                .starts_with("noise 1e300 puts points beyond f32"),
+            "{err}"
+        );
+        let blobs = DataConfig::new()
+            .with_dataset(DatasetKind::Blobs)
+            .with_cluster_std(1e200)
+            .check()
+            .unwrap();
+        let err = LabeledPoints::generate(&blobs, 1)
+            .check_fits_f32(&blobs)
+            .unwrap_err();
+        assert!(err.to_string().starts_with("cluster std 1e200"), "{err}");
     }
 
     #[test]

@@ -2,7 +2,9 @@ use std::path::Path;
 
 use burn::config::Config;
 use burn::optim::AdamConfig;
-use hinge_data::{DataConfig, SplitConfig, TargetEncoding, ValidDataConfig, ValidSplit};
+use hinge_data::{
+    DataConfig, DataSplit, LabeledPoints, SplitConfig, TargetEncoding, ValidDataConfig, ValidSplit,
+};
 use hinge_model::{LossKind, MlpConfig, ValidMlpConfig};
 
 use crate::{TrainError, write_atomic};
@@ -141,6 +143,21 @@ impl ValidTrainingConfig {
             .with_beta_1(self.config.beta_1 as f32)
             .with_beta_2(self.config.beta_2 as f32)
             .with_epsilon(self.config.epsilon as f32)
+    }
+
+    /// The run's data, generated from its seed and cut into test, training and validation.
+    pub fn data_split(&self) -> DataSplit {
+        self.split
+            .apply(&LabeledPoints::generate(&self.data, self.config.seed))
+    }
+
+    /// Generates the run's points and checks that they fit in f32, where the network computes:
+    /// a run on points beyond it would only fail later, blaming its learning rate. Training
+    /// itself does not refuse such points (a member of a population with them diverges alone),
+    /// so callers check before anything trains.
+    pub fn check_data_fits(&self) -> Result<(), TrainError> {
+        let data = LabeledPoints::generate(&self.data, self.config.seed);
+        Ok(data.check_fits_f32(&self.data)?)
     }
 
     /// Writes `config.json` whole or not at all.

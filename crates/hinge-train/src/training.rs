@@ -214,7 +214,8 @@ fn clear_checkpoints(dir: &Path) -> Result<(), TrainError> {
         let name = entry.file_name();
         if name.to_str().and_then(checkpoint_epoch).is_some() {
             let path = entry.path();
-            std::fs::remove_file(&path).map_err(TrainError::io("remove the old checkpoint", &path))?;
+            std::fs::remove_file(&path)
+                .map_err(TrainError::io("remove the old checkpoint", &path))?;
         }
     }
     Ok(())
@@ -243,10 +244,7 @@ fn fit(
     let members = configs.len();
     let data: Vec<DataSplit> = configs
         .iter()
-        .map(|c| {
-            c.split()
-                .apply(&LabeledPoints::generate(c.data(), c.config().seed))
-        })
+        .map(ValidTrainingConfig::data_split)
         .collect();
     let start = done.first().map_or(0, Vec::len);
     let encoding = first.encoding();
