@@ -473,6 +473,45 @@ fn a_fresh_run_clears_only_the_files_of_earlier_runs() {
     );
 }
 
+#[test]
+fn a_second_run_on_the_same_folder_is_refused_while_the_first_trains() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = dir.path().join("runs");
+    let long = [
+        "--loss",
+        "hinge",
+        "--samples",
+        "4000",
+        "--test-samples",
+        "1000",
+    ];
+    let mut first = circles(&long)
+        .arg("--artifacts")
+        .arg(&artifacts)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(first.stdout.take().unwrap()).lines();
+    assert!(lines.any(|line| line.unwrap().starts_with("Epoch 1/30")));
+    let second = run(&["--loss", "hinge", "--epochs", "1"], &artifacts);
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let line = assert_one_line_error(&second, 1);
+    assert!(line.contains("another process is training in"), "{line}");
+    assert!(
+        line.contains(&artifacts.join("hinge").display().to_string()),
+        "{line}"
+    );
+    // The lock goes with the process that held it, however it ended.
+    assert!(
+        run(&["--loss", "hinge", "--epochs", "1"], &artifacts)
+            .status
+            .success()
+    );
+}
+
 /// Starts the main job, sends it SIGINT (Ctrl-C) once it printed `after_line`, and returns what
 /// it printed on stderr and its exit code.
 #[cfg(unix)]

@@ -99,6 +99,11 @@ pub enum TrainError {
         value: String,
         shared: String,
     },
+    #[error(
+        "another process is training in {}: one run per folder, so wait for it to end or write elsewhere",
+        .0.display()
+    )]
+    FolderBusy(PathBuf),
     #[error("a population needs at least one member")]
     EmptyPopulation,
     #[error("reading results back from the device failed: {0}")]

@@ -19,6 +19,7 @@ mod evaluate;
 mod interrupt;
 mod ledger;
 mod loader;
+mod lock;
 mod renderer;
 mod training;
 
@@ -35,6 +36,7 @@ pub use ledger::{
     Divergence, Ledger, MemberAccuracy, MemberLoss, MemberStep, MembersAtFull, SharedLedger,
 };
 pub use loader::{MemberPoints, PopulationLoader};
+pub use lock::{FolderLock, LOCK_FILE};
 pub use renderer::{Dashboard, EpochRecorder};
 pub use training::{
     CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, PopulationRun, RunTimings, TEST_FILE,

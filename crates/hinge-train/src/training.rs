@@ -15,6 +15,7 @@ use crate::evaluate::{POPULATION_POINTS, evaluate_population};
 use crate::interrupt::{Running, Stop, StopLog};
 use crate::ledger::{Divergence, Ledger, MemberAccuracy, MemberLoss, MembersAtFull};
 use crate::loader::{MemberPoints, PopulationLoader};
+use crate::lock::FolderLock;
 use crate::{
     Dashboard, EpochMetrics, EpochRecorder, TestResult, TrainError, TrainingConfig,
     ValidTrainingConfig, read_metrics_csv, write_metrics_csv,
@@ -63,7 +64,7 @@ pub fn train(
     dir: &Path,
     dashboard: Dashboard,
 ) -> Result<TrainedRun, TrainError> {
-    std::fs::create_dir_all(dir).map_err(TrainError::io("create the run folder", dir))?;
+    let _lock = FolderLock::acquire(dir)?;
     config.save(&dir.join(CONFIG_FILE))?;
     clear_checkpoints(dir)?;
     let run = fit(
@@ -81,6 +82,7 @@ pub fn train(
 /// and optimizer state, same shuffling for the remaining epochs.
 pub fn resume(dir: &Path, device: &Device, dashboard: Dashboard) -> Result<TrainedRun, TrainError> {
     let config = TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
+    let _lock = FolderLock::acquire(dir)?;
     let Some(epoch) = last_checkpoint(dir) else {
         return Err(TrainError::NothingToResume(dir.to_path_buf()));
     };
@@ -145,7 +147,7 @@ pub fn train_population(
     dashboard: Dashboard,
 ) -> Result<PopulationRun, TrainError> {
     check_shared(configs)?;
-    std::fs::create_dir_all(dir).map_err(TrainError::io("create the run folder", dir))?;
+    let _lock = FolderLock::acquire(dir)?;
     clear_checkpoints(dir)?;
     fit(configs, device, dir, dashboard, Vec::new())
 }
