@@ -3,7 +3,7 @@
 //! `cargo run --release --example circles -- --help` lists the flags.
 
 use hinge_lab::cli::{Cli, end_quietly_on_closed_pipe, one_line, parse_or_exit};
-use hinge_lab::hinge_train::stop_on_ctrl_c;
+use hinge_lab::hinge_train::{exit_code, stop_on_ctrl_c};
 use hinge_lab::run_circles;
 
 fn main() {
@@ -15,6 +15,6 @@ fn main() {
         .and_then(|run| run_circles(&run));
     if let Err(err) = outcome {
         eprintln!("error: {}", one_line(&err.to_string()));
-        std::process::exit(1);
+        std::process::exit(exit_code());
     }
 }

@@ -4,7 +4,7 @@
 //! `cargo run --release --example lab -- --help` lists the commands.
 
 use hinge_lab::cli::{end_quietly_on_closed_pipe, one_line, parse_or_exit};
-use hinge_lab::hinge_train::stop_on_ctrl_c;
+use hinge_lab::hinge_train::{exit_code, stop_on_ctrl_c};
 use hinge_lab::lab::Summary;
 use hinge_lab::lab::cli::{LabCli, LabCommand};
 use hinge_lab::lab::saved::saved_run_margins;
@@ -57,6 +57,6 @@ fn main() {
     };
     if let Err(err) = outcome {
         eprintln!("error: {}", one_line(&err.to_string()));
-        std::process::exit(1);
+        std::process::exit(exit_code());
     }
 }

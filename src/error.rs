@@ -35,7 +35,11 @@ pub enum AppError {
     #[error("cannot create a temporary run folder: {0}")]
     TempFolder(std::io::Error),
     #[error(
-        "stopped by Ctrl-C after {done} of {total} runs: nothing was written (the lab writes its tables and figures once every run is done)"
+        "stopped by {reason} after {done} of {total} runs: nothing was written (the lab writes its tables and figures once every run is done)"
     )]
-    LabStopped { done: usize, total: usize },
+    LabStopped {
+        reason: &'static str,
+        done: usize,
+        total: usize,
+    },
 }

@@ -512,10 +512,15 @@ fn a_second_run_on_the_same_folder_is_refused_while_the_first_trains() {
     );
 }
 
-/// Starts the main job, sends it SIGINT (Ctrl-C) once it printed `after_line`, and returns what
-/// it printed on stderr and its exit code.
+/// Starts the main job, sends it `signal` (SIGINT for Ctrl-C) once it printed `after_line`, and
+/// returns what it printed on stderr and its exit code.
 #[cfg(unix)]
-fn interrupt_after(args: &[&str], artifacts: &Path, after_line: &str) -> (String, Option<i32>) {
+fn interrupt_after(
+    args: &[&str],
+    artifacts: &Path,
+    after_line: &str,
+    signal: libc::c_int,
+) -> (String, Option<i32>) {
     use std::io::{BufRead, BufReader, Read};
     let mut child = circles(args)
         .arg("--artifacts")
@@ -529,7 +534,7 @@ fn interrupt_after(args: &[&str], artifacts: &Path, after_line: &str) -> (String
     for line in stdout.lines() {
         if !sent && line.unwrap().starts_with(after_line) {
             // SAFETY: kill(2) on our own child's pid.
-            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+            unsafe { libc::kill(child.id() as libc::pid_t, signal) };
             sent = true;
         }
     }
@@ -562,8 +567,9 @@ fn ctrl_c_keeps_the_last_checkpoint_and_resume_ends_as_an_uninterrupted_run() {
     assert!(run(&args, &whole).status.success());
 
     let stopped = dir.path().join("stopped");
-    let (stderr, code) = interrupt_after(&args, &stopped, "Epoch 3/30");
-    assert_eq!(code, Some(1), "{stderr}");
+    let (stderr, code) = interrupt_after(&args, &stopped, "Epoch 3/30", libc::SIGINT);
+    // The shell's code for a stop by SIGINT: 128 + 2.
+    assert_eq!(code, Some(130), "{stderr}");
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("training stopped on request"), "{stderr}");
     assert!(stderr.contains("--resume"), "{stderr}");
@@ -608,6 +614,40 @@ fn ctrl_c_keeps_the_last_checkpoint_and_resume_ends_as_an_uninterrupted_run() {
         predict(&run_dir, &points).stdout,
         predict(&whole.join("hinge"), &points).stdout
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sighup_stop_like_ctrl_c_and_the_run_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--loss",
+        "hinge",
+        "--samples",
+        "4000",
+        "--test-samples",
+        "1000",
+    ];
+    for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGHUP, 129)] {
+        let stopped = dir.path().join(format!("stopped-{signal}"));
+        let (stderr, exit) = interrupt_after(&args, &stopped, "Epoch 2/30", signal);
+        assert_eq!(exit, Some(code), "{stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("training stopped on request"), "{stderr}");
+        assert!(stderr.contains("--resume"), "{stderr}");
+        let kept = hinge_lab::hinge_train::last_checkpoint(&stopped.join("hinge"));
+        assert!(kept.is_some(), "signal {signal}: no checkpoint kept");
+        let output = circles(&["--resume", "--epochs", "5", "--artifacts"])
+            .arg(&stopped)
+            .output();
+        // --resume takes the saved config: a run flag beside it is refused by the parser.
+        assert_eq!(output.unwrap().status.code(), Some(2));
+        let output = circles(&["--resume", "--artifacts"])
+            .arg(&stopped)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "signal {signal}: {output:?}");
+    }
 }
 
 #[test]

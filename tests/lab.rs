@@ -281,7 +281,8 @@ fn ctrl_c_stops_every_run_and_writes_nothing() {
     let mut rest = String::new();
     stderr.read_to_string(&mut rest).unwrap();
     let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(1), "{rest}");
+    // The shell's code for a stop by SIGINT: 128 + 2.
+    assert_eq!(status.code(), Some(130), "{rest}");
     let last = rest
         .trim_end()
         .lines()

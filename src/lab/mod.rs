@@ -236,6 +236,7 @@ pub fn run_trials(
     }
     if stopped || ctrl_c.pressed() {
         return Err(AppError::LabStopped {
+            reason: hinge_train::stop_reason(),
             done: progress.done(),
             total: configs.len(),
         });

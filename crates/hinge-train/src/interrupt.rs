@@ -5,7 +5,7 @@
 //! exactly why it stopped (the user, or a loss that blew up at a given step) to say what to do
 //! next, so that goes into a [`StopLog`] beside it.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use burn::train::Interrupter;
@@ -48,32 +48,50 @@ static RUNNING: Mutex<Vec<(u64, Interrupter, StopLog)>> = Mutex::new(Vec::new())
 static NEXT_RUN: AtomicU64 = AtomicU64::new(0);
 static HANDLER: OnceLock<Result<(), String>> = OnceLock::new();
 static CTRL_C_SEEN: AtomicBool = AtomicBool::new(false);
+/// The first stop signal this process received, 0 for none.
+static FIRST_SIGNAL: AtomicI32 = AtomicI32::new(0);
 
-/// Makes Ctrl-C stop every running training at the end of its step, so the checkpoint of the
-/// last finished epoch stays usable and the terminal is restored. A second Ctrl-C, or one while
-/// nothing trains, ends the process at once, as the shell's would. Installed once per process;
-/// later calls do nothing.
+/// The signals that stop training gently: Ctrl-C (SIGINT), and SIGTERM and SIGHUP, which
+/// schedulers (Slurm, Kubernetes, systemd, `docker stop`) and a closing terminal send before
+/// they kill.
+const STOP_SIGNALS: [i32; 3] = [
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+];
+
+/// Makes Ctrl-C, SIGTERM and SIGHUP stop every running training at the end of its step, so the
+/// checkpoint of the last finished epoch stays usable and the terminal is restored. A second
+/// signal, or one while nothing trains, ends the process at once with the shell's exit code
+/// (128 + the signal), as the default handler would. Installed once per process; later calls
+/// do nothing.
 pub fn stop_on_ctrl_c() -> Result<(), TrainError> {
     HANDLER
         .get_or_init(|| {
-            let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT])
-                .map_err(|err| err.to_string())?;
+            let mut signals =
+                signal_hook::iterator::Signals::new(STOP_SIGNALS).map_err(|err| err.to_string())?;
             std::thread::Builder::new()
                 .name("ctrl-c".into())
                 .spawn(move || {
-                    for _ in signals.forever() {
+                    for signal in signals.forever() {
+                        let _ = FIRST_SIGNAL.compare_exchange(
+                            0,
+                            signal,
+                            Ordering::SeqCst,
+                            Ordering::SeqCst,
+                        );
                         if CTRL_C_SEEN.swap(true, Ordering::SeqCst) {
                             restore_terminal();
-                            std::process::exit(130);
+                            std::process::exit(128 + signal);
                         }
                         let running = RUNNING.lock().expect("held only to change or read");
                         if running.is_empty() {
                             restore_terminal();
-                            std::process::exit(130);
+                            std::process::exit(128 + signal);
                         }
                         for (_, interrupter, stops) in running.iter() {
                             stops.record(Stop::User);
-                            interrupter.stop(Some("Ctrl-C"));
+                            interrupter.stop(Some("stop signal"));
                         }
                     }
                 })
@@ -82,6 +100,27 @@ pub fn stop_on_ctrl_c() -> Result<(), TrainError> {
         })
         .clone()
         .map_err(|reason| TrainError::Training(format!("cannot catch Ctrl-C: {reason}")))
+}
+
+/// The exit code for a command that ends on `error`'s account: the shell's 128 + signal when a
+/// stop signal ended the work (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP), so a scheduler
+/// or script can tell a stop from a failure; 1 otherwise.
+pub fn exit_code() -> i32 {
+    match FIRST_SIGNAL.load(Ordering::SeqCst) {
+        0 => 1,
+        signal => 128 + signal,
+    }
+}
+
+/// What stopped the work, for a message: the first stop signal's name, or "a stop request"
+/// (the dashboard's stop menu) when no signal came.
+pub fn stop_reason() -> &'static str {
+    match FIRST_SIGNAL.load(Ordering::SeqCst) {
+        signal_hook::consts::SIGINT => "Ctrl-C",
+        signal_hook::consts::SIGTERM => "SIGTERM",
+        signal_hook::consts::SIGHUP => "SIGHUP",
+        _ => "a stop request",
+    }
 }
 
 /// Keeps Ctrl-C a gentle stop for as long as it lives, between trainings too, so a caller that

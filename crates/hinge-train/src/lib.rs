@@ -31,7 +31,7 @@ pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
 pub use error::TrainError;
 pub use evaluate::{evaluate_population, predict, predict_population};
-pub use interrupt::{CtrlCScope, Stop, StopLog, stop_on_ctrl_c};
+pub use interrupt::{CtrlCScope, Stop, StopLog, exit_code, stop_on_ctrl_c, stop_reason};
 pub use ledger::{
     Divergence, Ledger, MemberAccuracy, MemberLoss, MemberStep, MembersAtFull, SharedLedger,
 };
