@@ -5,7 +5,7 @@ use hinge_data::{LabeledPoints, TargetEncoding};
 use hinge_model::{LossKind, Mlp};
 use hinge_train::{
     BackendKind, CONFIG_FILE, Dashboard, TrainError, TrainedRun, TrainingConfig,
-    ValidTrainingConfig, ensure_writable, last_checkpoint, predict, resume, train,
+    ValidTrainingConfig, ensure_writable, last_checkpoint, predict, resume, resume_point, train,
 };
 
 use crate::AppError;
@@ -88,9 +88,14 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
                 println!("Training with {loss} loss, writing to {}", dir.display());
                 train(&config, &device, &dir, request.dashboard)?
             }
-            Plan::Resume(_, epoch) => {
+            Plan::Resume(_, config) => {
+                let point = resume_point(&dir, &config, &device)?;
+                for (epoch, reason) in &point.skipped {
+                    println!("Passing over the checkpoint of epoch {epoch}: {reason}");
+                }
                 println!(
-                    "Resuming {loss} loss after epoch {epoch}, writing to {}",
+                    "Resuming {loss} loss after epoch {}, writing to {}",
+                    point.epoch,
                     dir.display()
                 );
                 resume(&dir, &device, request.dashboard)?
@@ -120,8 +125,8 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
 /// What one loss of a run will do.
 enum Plan {
     Fresh(LossKind, Box<ValidTrainingConfig>),
-    /// Continue after the given epoch, the last checkpoint.
-    Resume(LossKind, usize),
+    /// Continue from the run folder's newest usable checkpoint, with its saved config.
+    Resume(LossKind, Box<ValidTrainingConfig>),
 }
 
 /// The losses to resume: those asked for, or with `both`, every loss folder that has a
@@ -132,9 +137,9 @@ fn resumable(request: &CirclesRun) -> Result<Vec<Plan>, AppError> {
     for loss in &wanted {
         let dir = request.artifacts.join(loss.name());
         match last_checkpoint(&dir) {
-            Some(epoch) => {
-                TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
-                plans.push(Plan::Resume(*loss, epoch));
+            Some(_) => {
+                let config = TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
+                plans.push(Plan::Resume(*loss, Box::new(config)));
             }
             // `both` is the default: resume what is there.
             None if !matches!(request.losses, LossChoice::One(_)) => {}

@@ -651,6 +651,141 @@ fn sigterm_and_sighup_stop_like_ctrl_c_and_the_run_resumes() {
 }
 
 #[test]
+fn a_torn_checkpoint_falls_back_to_the_one_before_it_and_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--loss", "hinge", "--epochs", "4"];
+    let whole = dir.path().join("whole");
+    assert!(run(&args, &whole).status.success());
+    let expected = std::fs::read_to_string(whole.join("hinge").join("metrics.csv")).unwrap();
+    // The constant learning rate's scheduler record is a header and padding, so half of it
+    // is still whole; a cut into its header is torn.
+    let cases = [
+        ("model", "empty"),
+        ("model", "header"),
+        ("model", "half"),
+        ("optim", "empty"),
+        ("optim", "half"),
+        ("scheduler", "empty"),
+        ("scheduler", "header"),
+    ];
+    for (part, cut) in cases {
+        let torn = dir.path().join(format!("torn-{part}-{cut}"));
+        assert!(run(&args, &torn).status.success());
+        let checkpoints = torn.join("hinge").join("checkpoint");
+        // A crash while burn wrote epoch 4's file: cut short, or not yet filled.
+        let file = checkpoints.join(format!("{part}-4.bpk"));
+        let bytes = std::fs::read(&file).unwrap();
+        let length = match cut {
+            "empty" => 0,
+            "header" => 10,
+            _ => bytes.len() / 2,
+        };
+        std::fs::write(&file, &bytes[..length]).unwrap();
+        let output = circles(&["--resume", "--artifacts"])
+            .arg(&torn)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{part} {cut}: {output:?}");
+        assert!(
+            stdout.contains("Passing over the checkpoint of epoch 4:")
+                && stdout.contains(&format!("{part}-4.bpk")),
+            "{part} {cut}: {stdout}"
+        );
+        assert!(
+            stdout.contains("Resuming hinge loss after epoch 3"),
+            "{stdout}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(torn.join("hinge").join("metrics.csv")).unwrap(),
+            expected,
+            "{part} {cut}"
+        );
+        // With every checkpoint torn there is nothing to go on from: one line, no panic.
+        for epoch in [3, 4] {
+            std::fs::write(checkpoints.join(format!("{part}-{epoch}.bpk")), b"").unwrap();
+        }
+        let output = circles(&["--resume", "--artifacts"])
+            .arg(&torn)
+            .output()
+            .unwrap();
+        let line = assert_one_line_error(&output, 1);
+        assert!(line.contains("no checkpoint in"), "{line}");
+        assert!(
+            line.contains("epoch 4:") && line.contains("epoch 3:"),
+            "{line}"
+        );
+        assert!(line.contains("without --resume"), "{line}");
+    }
+}
+
+/// kill -9 at 20 moments over a run's life, some right after an epoch's line (while burn
+/// writes the epoch's checkpoint and we write metrics.csv), some later in an epoch: every
+/// `--resume` ends with the files and predictions of the uninterrupted run.
+#[cfg(unix)]
+#[test]
+fn a_run_killed_at_any_moment_resumes_to_the_uninterrupted_result() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--loss",
+        "hinge",
+        "--samples",
+        "4000",
+        "--test-samples",
+        "1000",
+    ];
+    let whole = dir.path().join("whole");
+    assert!(run(&args, &whole).status.success());
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    let points = ["0.3,0.2", "-0.7,0.1", "0.05,-0.6"];
+    let expected_predictions = predict(&whole.join("hinge"), &points).stdout;
+    let mut fell_back = 0;
+    for moment in 0..20u64 {
+        // After the line of epoch 2 to 28, then 0 to 19 ms later.
+        let epoch = 2 + moment * 26 / 19;
+        let delay = std::time::Duration::from_millis(moment % 5 * 5 + moment / 5);
+        let killed = dir.path().join(format!("killed-{moment}"));
+        let mut child = circles(&args)
+            .arg("--artifacts")
+            .arg(&killed)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let line = format!("Epoch {epoch}/30");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        assert!(lines.any(|l| l.unwrap().starts_with(&line)), "no {line}");
+        std::thread::sleep(delay);
+        child.kill().unwrap();
+        child.wait().unwrap();
+
+        let output = circles(&["--resume", "--artifacts"])
+            .arg(&killed)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "moment {moment}: {output:?}");
+        if String::from_utf8_lossy(&output.stdout).contains("Passing over") {
+            fell_back += 1;
+        }
+        let run_dir = killed.join("hinge");
+        for file in ["metrics.csv", "test.json", "config.json"] {
+            assert_eq!(
+                read(&run_dir.join(file)),
+                read(&whole.join("hinge").join(file)),
+                "moment {moment}: {file}"
+            );
+        }
+        assert_eq!(
+            predict(&run_dir, &points).stdout,
+            expected_predictions,
+            "moment {moment}"
+        );
+    }
+    eprintln!("{fell_back} of 20 resumes passed over a torn or unlisted checkpoint");
+}
+
+#[test]
 fn resume_needs_a_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
     let output = run(&["--resume"], &dir.path().join("empty"));

@@ -18,7 +18,7 @@ pub use loss::{
     signed_targets,
 };
 pub use model::{INPUTS, Mlp, MlpConfig, ValidMlpConfig};
-pub use population::{LossGroup, Population, PopulationOutput, StackedDense, loss_groups};
+pub use population::{LossGroup, Population, PopulationOutput, Product, StackedDense, loss_groups};
 
 /// burn's reduction enum, re-exported because every loss here takes one.
 pub use burn::nn::loss::Reduction;

@@ -19,13 +19,26 @@ use hinge_data::PopulationBatch;
 
 use crate::{LossKind, Mlp, ValidMlpConfig, hits};
 
-/// Most points per member for which a layer multiplies by broadcasting and summing rather than
-/// with a batched matmul. burn-flex runs a batched matmul as one gemm call per member, each
-/// allocating zeroed scratch memory; for a training batch (the tutorial's 5 points, inner
-/// dimensions of 2 to 4) that overhead is most of the step, and a broadcast multiply and a sum
-/// trained a population of 1000 about 8% faster. Over many points per member (prediction,
-/// the lab's measurements) the matmul was faster: 0.8 s against 1.4 s to scan 525 members'
-/// boundaries. The two differ only in rounding.
+/// How a layer multiplies its inputs by its weights on a small batch. Both compute the same
+/// product; they differ in speed and in rounding, so a run's numbers depend on the choice, and
+/// the choice is the caller's, fixed for a whole run, never derived from the population's size
+/// (a lab's results must not depend on how its runs are split into populations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Product {
+    /// burn's batched matmul: the lone network's arithmetic, and the faster for a population
+    /// of one (the broadcast made the tutorial's run about 10% slower).
+    Matmul,
+    /// A broadcast multiply and a sum over the inner dimension. burn-flex runs a batched matmul
+    /// as one gemm call per member, each allocating zeroed scratch memory; for a training batch
+    /// of a large population (the tutorial's 5 points, inner dimensions of 2 to 4) that was
+    /// most of the step, and the broadcast trained a population of 1000 about 8% faster.
+    #[default]
+    Broadcast,
+}
+
+/// Most points per member for which [`Product::Broadcast`] is used: over many points per member
+/// (prediction, the lab's measurements) the matmul was faster, 0.8 s against 1.4 s to scan 525
+/// members' boundaries.
 const BROADCAST_MAX_POINTS: usize = 32;
 
 /// One Dense layer of every member.
@@ -41,9 +54,9 @@ impl StackedDense {
     /// # Shapes
     /// - input: `[members, points, in]`
     /// - output: `[members, points, out]`
-    fn forward(&self, input: Tensor<3>) -> Tensor<3> {
+    fn forward(&self, input: Tensor<3>, product: Product) -> Tensor<3> {
         let [members, points, fan_in] = input.dims();
-        if points > BROADCAST_MAX_POINTS {
+        if product == Product::Matmul || points > BROADCAST_MAX_POINTS {
             return input.matmul(self.weight.val()).add(self.bias.val());
         }
         let [_, _, fan_out] = self.weight.dims();
@@ -110,6 +123,9 @@ pub struct Population {
     /// Which loss each member trains with; not a parameter, so not saved with the weights.
     #[module(skip)]
     groups: Vec<LossGroup>,
+    /// How the layers multiply on small batches.
+    #[module(skip)]
+    product: Product,
 }
 
 impl ValidMlpConfig {
@@ -133,6 +149,7 @@ impl ValidMlpConfig {
             hidden: layers,
             output,
             groups: loss_groups(&losses),
+            product: Product::default(),
         }
     }
 }
@@ -169,7 +186,13 @@ impl Population {
                 .collect(),
             output: layer(&|net: &Mlp| &net.output),
             groups: loss_groups(&losses),
+            product: Product::default(),
         }
+    }
+
+    /// The same population, multiplying as `product` says.
+    pub fn with_product(self, product: Product) -> Self {
+        Self { product, ..self }
     }
 
     pub fn len(&self) -> usize {
@@ -218,8 +241,8 @@ impl Population {
         let hidden = self
             .hidden
             .iter()
-            .fold(points, |x, layer| relu(layer.forward(x)));
-        self.output.forward(hidden).tanh()
+            .fold(points, |x, layer| relu(layer.forward(x, self.product)));
+        self.output.forward(hidden, self.product).tanh()
     }
 
     /// The output of every hidden layer (after its ReLU), input side first: a unit that is 0 on
@@ -232,7 +255,7 @@ impl Population {
         let mut outputs = Vec::with_capacity(self.hidden.len());
         let mut x = points;
         for layer in &self.hidden {
-            x = relu(layer.forward(x));
+            x = relu(layer.forward(x, self.product));
             outputs.push(x.clone());
         }
         outputs

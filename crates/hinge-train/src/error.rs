@@ -86,6 +86,11 @@ pub enum TrainError {
     )]
     NothingToResume(PathBuf),
     #[error(
+        "no checkpoint in {} can be resumed from: {reasons}; start the run again without --resume",
+        dir.display()
+    )]
+    NoUsableCheckpoint { dir: PathBuf, reasons: String },
+    #[error(
         "no saved model at {}: a run writes it when training finishes",
         .0.display()
     )]

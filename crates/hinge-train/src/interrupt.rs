@@ -17,6 +17,9 @@ use crate::TrainError;
 pub enum Stop {
     /// Ctrl-C, or the dashboard's stop menu.
     User,
+    /// `metrics.csv` could not be written at the end of an epoch (a full disk, say): a run
+    /// that went on could not be resumed from its checkpoints.
+    MetricsUnwritable,
     /// A step's loss was NaN or infinite; the weights after it are garbage.
     NonFiniteLoss {
         value: f64,

@@ -39,6 +39,6 @@ pub use loader::{MemberPoints, PopulationLoader};
 pub use lock::{FolderLock, LOCK_FILE};
 pub use renderer::{Dashboard, EpochRecorder};
 pub use training::{
-    CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, PopulationRun, RunTimings, TEST_FILE,
-    TrainedRun, last_checkpoint, resume, train, train_population,
+    CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, PopulationRun, ResumePoint, RunTimings,
+    TEST_FILE, TrainedRun, last_checkpoint, resume, resume_point, train, train_population,
 };

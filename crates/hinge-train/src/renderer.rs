@@ -11,6 +11,9 @@ use burn::train::renderer::{
     MetricsRendererTraining,
 };
 
+use std::path::PathBuf;
+
+use crate::artifacts::{Durability, write_member_metrics};
 use crate::interrupt::{Stop, StopLog};
 use crate::ledger::{Ledger, SharedLedger};
 
@@ -53,6 +56,9 @@ pub struct EpochRecorder {
     /// Training steps seen in the current epoch.
     step: usize,
     ledger: SharedLedger,
+    /// Where every finished epoch's rows are written, so that a run killed at any moment
+    /// leaves a `metrics.csv` covering its newest checkpoint.
+    metrics_file: Option<PathBuf>,
     interrupter: Interrupter,
     stops: StopLog,
 }
@@ -73,8 +79,19 @@ impl EpochRecorder {
             epoch: 1,
             step: 0,
             ledger,
+            metrics_file: None,
             interrupter,
             stops,
+        }
+    }
+
+    /// Writes the finished epochs to `path` at the end of every epoch. burn's checkpointer
+    /// saves the epoch's checkpoint on its own thread, so either may land first; resuming
+    /// takes the newest checkpoint whose epochs this file lists.
+    pub fn keeping_metrics_in(self, path: PathBuf) -> Self {
+        Self {
+            metrics_file: Some(path),
+            ..self
         }
     }
 
@@ -199,6 +216,13 @@ impl TrainingProgressLogger for EpochRecorder {
         self.step = 0;
         let mut ledger = Ledger::lock(&self.ledger);
         ledger.end_epoch();
+        if let Some(path) = &self.metrics_file
+            && write_member_metrics(path, ledger.epochs(), Durability::Unsynced).is_err()
+            && self.stops.first().is_none()
+        {
+            self.stops.record(Stop::MetricsUnwritable);
+            self.interrupter.stop(Some("metrics.csv cannot be written"));
+        }
         if self.print
             && let Some((mean, full)) = ledger.last_summary()
         {

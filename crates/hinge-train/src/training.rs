@@ -3,14 +3,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use burn::data::dataloader::DataLoader;
-use burn::tensor::Device;
+use burn::module::Module;
+use burn::optim::OptimizerRecord;
+use burn::optim::lr_scheduler::LrSchedulerRecord;
+use burn::store::{ModuleRecord, RecordError};
+use burn::tensor::{Bytes, Device};
 use burn::train::checkpoint::KeepLastNCheckpoints;
 use burn::train::logger::InMemoryMetricLogger;
 use burn::train::{Interrupter, Learner, SupervisedTraining};
 use hinge_data::{DataSplit, LabeledPoints, PopulationBatch};
-use hinge_model::{LossKind, Mlp, Population};
+use hinge_model::{LossKind, Mlp, Population, Product};
 
-use crate::artifacts::{save_model, write_population_metrics_csv};
+use crate::artifacts::{Durability, save_model, write_member_metrics};
 use crate::evaluate::{POPULATION_POINTS, evaluate_population};
 use crate::interrupt::{Running, Stop, StopLog};
 use crate::ledger::{Divergence, Ledger, MemberAccuracy, MemberLoss, MembersAtFull};
@@ -52,8 +56,8 @@ pub const TEST_FILE: &str = "test.json";
 /// scheduler state of the last epochs (`model-<epoch>.bpk`, ...).
 pub const CHECKPOINT_DIR: &str = "checkpoint";
 
-/// Trains one run of `config` on `device` through burn's Learner, as a population of one,
-/// evaluates it on the test set and writes `config.json`, `model.bpk`, `metrics.csv` and
+/// Trains one run of `config` on `device` through burn's Learner, as a population of one
+/// multiplying as a lone network does ([`Product::Matmul`]), evaluates it on the test set and writes `config.json`, `model.bpk`, `metrics.csv` and
 /// `test.json` into `dir`, with a checkpoint after every epoch under `checkpoint/`.
 ///
 /// The folder is created and written to before training starts, so a path that cannot be
@@ -69,6 +73,7 @@ pub fn train(
     clear_checkpoints(dir)?;
     let run = fit(
         std::slice::from_ref(config),
+        Product::Matmul,
         device,
         dir,
         dashboard,
@@ -77,28 +82,21 @@ pub fn train(
     solo_run(config.config().clone(), dir, run)
 }
 
-/// Continues the run in `dir` from its last checkpoint, with the configuration it saved. The
-/// result is the one the run would have had without the interruption: same data, same weights
-/// and optimizer state, same shuffling for the remaining epochs.
+/// Continues the run in `dir` from its newest usable checkpoint (see [`resume_point`]), with
+/// the configuration it saved. The result is the one the run would have had without the
+/// interruption: same data, same weights and optimizer state, same shuffling for the remaining
+/// epochs.
 pub fn resume(dir: &Path, device: &Device, dashboard: Dashboard) -> Result<TrainedRun, TrainError> {
     let config = TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
     let _lock = FolderLock::acquire(dir)?;
-    let Some(epoch) = last_checkpoint(dir) else {
-        return Err(TrainError::NothingToResume(dir.to_path_buf()));
-    };
+    let point = resume_point(dir, &config, device)?;
     let done = read_metrics_csv(&dir.join(METRICS_FILE))?
         .into_iter()
-        .filter(|row| row.epoch <= epoch)
+        .filter(|row| row.epoch <= point.epoch)
         .collect::<Vec<_>>();
-    if done.len() != epoch {
-        return Err(TrainError::Format {
-            what: "metrics file to resume",
-            path: dir.join(METRICS_FILE),
-            reason: format!("it should list epochs 1 to {epoch}, the last checkpoint"),
-        });
-    }
     let run = fit(
         std::slice::from_ref(&config),
+        Product::Matmul,
         device,
         dir,
         dashboard,
@@ -107,19 +105,109 @@ pub fn resume(dir: &Path, device: &Device, dashboard: Dashboard) -> Result<Train
     solo_run(config.config().clone(), dir, run)
 }
 
-/// The newest epoch whose model, optimizer and scheduler were all checkpointed in `dir`.
-pub fn last_checkpoint(dir: &Path) -> Option<usize> {
+/// Where an interrupted run goes on from, and the newer checkpoints passed over.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResumePoint {
+    /// The epoch of the checkpoint resumed from: the run redoes the epochs after it.
+    pub epoch: usize,
+    /// Newer checkpoints that could not be used, newest first, each with why (a file torn by
+    /// a crash while burn wrote it, or one ahead of `metrics.csv`).
+    pub skipped: Vec<(usize, String)>,
+}
+
+/// The newest checkpoint in `dir` whose model, optimizer and scheduler files all load (read
+/// through burn's record API, which returns errors where `load_checkpoint` panics) and whose
+/// epochs `metrics.csv` lists. burn writes checkpoints in place, so a run killed while writing
+/// one leaves it torn; the one before it, which burn keeps, is then the place to go on from.
+pub fn resume_point(
+    dir: &Path,
+    config: &ValidTrainingConfig,
+    device: &Device,
+) -> Result<ResumePoint, TrainError> {
+    let mut epochs = complete_checkpoints(dir);
+    if epochs.is_empty() {
+        return Err(TrainError::NothingToResume(dir.to_path_buf()));
+    }
+    epochs.sort_unstable_by(|a, b| b.cmp(a));
+    let listed = read_metrics_csv(&dir.join(METRICS_FILE))
+        .map(|rows| rows.len())
+        .unwrap_or(0);
+    let mut skipped = Vec::new();
+    for epoch in epochs {
+        let usable = if epoch > listed {
+            Err(format!("metrics.csv lists only {listed} epochs"))
+        } else {
+            verify_checkpoint(dir, epoch, config, device)
+        };
+        match usable {
+            Ok(()) => return Ok(ResumePoint { epoch, skipped }),
+            Err(reason) => skipped.push((epoch, reason)),
+        }
+    }
+    Err(TrainError::NoUsableCheckpoint {
+        dir: dir.join(CHECKPOINT_DIR),
+        reasons: skipped
+            .iter()
+            .map(|(epoch, reason)| format!("epoch {epoch}: {reason}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+    })
+}
+
+/// Reads the three files of checkpoint `epoch` and loads the model's into a network of the
+/// run's shape; the first thing wrong, in words.
+fn verify_checkpoint(
+    dir: &Path,
+    epoch: usize,
+    config: &ValidTrainingConfig,
+    device: &Device,
+) -> Result<(), String> {
+    let read = |part: &str| {
+        let path = dir.join(CHECKPOINT_DIR).join(format!("{part}-{epoch}.bpk"));
+        std::fs::read(&path)
+            .map(Bytes::from_bytes_vec)
+            .map_err(|err| format!("{}: {err}", path.display()))
+    };
+    fn damaged(part: &'static str, epoch: usize) -> impl Fn(RecordError) -> String {
+        move |err| format!("{part}-{epoch}.bpk is damaged ({err})")
+    }
+    let record = ModuleRecord::from_bytes(read("model")?).map_err(damaged("model", epoch))?;
+    let settings = config.config();
+    let template = config
+        .model()
+        .init_population(&[(settings.loss, settings.seed)], device);
+    template
+        .try_load_record(record)
+        .map_err(|err| format!("model-{epoch}.bpk does not fit the run's network ({err})"))?;
+    OptimizerRecord::from_bytes(read("optim")?).map_err(damaged("optim", epoch))?;
+    LrSchedulerRecord::from_bytes(read("scheduler")?).map_err(damaged("scheduler", epoch))?;
+    Ok(())
+}
+
+/// The epochs whose model, optimizer and scheduler files are all in `dir`'s checkpoints.
+fn complete_checkpoints(dir: &Path) -> Vec<usize> {
     let checkpoints = dir.join(CHECKPOINT_DIR);
-    let complete = |epoch: usize| {
+    let complete = |epoch: &usize| {
         CHECKPOINT_PARTS
             .iter()
             .all(|part| checkpoints.join(format!("{part}-{epoch}.bpk")).is_file())
     };
-    std::fs::read_dir(&checkpoints)
-        .ok()?
+    let Ok(entries) = std::fs::read_dir(&checkpoints) else {
+        return Vec::new();
+    };
+    let mut epochs: Vec<usize> = entries
         .filter_map(|entry| checkpoint_epoch(entry.ok()?.file_name().to_str()?))
-        .filter(|&epoch| complete(epoch))
-        .max()
+        .filter(complete)
+        .collect();
+    epochs.sort_unstable();
+    epochs.dedup();
+    epochs
+}
+
+/// The newest epoch whose model, optimizer and scheduler were all checkpointed in `dir`,
+/// whether or not their files load (see [`resume_point`]).
+pub fn last_checkpoint(dir: &Path) -> Option<usize> {
+    complete_checkpoints(dir).last().copied()
 }
 
 /// Everything a population run hands back, member by member in the order of its configs.
@@ -140,6 +228,8 @@ pub struct PopulationRun {
 /// differ in seed, data and loss; everything else must be shared (see
 /// [`TrainError::PopulationMismatch`]). A member whose loss stops being finite is marked
 /// diverged and the others train on; only when every member has diverged does the run stop.
+/// Layers multiply as [`Product::Broadcast`] says, whatever the population's size, so a
+/// member's result does not depend on which population it trained in.
 pub fn train_population(
     configs: &[ValidTrainingConfig],
     device: &Device,
@@ -149,7 +239,14 @@ pub fn train_population(
     check_shared(configs)?;
     let _lock = FolderLock::acquire(dir)?;
     clear_checkpoints(dir)?;
-    fit(configs, device, dir, dashboard, Vec::new())
+    fit(
+        configs,
+        Product::Broadcast,
+        device,
+        dir,
+        dashboard,
+        Vec::new(),
+    )
 }
 
 /// The first setting in which a member differs from member 0 that a shared step cannot allow.
@@ -236,6 +333,7 @@ fn validation_batch(members: usize, points: usize, batch_size: usize) -> usize {
 /// configured number of epochs.
 fn fit(
     configs: &[ValidTrainingConfig],
+    product: Product,
     device: &Device,
     dir: &Path,
     dashboard: Dashboard,
@@ -275,7 +373,8 @@ fn fit(
     // autodiff device keeps them untracked: build them on the autodiff device directly.
     let model = first
         .model()
-        .init_population(&member_seeds, &device.clone().autodiff());
+        .init_population(&member_seeds, &device.clone().autodiff())
+        .with_product(product);
     let ledger = Ledger::shared(members, done);
     let interrupter = Interrupter::new();
     let stops = StopLog::default();
@@ -284,7 +383,8 @@ fn fit(
         interrupter.clone(),
         ledger.clone(),
         stops.clone(),
-    );
+    )
+    .keeping_metrics_in(dir.join(METRICS_FILE));
     let ctrl_c = Running::register(interrupter.clone(), stops.clone());
 
     let mut training = SupervisedTraining::new(dir, train_loader, valid_loader)
@@ -366,11 +466,14 @@ fn stopped(stop: Stop, dir: &Path, epochs: &[Vec<EpochMetrics>], learning_rate: 
                 .collect()
         })
         .collect();
-    if let Err(err) = write_member_metrics(dir, &kept) {
+    if let Err(err) = write_member_metrics(&dir.join(METRICS_FILE), &kept, Durability::Synced) {
         return err;
     }
     match stop {
-        Stop::User => TrainError::Stopped {
+        // Writing metrics.csv failed at the end of an epoch and again just now, which
+        // returned that error above; if it worked this time, the run is resumable as after a
+        // stop.
+        Stop::User | Stop::MetricsUnwritable => TrainError::Stopped {
             dir: dir.to_path_buf(),
             checkpoint,
         },
@@ -388,15 +491,6 @@ fn stopped(stop: Stop, dir: &Path, epochs: &[Vec<EpochMetrics>], learning_rate: 
             dir: dir.to_path_buf(),
             checkpoint,
         },
-    }
-}
-
-/// `metrics.csv` of a population: the solo format for one member, a `member` column first for
-/// more.
-fn write_member_metrics(dir: &Path, epochs: &[Vec<EpochMetrics>]) -> Result<(), TrainError> {
-    match epochs {
-        [solo] => write_metrics_csv(&dir.join(METRICS_FILE), solo),
-        _ => write_population_metrics_csv(&dir.join(METRICS_FILE), epochs),
     }
 }
 
