@@ -785,6 +785,45 @@ fn a_run_killed_at_any_moment_resumes_to_the_uninterrupted_result() {
     eprintln!("{fell_back} of 20 resumes passed over a torn or unlisted checkpoint");
 }
 
+/// A disk that fills up mid-run (here a file size limit, `ulimit -f`): one line naming the file
+/// that could not be written, and the earlier run's files in the folder stay whole.
+#[cfg(unix)]
+#[test]
+fn a_full_disk_is_one_line_naming_the_file_and_earlier_files_stay_whole() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = dir.path().join("runs");
+    assert!(run(&["--loss", "hinge", "--epochs", "2"], &artifacts).status.success());
+    let run_dir = artifacts.join("hinge");
+    let model = std::fs::read(run_dir.join("model.bpk")).unwrap();
+    let test = std::fs::read(run_dir.join("test.json")).unwrap();
+    let mut command = circles(&["--loss", "hinge", "--epochs", "3", "--artifacts"]);
+    command.arg(&artifacts);
+    // SAFETY: between fork and exec, only async-signal-safe calls: setrlimit and signal.
+    unsafe {
+        command.pre_exec(|| {
+            // Files of at most 4 KiB: the optimizer's checkpoint (about 5 KiB) cannot be written.
+            let limit = libc::rlimit {
+                rlim_cur: 4096,
+                rlim_max: 4096,
+            };
+            libc::setrlimit(libc::RLIMIT_FSIZE, &limit);
+            // Without this the kernel ends the process (SIGXFSZ) instead of failing the write.
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let line = assert_one_line_error(&command.output().unwrap(), 1);
+    assert!(line.contains("File too large"), "{line}");
+    assert!(line.contains("optim-1.bpk"), "{line}");
+    assert_eq!(std::fs::read(run_dir.join("model.bpk")).unwrap(), model);
+    assert_eq!(std::fs::read(run_dir.join("test.json")).unwrap(), test);
+    // Every file left in the folder is whole: the config and metrics parse.
+    assert!(read_metrics_csv(&run_dir.join("metrics.csv")).is_ok());
+    let config = std::fs::read_to_string(run_dir.join("config.json")).unwrap();
+    assert!(serde_json::from_str::<serde_json::Value>(&config).is_ok());
+}
+
 #[test]
 fn resume_needs_a_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
