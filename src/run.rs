@@ -4,7 +4,7 @@ use burn::tensor::Device;
 use hinge_data::{LabeledPoints, TargetEncoding};
 use hinge_model::{LossKind, Mlp};
 use hinge_train::{
-    BackendKind, CONFIG_FILE, Dashboard, TrainError, TrainedRun, TrainingConfig,
+    BackendKind, CONFIG_FILE, Dashboard, MemoryEstimate, TrainError, TrainedRun, TrainingConfig,
     ValidTrainingConfig, ensure_writable, last_checkpoint, predict, resume, resume_point, train,
 };
 
@@ -68,6 +68,8 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
             .into_iter()
             .map(|loss| {
                 let config = request.config.clone().with_loss(loss).check()?;
+                // Before the data is generated: that alone may not fit.
+                MemoryEstimate::of(std::slice::from_ref(&config)).check_fits()?;
                 config.check_data_fits()?;
                 Ok(Plan::Fresh(loss, Box::new(config)))
             })

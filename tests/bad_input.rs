@@ -69,6 +69,16 @@ fn every_bad_flag_is_one_line_naming_the_value_and_what_is_allowed() {
         ),
         (&["--batch-size", "0"], 1, &["batch size 0", "at least 1"]),
         (
+            &["--samples", "20000000000"],
+            1,
+            &["this needs about", "for the data", "available"],
+        ),
+        (
+            &["--hidden", "100000,100000"],
+            1,
+            &["this needs about", "for the network", "available"],
+        ),
+        (
             &["--noise", "1e300"],
             1,
             &["noise 1e300 puts points beyond f32", "smaller noise"],
@@ -793,7 +803,11 @@ fn a_full_disk_is_one_line_naming_the_file_and_earlier_files_stay_whole() {
     use std::os::unix::process::CommandExt;
     let dir = tempfile::tempdir().unwrap();
     let artifacts = dir.path().join("runs");
-    assert!(run(&["--loss", "hinge", "--epochs", "2"], &artifacts).status.success());
+    assert!(
+        run(&["--loss", "hinge", "--epochs", "2"], &artifacts)
+            .status
+            .success()
+    );
     let run_dir = artifacts.join("hinge");
     let model = std::fs::read(run_dir.join("model.bpk")).unwrap();
     let test = std::fs::read(run_dir.join("test.json")).unwrap();

@@ -24,7 +24,7 @@ use burn::tensor::Device;
 use hinge_data::{DataSplit, DatasetKind, LabeledPoints};
 use hinge_model::{LossKind, Mlp, Population};
 use hinge_train::{
-    BackendKind, CtrlCScope, Dashboard, TestResult, TrainError, TrainingConfig,
+    BackendKind, CtrlCScope, Dashboard, MemoryEstimate, TestResult, TrainError, TrainingConfig,
     ValidTrainingConfig, ensure_writable, train_population,
 };
 
@@ -108,6 +108,15 @@ impl Batch {
                 value: LossKind::CategoricalHinge.to_string(),
                 allowed: "the lab measures two-class margins: use hinge, squared-hinge, logistic, both or all",
             });
+        }
+        // Before any data is generated: the runs trained at once must fit, all of them.
+        if let Some(&loss) = self.losses.first() {
+            let one = config.clone().with_loss(loss).check()?;
+            let runs = self.losses.len() * self.seeds;
+            let at_once = runs.min(self.jobs.max(1) * MAX_POPULATION);
+            MemoryEstimate::of(std::slice::from_ref(&one))
+                .times(at_once)
+                .check_fits()?;
         }
         let mut configs = Vec::with_capacity(self.losses.len() * self.seeds);
         for &loss in &self.losses {

@@ -4,6 +4,8 @@ use hinge_data::{DataError, DatasetKind};
 use hinge_model::{LossKind, ModelError};
 use thiserror::Error;
 
+use crate::memory::{MemoryEstimate, human_bytes};
+
 /// Everything a run can fail on, each with a message fit to print as it is.
 #[derive(Debug, Error)]
 pub enum TrainError {
@@ -109,6 +111,18 @@ pub enum TrainError {
         .0.display()
     )]
     FolderBusy(PathBuf),
+    #[error(
+        "this needs about {} of memory ({} for the data, {} for the network, {} for activations) and the machine has {} available: use fewer samples, narrower layers or fewer runs at once",
+        human_bytes(needed.total()),
+        human_bytes(needed.data),
+        human_bytes(needed.network),
+        human_bytes(needed.activations),
+        human_bytes(*available)
+    )]
+    TooLarge {
+        needed: MemoryEstimate,
+        available: u64,
+    },
     #[error("a population needs at least one member")]
     EmptyPopulation,
     #[error("reading results back from the device failed: {0}")]

@@ -20,6 +20,7 @@ mod interrupt;
 mod ledger;
 mod loader;
 mod lock;
+mod memory;
 mod renderer;
 mod training;
 
@@ -37,6 +38,7 @@ pub use ledger::{
 };
 pub use loader::{MemberPoints, PopulationLoader};
 pub use lock::{FolderLock, LOCK_FILE};
+pub use memory::{MemoryEstimate, human_bytes};
 pub use renderer::{Dashboard, EpochRecorder};
 pub use training::{
     CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, PopulationRun, ResumePoint, RunTimings,

@@ -20,6 +20,7 @@ use crate::interrupt::{Running, Stop, StopLog};
 use crate::ledger::{Divergence, Ledger, MemberAccuracy, MemberLoss, MembersAtFull};
 use crate::loader::{MemberPoints, PopulationLoader};
 use crate::lock::FolderLock;
+use crate::memory::MemoryEstimate;
 use crate::{
     Dashboard, EpochMetrics, EpochRecorder, TestResult, TrainError, TrainingConfig,
     ValidTrainingConfig, read_metrics_csv, write_metrics_csv,
@@ -68,6 +69,7 @@ pub fn train(
     dir: &Path,
     dashboard: Dashboard,
 ) -> Result<TrainedRun, TrainError> {
+    MemoryEstimate::of(std::slice::from_ref(config)).check_fits()?;
     let _lock = FolderLock::acquire(dir)?;
     config.save(&dir.join(CONFIG_FILE))?;
     clear_checkpoints(dir)?;
@@ -237,6 +239,7 @@ pub fn train_population(
     dashboard: Dashboard,
 ) -> Result<PopulationRun, TrainError> {
     check_shared(configs)?;
+    MemoryEstimate::of(configs).check_fits()?;
     let _lock = FolderLock::acquire(dir)?;
     clear_checkpoints(dir)?;
     fit(
