@@ -26,6 +26,11 @@ pub enum AppError {
         path: std::path::PathBuf,
         reason: String,
     },
+    #[error("cannot resume the lab in {}: {reason}", dir.display())]
+    Resume {
+        dir: std::path::PathBuf,
+        reason: String,
+    },
     /// Shard folders that do not make up one whole sweep.
     #[error("cannot merge {}: {reason}", path.display())]
     Merge {
@@ -35,7 +40,7 @@ pub enum AppError {
     #[error("cannot create a temporary run folder: {0}")]
     TempFolder(std::io::Error),
     #[error(
-        "stopped by {reason} after {done} of {total} runs: nothing was written (the lab writes its tables and figures once every run is done)"
+        "stopped by {reason} after {done} of {total} runs: the finished runs are kept; run the same command with --resume to go on (the lab writes its tables and figures once every run is done)"
     )]
     LabStopped {
         reason: &'static str,

@@ -91,7 +91,7 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
                 train(&config, &device, &dir, request.dashboard)?
             }
             Plan::Resume(_, config) => {
-                let point = resume_point(&dir, &config, &device)?;
+                let point = resume_point(&dir, std::slice::from_ref(&*config), &device)?;
                 for (epoch, reason) in &point.skipped {
                     println!("Passing over the checkpoint of epoch {epoch}: {reason}");
                 }

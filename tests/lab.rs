@@ -35,6 +35,8 @@ fn batch(losses: &[LossKind], seeds: usize, first_seed: u64, jobs: usize, dir: &
         artifacts: dir.to_path_buf(),
         show_progress: false,
         dashboard: Dashboard::Silent,
+        max_population: hinge_lab::lab::MAX_POPULATION,
+        resume: false,
     }
 }
 
@@ -293,7 +295,10 @@ fn ctrl_c_stops_every_run_and_writes_nothing() {
         last.starts_with("error: stopped by Ctrl-C after "),
         "{rest}"
     );
-    assert!(last.contains("of 4000 runs: nothing was written"), "{last}");
+    assert!(
+        last.contains("of 4000 runs: the finished runs are kept"),
+        "{last}"
+    );
     assert!(!rest.contains("panicked"), "{rest}");
     assert!(!out.join(hinge_lab::lab::sweep::RUNS_FILE).exists());
     assert!(!out.join(hinge_lab::lab::sweep::CELLS_FILE).exists());
@@ -369,4 +374,104 @@ fn a_sweep_in_three_shards_merges_into_the_unsharded_sweep() {
         .arg(&refused);
     let line = assert_one_line_error(&merge.output().unwrap(), 1);
     assert!(line.contains("shard 3/3 is missing"), "{line}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_sweep_killed_half_way_resumes_to_the_uninterrupted_tables() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    // 160 short runs in 8 populations of 20, one after the other.
+    let args = [
+        "sweep",
+        "--jobs",
+        "1",
+        "--population",
+        "20",
+        "--seeds",
+        "40",
+        "--noise",
+        "0,0.1",
+        "--factor",
+        "0.3",
+        "--loss",
+        "both",
+        "--epochs",
+        "3",
+        "--samples",
+        "200",
+        "--test-samples",
+        "50",
+        "--backend",
+        "flex",
+    ];
+    let whole = dir.path().join("whole");
+    let output = Command::new(example("lab"))
+        .args(args)
+        .arg("--quiet")
+        .arg("--artifacts")
+        .arg(&whole)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+
+    let killed = dir.path().join("killed");
+    let mut child = Command::new(example("lab"))
+        .args(args)
+        .arg("--artifacts")
+        .arg(&killed)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first progress line comes once the first population is done.
+    let mut stderr = child.stderr.take().unwrap();
+    let (mut seen, mut byte) = (Vec::new(), [0u8; 1]);
+    while !String::from_utf8_lossy(&seen).contains("runs,") {
+        assert_eq!(stderr.read(&mut byte).unwrap(), 1, "the sweep ended early");
+        seen.push(byte[0]);
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!killed.join(RUNS_FILE).exists());
+
+    // Other settings are refused; the same command with --resume goes on and ends as the
+    // uninterrupted sweep.
+    let mut other = Command::new(example("lab"));
+    other
+        .args(args)
+        .args(["--first-seed", "5", "--resume", "--artifacts"])
+        .arg(&killed);
+    let line = assert_one_line_error(&other.output().unwrap(), 1);
+    assert!(line.contains("other settings"), "{line}");
+    let output = Command::new(example("lab"))
+        .args(args)
+        .args(["--quiet", "--resume", "--artifacts"])
+        .arg(&killed)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let before: usize = stdout
+        .split(" done before")
+        .next()
+        .and_then(|head| head.rsplit('(').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!((20..160).contains(&before), "{stdout}");
+    for file in [RUNS_FILE, CELLS_FILE] {
+        assert_eq!(
+            std::fs::read_to_string(killed.join(file)).unwrap(),
+            std::fs::read_to_string(whole.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // Done: nothing is left to resume.
+    let mut again = Command::new(example("lab"));
+    again
+        .args(args)
+        .args(["--resume", "--artifacts"])
+        .arg(&killed);
+    let line = assert_one_line_error(&again.output().unwrap(), 1);
+    assert!(line.contains("no stopped lab"), "{line}");
 }

@@ -7,7 +7,7 @@ use hinge_train::{BackendKind, Dashboard};
 
 use super::seeds::SeedsRequest;
 use super::sweep::{Shard, SweepRequest};
-use super::{Batch, default_jobs};
+use super::{Batch, MAX_POPULATION, default_jobs};
 use crate::cli::{BackendArg, LossArg, RunFlags, SpreadFlags, chosen_backend};
 use crate::{AppError, LossChoice};
 
@@ -81,6 +81,13 @@ pub struct LabFlags {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Most runs trained together in one population.
+    #[arg(long, default_value_t = MAX_POPULATION)]
+    pub population: usize,
+    /// Continue the lab stopped or killed in --artifacts: the runs it finished are kept and the
+    /// rest trained; give the same command and flags as the first time.
+    #[arg(long)]
+    pub resume: bool,
     /// Show each population's training on burn's dashboard (plain epoch lines when stdout is
     /// not a terminal): the members' mean loss and accuracy and how many are at 100%. Needs
     /// --jobs 1.
@@ -104,6 +111,8 @@ impl LabFlags {
             } else {
                 Dashboard::Silent
             },
+            max_population: self.population,
+            resume: self.resume,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod plot;
 mod progress;
 pub mod record;
+
 pub mod saved;
 pub mod seeds;
 mod summary;
@@ -25,12 +26,13 @@ use hinge_data::{DataSplit, DatasetKind, LabeledPoints};
 use hinge_model::{LossKind, Mlp, Population};
 use hinge_train::{
     BackendKind, CtrlCScope, Dashboard, MemoryEstimate, TestResult, TrainError, TrainingConfig,
-    ValidTrainingConfig, ensure_writable, train_population,
+    ValidTrainingConfig, ensure_writable, train_population, write_atomic,
 };
 
 use crate::AppError;
 use crate::margins::{MarginAnalysis, boundary_radii_all, dead_units_all, mean_and_spread};
 pub use progress::Progress;
+use record::{PROGRESS_FILE, PROGRESS_PLAN, append_progress, read_progress};
 pub use summary::Summary;
 
 /// How far from the origin [`boundary_radii`] looks: past the outer ring (radius 1) with room
@@ -58,7 +60,29 @@ pub struct Trial {
     pub diverged: bool,
 }
 
+/// What tells a lab's runs apart: loss, seed, noise and factor (as bits, so a key is exact).
+type RunKey = (LossKind, u64, u64, u64);
+
+fn run_key(config: &ValidTrainingConfig) -> RunKey {
+    let c = config.config();
+    (
+        c.loss,
+        c.seed,
+        c.data.noise.to_bits(),
+        c.data.factor.to_bits(),
+    )
+}
+
 impl Trial {
+    fn key(&self) -> RunKey {
+        (
+            self.loss,
+            self.seed,
+            self.noise.to_bits(),
+            self.factor.to_bits(),
+        )
+    }
+
     /// Mean and spread over the rays that cross the boundary, and how many do.
     pub fn radius_summary(&self) -> (f64, f64, usize) {
         let found: Vec<f64> = self.radii.iter().flatten().copied().collect();
@@ -83,6 +107,10 @@ pub struct Batch {
     /// How each population shows its epochs: silent, or burn's dashboard (plain lines when
     /// stdout is not a terminal), one population at a time.
     pub dashboard: Dashboard,
+    /// Most members one population trains.
+    pub max_population: usize,
+    /// Continue the stopped or killed lab in `artifacts` instead of starting afresh.
+    pub resume: bool,
 }
 
 impl Batch {
@@ -113,7 +141,7 @@ impl Batch {
         if let Some(&loss) = self.losses.first() {
             let one = config.clone().with_loss(loss).check()?;
             let runs = self.losses.len() * self.seeds;
-            let at_once = runs.min(self.jobs.max(1) * MAX_POPULATION);
+            let at_once = runs.min(self.jobs.max(1) * self.max_population.max(1));
             MemoryEstimate::of(std::slice::from_ref(&one))
                 .times(at_once)
                 .check_fits()?;
@@ -130,19 +158,24 @@ impl Batch {
     }
 
     /// Opens the backend and the artifacts folder, then trains `configs`, announced as `what`
-    /// (e.g. "20 seeds x 3 losses") under a progress bar named `label`.
+    /// (e.g. "20 seeds x 3 losses") under a progress bar named `label`. Each population's
+    /// trials are appended to the progress file as it finishes; with `resume`, the runs the
+    /// progress file already holds (for the same `plan`) are not trained again.
     pub fn train(
         &self,
         label: &str,
         what: &str,
         configs: &[ValidTrainingConfig],
+        plan: &str,
     ) -> Result<Vec<Trial>, AppError> {
-        if self.jobs == 0 {
-            return Err(AppError::LabSetting {
-                flag: "--jobs",
-                value: self.jobs.to_string(),
-                allowed: "at least 1 run at a time",
-            });
+        for (flag, value) in [("--jobs", self.jobs), ("--population", self.max_population)] {
+            if value == 0 {
+                return Err(AppError::LabSetting {
+                    flag,
+                    value: value.to_string(),
+                    allowed: "at least 1",
+                });
+            }
         }
         if self.dashboard != Dashboard::Silent && self.jobs > 1 {
             return Err(AppError::LabSetting {
@@ -151,27 +184,107 @@ impl Batch {
                 allowed: "the dashboard shows one population at a time: add --jobs 1",
             });
         }
+        let mut finished = if self.resume {
+            self.progress_so_far(plan)?
+        } else {
+            Vec::new()
+        };
         let opened = self.backend.open()?;
         ensure_writable(&self.artifacts)?;
+        if !self.resume {
+            write_atomic(&self.artifacts.join(PROGRESS_PLAN), plan.as_bytes())?;
+            write_atomic(&self.artifacts.join(PROGRESS_FILE), b"")?;
+        }
+        let key = |t: &Trial| (t.loss, t.seed, t.noise.to_bits(), t.factor.to_bits());
+        let done: std::collections::HashSet<_> = finished.iter().map(key).collect();
+        let todo: Vec<ValidTrainingConfig> = configs
+            .iter()
+            .filter(|c| {
+                let s = c.config();
+                !done.contains(&(
+                    s.loss,
+                    s.seed,
+                    s.data.noise.to_bits(),
+                    s.data.factor.to_bits(),
+                ))
+            })
+            .cloned()
+            .collect();
         println!("Backend: {opened}");
         println!(
-            "Training {} runs: {what}, {} at a time",
-            configs.len(),
-            self.jobs
+            "Training {} runs: {what}, {} at a time{}",
+            todo.len(),
+            self.jobs,
+            if self.resume {
+                format!(" ({} done before)", configs.len() - todo.len())
+            } else {
+                String::new()
+            }
         );
         let mut progress = if self.show_progress {
-            Progress::new(label, configs.len())
+            Progress::new(label, todo.len())
         } else {
-            Progress::hidden(configs.len())
+            Progress::hidden(todo.len())
         };
-        run_trials(
-            configs,
+        let artifacts = self.artifacts.clone();
+        let trained = run_trials(
+            &todo,
             &opened.device,
-            self.jobs,
-            self.dashboard,
+            Schedule {
+                jobs: self.jobs,
+                max_population: self.max_population,
+                dashboard: self.dashboard,
+            },
             &mut progress,
-        )
+            &mut |trials| append_progress(&artifacts, trials),
+        )?;
+        finished.extend(trained);
+        // In the plan's order, whichever run finished when.
+        let mut by_key: std::collections::HashMap<RunKey, Trial> =
+            finished.into_iter().map(|t| (t.key(), t)).collect();
+        Ok(configs
+            .iter()
+            .map(|c| {
+                by_key
+                    .remove(&run_key(c))
+                    .expect("every run of the plan was trained now or before")
+            })
+            .collect())
     }
+
+    /// The trials of the stopped lab in `artifacts`, which must have been started with `plan`.
+    fn progress_so_far(&self, plan: &str) -> Result<Vec<Trial>, AppError> {
+        let saved = std::fs::read_to_string(self.artifacts.join(PROGRESS_PLAN)).map_err(|_| {
+            AppError::Resume {
+                dir: self.artifacts.clone(),
+                reason: "it holds no stopped lab (no progress.json): start without --resume".into(),
+            }
+        })?;
+        if saved != plan {
+            return Err(AppError::Resume {
+                dir: self.artifacts.clone(),
+                reason: "its lab was started with other settings: give the same command and flags, with --resume".into(),
+            });
+        }
+        read_progress(&self.artifacts)
+    }
+
+    /// Removes the progress files once the lab's tables are written: nothing is left to resume.
+    pub fn clear_progress(&self) {
+        for file in [PROGRESS_FILE, PROGRESS_PLAN] {
+            let _ = std::fs::remove_file(self.artifacts.join(file));
+        }
+    }
+}
+
+/// How a batch of runs is spread over populations and threads.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    /// Populations trained at once.
+    pub jobs: usize,
+    /// Most members in one population.
+    pub max_population: usize,
+    pub dashboard: Dashboard,
 }
 
 /// Trains every configuration as a member of a population, `jobs` populations at a time, and
@@ -183,13 +296,14 @@ impl Batch {
 pub fn run_trials(
     configs: &[ValidTrainingConfig],
     device: &Device,
-    jobs: usize,
-    dashboard: Dashboard,
+    schedule: Schedule,
     progress: &mut Progress,
+    finished: &mut dyn FnMut(&[Trial]) -> Result<(), AppError>,
 ) -> Result<Vec<Trial>, AppError> {
     let ctrl_c = CtrlCScope::hold();
-    let jobs = jobs.clamp(1, configs.len().max(1));
-    let size = population_size(configs.len(), jobs);
+    let jobs = schedule.jobs.clamp(1, configs.len().max(1));
+    let dashboard = schedule.dashboard;
+    let size = population_size(configs.len(), jobs, schedule.max_population);
     let populations: Vec<&[ValidTrainingConfig]> = configs.chunks(size.max(1)).collect();
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
@@ -212,7 +326,7 @@ pub fn run_trials(
                     }
                     let trials = run_population(populations[index], device, dashboard);
                     if trials.is_err() {
-                        // A failure or a Ctrl-C: start no more populations.
+                        // A failure or a stop signal: start no more populations.
                         failed.store(true, Ordering::SeqCst);
                     }
                     if sender.send((index, trials)).is_err() {
@@ -223,7 +337,7 @@ pub fn run_trials(
         }
         drop(sender);
         for (index, trials) in receiver {
-            match trials {
+            match trials.and_then(|trials| finished(&trials).map(|()| trials)) {
                 Ok(trials) => {
                     progress.advance_by(trials.len());
                     results[index] = Some(trials);
@@ -256,15 +370,15 @@ pub fn run_trials(
         .collect())
 }
 
-/// Most members one population trains: past this, a population's step is big enough that
-/// burn's fixed cost per operation no longer matters, and more members only cost memory and
-/// a coarser progress bar.
-const MAX_POPULATION: usize = 1024;
+/// The default for the most members one population trains: past this, a population's step is
+/// big enough that burn's fixed cost per operation no longer matters, and more members only
+/// cost memory, a coarser progress bar and more to redo after a kill.
+pub const MAX_POPULATION: usize = 1024;
 
 /// Members per population: the runs split evenly over the `jobs` threads, so each core trains
-/// one population, in populations of at most [`MAX_POPULATION`].
-fn population_size(runs: usize, jobs: usize) -> usize {
-    let populations = runs.div_ceil(MAX_POPULATION).max(jobs).max(1);
+/// one population, in populations of at most `max_population`.
+fn population_size(runs: usize, jobs: usize, max_population: usize) -> usize {
+    let populations = runs.div_ceil(max_population.max(1)).max(jobs).max(1);
     runs.div_ceil(populations)
 }
 

@@ -34,7 +34,15 @@ pub fn run_seeds(request: &SeedsRequest) -> Result<SeedsOutcome, AppError> {
     let batch = &request.batch;
     let configs = batch.configs(&request.config)?;
     let what = format!("{} seeds x {} losses", batch.seeds, batch.losses.len());
-    let trials = batch.train("seeds", &what, &configs)?;
+    let plan = serde_json::json!({
+        "command": "seeds",
+        "config": request.config,
+        "losses": batch.losses,
+        "seeds": batch.seeds,
+        "first_seed": batch.first_seed,
+    })
+    .to_string();
+    let trials = batch.train("seeds", &what, &configs, &plan)?;
     let rows: Vec<RunRow> = trials.iter().map(RunRow::from).collect();
     let summaries = Summary::per_loss(&batch.losses, &rows);
 
@@ -54,5 +62,6 @@ pub fn run_seeds(request: &SeedsRequest) -> Result<SeedsOutcome, AppError> {
             request.config.data.factor,
         )?;
     }
+    batch.clear_progress();
     Ok(SeedsOutcome { trials, summaries })
 }

@@ -189,7 +189,8 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
         }
         None => &configs[..],
     };
-    let trials = batch.train("sweep", &what, slice)?;
+    let plan = serde_json::to_string(&SweepPlan::of(request)).expect("a plan of numbers and names");
+    let trials = batch.train("sweep", &what, slice, &plan)?;
     let rows: Vec<RunRow> = trials.iter().map(RunRow::from).collect();
     let cells = match request.shard {
         Some(_) => {
@@ -199,6 +200,7 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
         }
         None => write_results(request, &rows)?,
     };
+    batch.clear_progress();
     Ok(SweepOutcome { trials, cells })
 }
 
@@ -322,6 +324,8 @@ pub fn merge_shards(
             artifacts: artifacts.to_path_buf(),
             show_progress: false,
             dashboard: hinge_train::Dashboard::Silent,
+            max_population: super::MAX_POPULATION,
+            resume: false,
         },
         shard: None,
     };

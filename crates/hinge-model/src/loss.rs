@@ -11,7 +11,7 @@ use hinge_data::TargetEncoding;
 use crate::ModelError;
 
 /// Which margin loss a run trains with; the names are those of the CLI and `config.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LossKind {
     Hinge,

@@ -173,38 +173,66 @@ pub fn read_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>, TrainError> {
     }
     lines
         .enumerate()
-        .map(|(index, line)| {
-            let fields: Vec<&str> = line.split(',').collect();
-            let number = |i: usize| -> Result<f64, TrainError> {
-                fields
-                    .get(i)
-                    .and_then(|f| f.parse::<f64>().ok())
-                    .ok_or_else(|| {
-                        invalid(format!(
-                            "line {} field {} is not a number",
-                            index + 2,
-                            i + 1
-                        ))
-                    })
-            };
-            if fields.len() != 5 {
-                return Err(invalid(format!(
-                    "line {} has {} fields, not 5",
-                    index + 2,
-                    fields.len()
-                )));
-            }
-            Ok(EpochMetrics {
-                epoch: fields[0]
-                    .parse()
-                    .map_err(|_| invalid(format!("line {} has no epoch number", index + 2)))?,
-                train_loss: number(1)?,
-                train_accuracy: number(2)?,
-                valid_loss: number(3)?,
-                valid_accuracy: number(4)?,
-            })
-        })
+        .map(|(index, line)| parse_metrics_row(line, index + 2).map_err(invalid))
         .collect()
+}
+
+/// One row of the solo columns; the error says what is wrong with line `number`.
+fn parse_metrics_row(line: &str, number: usize) -> Result<EpochMetrics, String> {
+    let fields: Vec<&str> = line.split(',').collect();
+    if fields.len() != 5 {
+        return Err(format!("line {number} has {} fields, not 5", fields.len()));
+    }
+    let value = |i: usize| -> Result<f64, String> {
+        fields[i]
+            .parse::<f64>()
+            .map_err(|_| format!("line {number} field {} is not a number", i + 1))
+    };
+    Ok(EpochMetrics {
+        epoch: fields[0]
+            .parse()
+            .map_err(|_| format!("line {number} has no epoch number"))?,
+        train_loss: value(1)?,
+        train_accuracy: value(2)?,
+        valid_loss: value(3)?,
+        valid_accuracy: value(4)?,
+    })
+}
+
+/// The epochs of a population of `members` from its `metrics.csv`, member by member, in
+/// the format [`write_member_metrics`] wrote.
+pub(crate) fn read_member_metrics(
+    path: &Path,
+    members: usize,
+) -> Result<Vec<Vec<EpochMetrics>>, TrainError> {
+    if members == 1 {
+        return Ok(vec![read_metrics_csv(path)?]);
+    }
+    let text = std::fs::read_to_string(path).map_err(TrainError::io("read", path))?;
+    let invalid = |reason: String| TrainError::Format {
+        what: "population's metrics file",
+        path: path.to_path_buf(),
+        reason,
+    };
+    let header = format!("member,{METRICS_HEADER}");
+    let mut lines = text.lines();
+    if lines.next() != Some(header.as_str()) {
+        return Err(invalid(format!("the first line must be '{header}'")));
+    }
+    let mut epochs = vec![Vec::new(); members];
+    for (index, line) in lines.enumerate() {
+        let number = index + 2;
+        let (member, row) = line
+            .split_once(',')
+            .ok_or_else(|| invalid(format!("line {number} has no member")))?;
+        let member: usize = member
+            .parse()
+            .ok()
+            .filter(|&m| m < members)
+            .ok_or_else(|| invalid(format!("line {number}: no member {member} of {members}")))?;
+        epochs[member].push(parse_metrics_row(row, number).map_err(invalid)?);
+    }
+    Ok(epochs)
 }
 
 /// The test-set evaluation, saved as `test.json`; `accuracy` is a fraction.

@@ -42,5 +42,6 @@ pub use memory::{MemoryEstimate, human_bytes};
 pub use renderer::{Dashboard, EpochRecorder};
 pub use training::{
     CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, PopulationRun, ResumePoint, RunTimings,
-    TEST_FILE, TrainedRun, last_checkpoint, resume, resume_point, train, train_population,
+    TEST_FILE, TrainedRun, last_checkpoint, resume, resume_point, resume_population, train,
+    train_population,
 };

@@ -14,7 +14,7 @@ use burn::train::{Interrupter, Learner, SupervisedTraining};
 use hinge_data::{DataSplit, LabeledPoints, PopulationBatch};
 use hinge_model::{LossKind, Mlp, Population, Product};
 
-use crate::artifacts::{Durability, save_model, write_member_metrics};
+use crate::artifacts::{Durability, read_member_metrics, save_model, write_member_metrics};
 use crate::evaluate::{POPULATION_POINTS, evaluate_population};
 use crate::interrupt::{Running, Stop, StopLog};
 use crate::ledger::{Divergence, Ledger, MemberAccuracy, MemberLoss, MembersAtFull};
@@ -91,7 +91,7 @@ pub fn train(
 pub fn resume(dir: &Path, device: &Device, dashboard: Dashboard) -> Result<TrainedRun, TrainError> {
     let config = TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
     let _lock = FolderLock::acquire(dir)?;
-    let point = resume_point(dir, &config, device)?;
+    let point = resume_point(dir, std::slice::from_ref(&config), device)?;
     let done = read_metrics_csv(&dir.join(METRICS_FILE))?
         .into_iter()
         .filter(|row| row.epoch <= point.epoch)
@@ -123,7 +123,7 @@ pub struct ResumePoint {
 /// one leaves it torn; the one before it, which burn keeps, is then the place to go on from.
 pub fn resume_point(
     dir: &Path,
-    config: &ValidTrainingConfig,
+    configs: &[ValidTrainingConfig],
     device: &Device,
 ) -> Result<ResumePoint, TrainError> {
     let mut epochs = complete_checkpoints(dir);
@@ -131,15 +131,15 @@ pub fn resume_point(
         return Err(TrainError::NothingToResume(dir.to_path_buf()));
     }
     epochs.sort_unstable_by(|a, b| b.cmp(a));
-    let listed = read_metrics_csv(&dir.join(METRICS_FILE))
-        .map(|rows| rows.len())
+    let listed = read_member_metrics(&dir.join(METRICS_FILE), configs.len())
+        .map(|members| members.iter().map(Vec::len).min().unwrap_or(0))
         .unwrap_or(0);
     let mut skipped = Vec::new();
     for epoch in epochs {
         let usable = if epoch > listed {
             Err(format!("metrics.csv lists only {listed} epochs"))
         } else {
-            verify_checkpoint(dir, epoch, config, device)
+            verify_checkpoint(dir, epoch, configs, device)
         };
         match usable {
             Ok(()) => return Ok(ResumePoint { epoch, skipped }),
@@ -161,7 +161,7 @@ pub fn resume_point(
 fn verify_checkpoint(
     dir: &Path,
     epoch: usize,
-    config: &ValidTrainingConfig,
+    configs: &[ValidTrainingConfig],
     device: &Device,
 ) -> Result<(), String> {
     let read = |part: &str| {
@@ -174,10 +174,11 @@ fn verify_checkpoint(
         move |err| format!("{part}-{epoch}.bpk is damaged ({err})")
     }
     let record = ModuleRecord::from_bytes(read("model")?).map_err(damaged("model", epoch))?;
-    let settings = config.config();
-    let template = config
-        .model()
-        .init_population(&[(settings.loss, settings.seed)], device);
+    let members: Vec<(LossKind, u64)> = configs
+        .iter()
+        .map(|c| (c.config().loss, c.config().seed))
+        .collect();
+    let template = configs[0].model().init_population(&members, device);
     template
         .try_load_record(record)
         .map_err(|err| format!("model-{epoch}.bpk does not fit the run's network ({err})"))?;
@@ -454,6 +455,30 @@ fn fit(
             test: started.elapsed(),
         },
     })
+}
+
+/// Continues the population of `configs` (the configs it started with, in their order) in
+/// `dir` from its newest usable checkpoint, as [`resume`] continues a solo run: it ends where
+/// the uninterrupted population would have.
+pub fn resume_population(
+    configs: &[ValidTrainingConfig],
+    device: &Device,
+    dir: &Path,
+    dashboard: Dashboard,
+) -> Result<PopulationRun, TrainError> {
+    check_shared(configs)?;
+    MemoryEstimate::of(configs).check_fits()?;
+    let _lock = FolderLock::acquire(dir)?;
+    let point = resume_point(dir, configs, device)?;
+    let done = read_member_metrics(&dir.join(METRICS_FILE), configs.len())?
+        .into_iter()
+        .map(|rows| {
+            rows.into_iter()
+                .filter(|row| row.epoch <= point.epoch)
+                .collect()
+        })
+        .collect();
+    fit(configs, Product::Broadcast, device, dir, dashboard, done)
 }
 
 /// Keeps what the checkpoints back (the epochs after the last one are redone on resume) and

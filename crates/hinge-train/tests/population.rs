@@ -232,3 +232,31 @@ fn members_that_cannot_share_a_step_are_refused_on_one_line() {
     let empty = train_population(&[], &device, folder.path(), Dashboard::Silent);
     assert!(matches!(empty, Err(TrainError::EmptyPopulation)));
 }
+
+#[test]
+fn a_population_resumed_from_a_checkpoint_ends_as_the_uninterrupted_one() {
+    let device = Device::flex();
+    let configs = [short(1, 0.05), short(2, 0.1), short(3, 0.0)];
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let whole = train_population(&configs, &device, a.path(), Dashboard::Silent).unwrap();
+    train_population(&configs, &device, b.path(), Dashboard::Silent).unwrap();
+    // The folder as a kill right after epoch 2's checkpoint leaves it: no checkpoint of epoch
+    // 3, and metrics.csv up to epoch 2.
+    let checkpoints = b.path().join(hinge_train::CHECKPOINT_DIR);
+    for part in ["model", "optim", "scheduler"] {
+        std::fs::remove_file(checkpoints.join(format!("{part}-3.bpk"))).unwrap();
+    }
+    let metrics = b.path().join(hinge_train::METRICS_FILE);
+    let text = std::fs::read_to_string(&metrics).unwrap();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|line| line.split(',').nth(1) != Some("3"))
+        .collect();
+    assert_eq!(kept.len(), 1 + 3 * 2, "{text}");
+    std::fs::write(&metrics, kept.join("\n") + "\n").unwrap();
+
+    let resumed =
+        hinge_train::resume_population(&configs, &device, b.path(), Dashboard::Silent).unwrap();
+    assert_eq!(resumed.epochs, whole.epochs);
+    assert_eq!(resumed.tests, whole.tests);
+}
