@@ -750,13 +750,21 @@ fn a_run_killed_at_any_moment_resumes_to_the_uninterrupted_result() {
     let read = |p: &Path| std::fs::read_to_string(p).unwrap();
     let points = ["0.3,0.2", "-0.7,0.1", "0.05,-0.6"];
     let expected_predictions = predict(&whole.join("hinge"), &points).stdout;
-    let mut fell_back = 0;
+    let (mut fell_back, mut landed_in_a_write) = (0, 0);
     for moment in 0..20u64 {
-        // After the line of epoch 2 to 28, then 0 to 19 ms later.
+        // After the line of epoch 2 to 28, then 0 to 19 ms later; the odd moments with every
+        // metrics.csv write slowed by 40 ms (the line comes after the write), so that kills
+        // land in the next epoch's write while burn writes that epoch's checkpoint.
         let epoch = 2 + moment * 26 / 19;
-        let delay = std::time::Duration::from_millis(moment % 5 * 5 + moment / 5);
+        let slow = moment % 2 == 1;
+        let delay =
+            std::time::Duration::from_millis(moment % 5 * 5 + moment / 5 + 40 * slow as u64);
         let killed = dir.path().join(format!("killed-{moment}"));
-        let mut child = circles(&args)
+        let mut command = circles(&args);
+        if slow {
+            command.env(hinge_lab::hinge_train::SLOW_WRITES_VARIABLE, "40");
+        }
+        let mut child = command
             .arg("--artifacts")
             .arg(&killed)
             .stdout(Stdio::piped())
@@ -792,7 +800,10 @@ fn a_run_killed_at_any_moment_resumes_to_the_uninterrupted_result() {
             "moment {moment}"
         );
     }
-    eprintln!("{fell_back} of 20 resumes passed over a torn or unlisted checkpoint");
+    eprintln!(
+        "{landed_in_a_write} of 20 kills landed in a metrics.csv write; \
+         {fell_back} resumes passed over a torn or unlisted checkpoint"
+    );
 }
 
 /// A disk that fills up mid-run (here a file size limit, `ulimit -f`): one line naming the file

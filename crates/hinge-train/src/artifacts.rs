@@ -11,6 +11,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::{CONFIG_FILE, MODEL_FILE, TrainError, TrainingConfig};
 
+/// The environment variable that slows every per-epoch write by that many milliseconds, between
+/// the written temporary file and its rename: for fault-injection tests, so that a kill can be
+/// made to land while `metrics.csv` is being replaced. Unset, it costs one lookup per epoch.
+pub const SLOW_WRITES_VARIABLE: &str = "HINGE_LAB_SLOW_WRITES_MS";
+
+fn pause_for_fault_injection() {
+    if let Some(ms) = std::env::var(SLOW_WRITES_VARIABLE)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
 /// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`,
 /// so a crash or a full disk leaves the old file or the new one, never half of one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
@@ -50,6 +64,8 @@ pub(crate) fn replace_file(
         file.write_all(bytes)?;
         if durability == Durability::Synced {
             file.sync_all()?;
+        } else {
+            pause_for_fault_injection();
         }
         std::fs::rename(&temporary, path)
     })();

@@ -25,8 +25,8 @@ mod renderer;
 mod training;
 
 pub use artifacts::{
-    EpochMetrics, TestResult, ensure_writable, load_model, load_run, read_metrics_csv,
-    write_atomic, write_metrics_csv,
+    EpochMetrics, SLOW_WRITES_VARIABLE, TestResult, ensure_writable, load_model, load_run,
+    read_metrics_csv, write_atomic, write_metrics_csv,
 };
 pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
