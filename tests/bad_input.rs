@@ -522,6 +522,16 @@ fn a_second_run_on_the_same_folder_is_refused_while_the_first_trains() {
     );
 }
 
+/// Four times the tutorial's data, so an epoch takes long enough to be interrupted in.
+const LONG_RUN: [&str; 6] = [
+    "--loss",
+    "hinge",
+    "--samples",
+    "4000",
+    "--test-samples",
+    "1000",
+];
+
 /// Starts the main job, sends it `signal` (SIGINT for Ctrl-C) once it printed `after_line`, and
 /// returns what it printed on stderr and its exit code.
 #[cfg(unix)]
@@ -564,15 +574,7 @@ fn interrupt_after(
 #[test]
 fn ctrl_c_keeps_the_last_checkpoint_and_resume_ends_as_an_uninterrupted_run() {
     let dir = tempfile::tempdir().unwrap();
-    // Four times the tutorial's data, so an epoch takes long enough to be interrupted in.
-    let args = [
-        "--loss",
-        "hinge",
-        "--samples",
-        "4000",
-        "--test-samples",
-        "1000",
-    ];
+    let args = LONG_RUN;
     let whole = dir.path().join("whole");
     assert!(run(&args, &whole).status.success());
 
@@ -630,14 +632,7 @@ fn ctrl_c_keeps_the_last_checkpoint_and_resume_ends_as_an_uninterrupted_run() {
 #[test]
 fn sigterm_and_sighup_stop_like_ctrl_c_and_the_run_resumes() {
     let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "--loss",
-        "hinge",
-        "--samples",
-        "4000",
-        "--test-samples",
-        "1000",
-    ];
+    let args = LONG_RUN;
     for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGHUP, 129)] {
         let stopped = dir.path().join(format!("stopped-{signal}"));
         let (stderr, exit) = interrupt_after(&args, &stopped, "Epoch 2/30", signal);
@@ -737,14 +732,7 @@ fn a_torn_checkpoint_falls_back_to_the_one_before_it_and_never_panics() {
 fn a_run_killed_at_any_moment_resumes_to_the_uninterrupted_result() {
     use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "--loss",
-        "hinge",
-        "--samples",
-        "4000",
-        "--test-samples",
-        "1000",
-    ];
+    let args = LONG_RUN;
     let whole = dir.path().join("whole");
     assert!(run(&args, &whole).status.success());
     let read = |p: &Path| std::fs::read_to_string(p).unwrap();

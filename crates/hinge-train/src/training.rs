@@ -239,9 +239,7 @@ pub fn train_population(
     dir: &Path,
     dashboard: Dashboard,
 ) -> Result<PopulationRun, TrainError> {
-    check_shared(configs)?;
-    MemoryEstimate::of(configs).check_fits()?;
-    let _lock = FolderLock::acquire(dir)?;
+    let _lock = claim(configs, dir)?;
     clear_checkpoints(dir)?;
     fit(
         configs,
@@ -251,6 +249,14 @@ pub fn train_population(
         dashboard,
         Vec::new(),
     )
+}
+
+/// Everything a population is checked for before it trains (a shared step, memory enough), and
+/// the lock on its folder, held while it trains.
+fn claim(configs: &[ValidTrainingConfig], dir: &Path) -> Result<FolderLock, TrainError> {
+    check_shared(configs)?;
+    MemoryEstimate::of(configs).check_fits()?;
+    FolderLock::acquire(dir)
 }
 
 /// The first setting in which a member differs from member 0 that a shared step cannot allow.
@@ -466,9 +472,7 @@ pub fn resume_population(
     dir: &Path,
     dashboard: Dashboard,
 ) -> Result<PopulationRun, TrainError> {
-    check_shared(configs)?;
-    MemoryEstimate::of(configs).check_fits()?;
-    let _lock = FolderLock::acquire(dir)?;
+    let _lock = claim(configs, dir)?;
     let point = resume_point(dir, configs, device)?;
     let done = read_member_metrics(&dir.join(METRICS_FILE), configs.len())?
         .into_iter()
