@@ -488,14 +488,7 @@ fn a_second_run_on_the_same_folder_is_refused_while_the_first_trains() {
     use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().unwrap();
     let artifacts = dir.path().join("runs");
-    let long = [
-        "--loss",
-        "hinge",
-        "--samples",
-        "4000",
-        "--test-samples",
-        "1000",
-    ];
+    let long = LONG_RUN;
     let mut first = circles(&long)
         .arg("--artifacts")
         .arg(&artifacts)
