@@ -23,7 +23,7 @@ use crate::lock::FolderLock;
 use crate::memory::MemoryEstimate;
 use crate::{
     Dashboard, EpochMetrics, EpochRecorder, TestResult, TrainError, TrainingConfig,
-    ValidTrainingConfig, read_metrics_csv, write_metrics_csv,
+    ValidTrainingConfig, write_metrics_csv,
 };
 
 /// What a finished run hands back; the same is on disk in its folder.
@@ -58,8 +58,9 @@ pub const TEST_FILE: &str = "test.json";
 pub const CHECKPOINT_DIR: &str = "checkpoint";
 
 /// Trains one run of `config` on `device` through burn's Learner, as a population of one
-/// multiplying as a lone network does ([`Product::Matmul`]), evaluates it on the test set and writes `config.json`, `model.bpk`, `metrics.csv` and
-/// `test.json` into `dir`, with a checkpoint after every epoch under `checkpoint/`.
+/// multiplying as a lone network does ([`Product::Matmul`]), evaluates it on the test set and
+/// writes `config.json`, `model.bpk`, `metrics.csv` and `test.json` into `dir`, with a
+/// checkpoint after every epoch under `checkpoint/`.
 ///
 /// The folder is created and written to before training starts, so a path that cannot be
 /// written fails at once rather than after the work.
@@ -69,18 +70,11 @@ pub fn train(
     dir: &Path,
     dashboard: Dashboard,
 ) -> Result<TrainedRun, TrainError> {
-    MemoryEstimate::of(std::slice::from_ref(config)).check_fits()?;
-    let _lock = FolderLock::acquire(dir)?;
+    let configs = std::slice::from_ref(config);
+    let _lock = claim(configs, dir)?;
     config.save(&dir.join(CONFIG_FILE))?;
     clear_checkpoints(dir)?;
-    let run = fit(
-        std::slice::from_ref(config),
-        Product::Matmul,
-        device,
-        dir,
-        dashboard,
-        Vec::new(),
-    )?;
+    let run = fit(configs, Product::Matmul, device, dir, dashboard, Vec::new())?;
     solo_run(config.config().clone(), dir, run)
 }
 
@@ -90,20 +84,8 @@ pub fn train(
 /// epochs.
 pub fn resume(dir: &Path, device: &Device, dashboard: Dashboard) -> Result<TrainedRun, TrainError> {
     let config = TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
-    let _lock = FolderLock::acquire(dir)?;
-    let point = resume_point(dir, std::slice::from_ref(&config), device)?;
-    let done = read_metrics_csv(&dir.join(METRICS_FILE))?
-        .into_iter()
-        .filter(|row| row.epoch <= point.epoch)
-        .collect::<Vec<_>>();
-    let run = fit(
-        std::slice::from_ref(&config),
-        Product::Matmul,
-        device,
-        dir,
-        dashboard,
-        vec![done],
-    )?;
+    let configs = std::slice::from_ref(&config);
+    let run = continue_from_checkpoint(configs, Product::Matmul, device, dir, dashboard)?;
     solo_run(config.config().clone(), dir, run)
 }
 
@@ -472,6 +454,18 @@ pub fn resume_population(
     dir: &Path,
     dashboard: Dashboard,
 ) -> Result<PopulationRun, TrainError> {
+    continue_from_checkpoint(configs, Product::Broadcast, device, dir, dashboard)
+}
+
+/// What [`resume`] and [`resume_population`] share: the checks and the lock, the newest usable
+/// checkpoint, the epochs `metrics.csv` holds up to it, and training on from there.
+fn continue_from_checkpoint(
+    configs: &[ValidTrainingConfig],
+    product: Product,
+    device: &Device,
+    dir: &Path,
+    dashboard: Dashboard,
+) -> Result<PopulationRun, TrainError> {
     let _lock = claim(configs, dir)?;
     let point = resume_point(dir, configs, device)?;
     let done = read_member_metrics(&dir.join(METRICS_FILE), configs.len())?
@@ -482,7 +476,7 @@ pub fn resume_population(
                 .collect()
         })
         .collect();
-    fit(configs, Product::Broadcast, device, dir, dashboard, done)
+    fit(configs, product, device, dir, dashboard, done)
 }
 
 /// Keeps what the checkpoints back (the epochs after the last one are redone on resume) and
