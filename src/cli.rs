@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, ValueEnum};
 use hinge_data::{DataConfig, DatasetKind, SplitConfig};
-use hinge_model::{LossKind, MlpConfig};
+use hinge_model::{Activation, Feature, LossKind, MlpConfig, Named, OutputActivation};
 use hinge_train::{BackendKind, Dashboard, TrainingConfig};
 
 use crate::{AppError, CirclesRun, LossChoice};
@@ -95,9 +95,30 @@ pub struct RunFlags {
     /// --loss categorical-hinge. [default: 2]
     #[arg(long)]
     pub centers: Option<usize>,
-    /// Widths of the hidden ReLU layers, comma-separated, e.g. 16,16. [default: 4,2]
-    #[arg(long, value_delimiter = ',')]
-    pub hidden: Option<Vec<usize>>,
+    /// Widths of the hidden layers, comma-separated, e.g. 16,16; `none` for no hidden layer (a
+    /// linear model of the features). [default: 4,2]
+    #[arg(long, value_parser = parse_widths)]
+    pub hidden: Option<Widths>,
+    /// The hidden layers' activation; ReLU layers start He-uniform, the others
+    /// Glorot-uniform. [default: relu]
+    #[arg(long, value_parser = named::<Activation>())]
+    pub activation: Option<Activation>,
+    /// The output's activation; `linear` with --hidden none and --l2 trains a linear SVM.
+    /// [default: tanh]
+    #[arg(long, value_parser = named::<OutputActivation>())]
+    pub output: Option<OutputActivation>,
+    /// The network's inputs, comma-separated, computed from each point (x, y): x, y, x2 (x²),
+    /// y2, xy, sinx (sin x), siny. [default: x,y]
+    #[arg(long, value_delimiter = ',', value_parser = named::<Feature>())]
+    pub features: Option<Vec<Feature>>,
+    /// L1 penalty on the weights, added to the loss as Keras's kernel_regularizer does, >= 0.
+    /// [default: 0]
+    #[arg(long)]
+    pub l1: Option<f64>,
+    /// L2 penalty on the weights, added to the loss as Keras's kernel_regularizer does, >= 0.
+    /// [default: 0]
+    #[arg(long)]
+    pub l2: Option<f64>,
     /// The first N points form the test set. [default: 250]
     #[arg(long)]
     pub test_samples: Option<usize>,
@@ -122,7 +143,15 @@ impl RunFlags {
                 ..base.data.clone()
             },
             model: MlpConfig {
-                hidden: self.hidden.clone().unwrap_or(base.model.hidden.clone()),
+                hidden: self
+                    .hidden
+                    .clone()
+                    .map_or(base.model.hidden.clone(), |w| w.0),
+                features: self.features.clone().unwrap_or(base.model.features.clone()),
+                activation: self.activation.unwrap_or(base.model.activation),
+                output: self.output.unwrap_or(base.model.output),
+                l1: self.l1.unwrap_or(base.model.l1),
+                l2: self.l2.unwrap_or(base.model.l2),
             },
             split: SplitConfig {
                 test_samples: self.test_samples.unwrap_or(base.split.test_samples),
@@ -136,13 +165,20 @@ impl RunFlags {
     }
 }
 
-/// The flags that set the run's configuration, which `--resume` takes from the saved run.
-const CONFIG_FLAGS: [&str; 14] = [
+/// The flags that set the run's configuration, which `--resume` takes from the saved run. Named
+/// one by one, not as clap's group of `RunFlags`, so the error names the flag given rather
+/// than all of them.
+const CONFIG_FLAGS: [&str; 19] = [
     "config",
     "dataset",
     "cluster_std",
     "centers",
     "hidden",
+    "activation",
+    "output",
+    "features",
+    "l1",
+    "l2",
     "epochs",
     "batch_size",
     "lr",
@@ -153,6 +189,38 @@ const CONFIG_FLAGS: [&str; 14] = [
     "noise",
     "seed",
 ];
+
+/// Hidden layer widths as `--hidden` takes them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Widths(pub Vec<usize>);
+
+fn parse_widths(given: &str) -> Result<Widths, String> {
+    if given == "none" {
+        return Ok(Widths(Vec::new()));
+    }
+    given
+        .split(',')
+        .map(|width| {
+            width.trim().parse::<usize>().map_err(|_| {
+                format!("'{width}' is not a layer width: give widths such as 16,16, or none")
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map(Widths)
+}
+
+/// Parses one of a [`Named`] enum's names; help and errors list them all.
+pub fn named<T>() -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: Named + std::str::FromStr + Clone + Send + Sync,
+{
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(T::names()).map(|name| {
+        T::from_str(&name)
+            .ok()
+            .expect("the parser lets through only the listed names")
+    })
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LossArg {

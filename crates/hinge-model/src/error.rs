@@ -11,6 +11,14 @@ pub enum ModelError {
     NotOneHot(Vec<f32>),
     #[error("hidden layer {index} has width 0: every hidden width must be at least 1")]
     HiddenWidth { index: usize },
+    #[error("the network has no input features: give at least one")]
+    NoFeatures,
+    #[error(
+        "feature {feature} is given twice (again at position {index}): each feature at most once"
+    )]
+    RepeatedFeature { feature: &'static str, index: usize },
+    #[error("{name} {value} is not a penalty: it must be a finite number >= 0")]
+    Penalty { name: &'static str, value: f64 },
     #[error("the targets could not be read back from the device: {0}")]
     Read(String),
 }

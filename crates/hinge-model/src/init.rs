@@ -10,6 +10,8 @@ use burn::tensor::{Device, Tensor, TensorData};
 use rand::RngExt;
 use rand::rngs::StdRng;
 
+use crate::Activation;
+
 /// `he_uniform`: U(-b, b) with b = sqrt(6 / fan_in), suited to ReLU layers.
 pub fn he_uniform_bound(fan_in: usize) -> f64 {
     (6.0 / fan_in as f64).sqrt()
@@ -35,15 +37,16 @@ pub(crate) fn draw_weights(
         .collect()
 }
 
-/// The bound of each layer's initialiser, input side first: He-uniform for the ReLU hidden
-/// layers, Glorot-uniform for the tanh output, as the tutorial's Keras model sets them.
-pub(crate) fn layer_bounds(widths: &[usize]) -> Vec<f64> {
+/// The bound of each layer's initialiser, input side first: He-uniform for ReLU hidden layers,
+/// as the tutorial sets them, and Glorot-uniform (Keras's default) for the output and for
+/// hidden layers of any other activation.
+pub(crate) fn layer_bounds(widths: &[usize], activation: Activation) -> Vec<f64> {
     let last = widths.len() - 2;
     widths
         .windows(2)
         .enumerate()
         .map(|(layer, pair)| {
-            if layer == last {
+            if layer == last || activation != Activation::Relu {
                 glorot_uniform_bound(pair[0], pair[1])
             } else {
                 he_uniform_bound(pair[0])

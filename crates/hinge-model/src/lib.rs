@@ -4,21 +4,27 @@
 //! train many of them in one step.
 
 mod class;
+mod design;
 mod error;
 mod init;
 mod loss;
 mod model;
+mod named;
 mod population;
 
 pub use class::hits;
+pub use design::{Activation, Design, Feature, OutputActivation};
 pub use error::ModelError;
 pub use init::{glorot_uniform_bound, he_uniform_bound};
 pub use loss::{
     CategoricalHingeLoss, HingeLoss, LogisticLoss, LossKind, PROBABILITY_EPSILON, SquaredHingeLoss,
     signed_targets,
 };
-pub use model::{INPUTS, Mlp, MlpConfig, ValidMlpConfig};
-pub use population::{LossGroup, Population, PopulationOutput, Product, StackedDense, loss_groups};
+pub use model::{INPUTS, LayerKind, LayerSummary, Mlp, MlpConfig, ValidMlpConfig};
+pub use named::Named;
+pub use population::{
+    LossGroup, Population, PopulationOutput, Product, StackedDense, Watch, loss_groups,
+};
 
 /// burn's reduction enum, re-exported because every loss here takes one.
 pub use burn::nn::loss::Reduction;

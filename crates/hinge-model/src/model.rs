@@ -1,20 +1,36 @@
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::Linear;
-use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::init::{dense, draw_weights, layer_bounds};
-use crate::{LossKind, ModelError};
+use crate::named::Named;
+use crate::{Activation, Design, Feature, LossKind, ModelError, OutputActivation};
 
-/// The tutorial's network: two inputs, ReLU hidden layers, tanh outputs (one, or one per class).
+/// The tutorial's network by default: the point's two coordinates in, ReLU hidden layers of 4
+/// and 2, tanh outputs (one, or one per class), no weight penalty.
 #[derive(Config, Debug, PartialEq)]
 pub struct MlpConfig {
-    /// Widths of the hidden Dense layers, input side first.
+    /// Widths of the hidden Dense layers, input side first; none at all for a linear model.
     #[config(default = "vec![4, 2]")]
     pub hidden: Vec<usize>,
+    /// The network's inputs, computed from each point.
+    #[config(default = "Feature::COORDINATES.to_vec()")]
+    pub features: Vec<Feature>,
+    /// The hidden layers' activation.
+    #[config(default = "Activation::Relu")]
+    pub activation: Activation,
+    /// The output layer's activation.
+    #[config(default = "OutputActivation::Tanh")]
+    pub output: OutputActivation,
+    /// L1 penalty on every layer's weights, >= 0.
+    #[config(default = 0.0)]
+    pub l1: f64,
+    /// L2 penalty on every layer's weights, >= 0.
+    #[config(default = 0.0)]
+    pub l2: f64,
 }
 
 /// An [`MlpConfig`] whose widths were checked, with the number of outputs the loss needs.
@@ -27,12 +43,42 @@ pub struct ValidMlpConfig {
 impl MlpConfig {
     /// The checked network, with the tutorial's single output.
     pub fn check(&self) -> Result<ValidMlpConfig, ModelError> {
-        match self.hidden.iter().position(|&width| width == 0) {
-            Some(index) => Err(ModelError::HiddenWidth { index }),
-            None => Ok(ValidMlpConfig {
-                config: self.clone(),
-                outputs: 1,
-            }),
+        if let Some(index) = self.hidden.iter().position(|&width| width == 0) {
+            return Err(ModelError::HiddenWidth { index });
+        }
+        if self.features.is_empty() {
+            return Err(ModelError::NoFeatures);
+        }
+        if let Some((index, feature)) = self
+            .features
+            .iter()
+            .enumerate()
+            .find(|(index, f)| self.features[..*index].contains(f))
+        {
+            return Err(ModelError::RepeatedFeature {
+                feature: feature.name(),
+                index,
+            });
+        }
+        for (name, value) in [("l1", self.l1), ("l2", self.l2)] {
+            if !(value.is_finite() && value >= 0.0) {
+                return Err(ModelError::Penalty { name, value });
+            }
+        }
+        Ok(ValidMlpConfig {
+            config: self.clone(),
+            outputs: 1,
+        })
+    }
+
+    /// The network's non-weight choices, as the models carry them.
+    pub fn design(&self) -> Design {
+        Design {
+            features: self.features.clone(),
+            activation: self.activation,
+            output: self.output,
+            l1: self.l1,
+            l2: self.l2,
         }
     }
 }
@@ -55,9 +101,10 @@ impl ValidMlpConfig {
         self.outputs
     }
 
-    /// The width of every layer's input and of the last output: `[2, hidden..., outputs]`.
+    /// The width of every layer's input and of the last output: `[features, hidden...,
+    /// outputs]`.
     pub fn widths(&self) -> Vec<usize> {
-        let mut widths = vec![INPUTS];
+        let mut widths = vec![self.config.features.len()];
         widths.extend(&self.config.hidden);
         widths.push(self.outputs);
         widths
@@ -70,7 +117,7 @@ impl ValidMlpConfig {
         let widths = self.widths();
         widths
             .windows(2)
-            .zip(layer_bounds(&widths))
+            .zip(layer_bounds(&widths, self.config.activation))
             .map(|(pair, bound)| draw_weights(pair[0], pair[1], bound, &mut rng))
             .collect()
     }
@@ -89,15 +136,62 @@ impl ValidMlpConfig {
             hidden: layers,
             output,
             loss,
+            design: self.config.design(),
         }
+    }
+
+    /// Each layer as Keras's `model.summary()` lists it, inputs first.
+    pub fn summary(&self) -> Vec<LayerSummary> {
+        let design = self.config.design();
+        let widths = self.widths();
+        let inputs = LayerSummary {
+            kind: LayerKind::Inputs(design.features.clone()),
+            width: widths[0],
+            parameters: 0,
+        };
+        let last = widths.len() - 2;
+        let dense = widths
+            .windows(2)
+            .enumerate()
+            .map(|(index, pair)| LayerSummary {
+                kind: if index == last {
+                    LayerKind::Output(design.output)
+                } else {
+                    LayerKind::Hidden(design.activation)
+                },
+                width: pair[1],
+                parameters: pair[0] * pair[1] + pair[1],
+            });
+        std::iter::once(inputs).chain(dense).collect()
     }
 }
 
-/// The network's inputs: the two coordinates of a point.
+/// One row of a model summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerSummary {
+    pub kind: LayerKind,
+    /// Units per point.
+    pub width: usize,
+    /// Weights and biases.
+    pub parameters: usize,
+}
+
+/// What a layer of the summary is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerKind {
+    /// The features computed from each point.
+    Inputs(Vec<Feature>),
+    Hidden(Activation),
+    Output(OutputActivation),
+}
+
+/// The coordinates of a point, which every network takes; its first layer sees the features
+/// computed from them.
 pub const INPUTS: usize = 2;
 
-/// Dense(ReLU, He-uniform)* -> Dense(outputs, tanh, Glorot-uniform), all biases starting at
-/// zero.
+/// features(point) -> Dense(activation)* -> Dense(outputs, output activation); the hidden
+/// layers start He-uniform under ReLU and Glorot-uniform otherwise, the output Glorot-uniform,
+/// all biases at zero, as Keras sets them.
 #[derive(Module, Debug)]
 pub struct Mlp {
     pub hidden: Vec<Linear>,
@@ -105,21 +199,27 @@ pub struct Mlp {
     /// The loss its training step minimises; not a parameter, so not saved with the weights.
     #[module(skip)]
     pub loss: LossKind,
+    /// Inputs, activations and penalty, from the config: not saved with the weights either.
+    #[module(skip)]
+    pub design: Design,
 }
 
 impl Mlp {
-    /// Raw outputs in (-1, 1). With one output the sign is the class and the size the
-    /// confidence; with one per class the largest is the class.
+    /// Raw outputs, in (-1, 1) under a tanh output. With one output the sign is the class and
+    /// the size the confidence; with one per class the largest is the class.
     ///
     /// # Shapes
     /// - points: `[batch, 2]`
     /// - output: `[batch, outputs]`
     pub fn forward(&self, points: Tensor<2>) -> Tensor<2> {
+        let activation = self.design.activation;
         let hidden = self
             .hidden
             .iter()
-            .fold(points, |x, layer| relu(layer.forward(x)));
-        self.output.forward(hidden).tanh()
+            .fold(self.design.inputs(points), |x, layer| {
+                activation.apply(layer.forward(x))
+            });
+        self.design.output.apply(self.output.forward(hidden))
     }
 }
 

@@ -9,15 +9,15 @@
 //! run would. One member's NaN stays in that member's slices.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use burn::module::{Module, Param};
-use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor, TensorData};
 use burn::train::metric::{Adaptor, ItemLazy, LossInput};
 use burn::train::{InferenceStep, TrainOutput, TrainStep};
 use hinge_data::PopulationBatch;
 
-use crate::{LossKind, Mlp, ValidMlpConfig, hits};
+use crate::{Design, LossKind, Mlp, ValidMlpConfig, hits};
 
 /// How a layer multiplies its inputs by its weights on a small batch. Both compute the same
 /// product; they differ in speed and in rounding, so a run's numbers depend on the choice, and
@@ -114,8 +114,8 @@ pub fn loss_groups(losses: &[LossKind]) -> Vec<LossGroup> {
     groups
 }
 
-/// The tutorial's network, N times: `Dense(ReLU)* -> Dense(tanh)` with a member axis on every
-/// weight, each member with its own loss.
+/// The tutorial's network, N times: `features -> Dense(activation)* -> Dense(output)` with a
+/// member axis on every weight, each member with its own loss.
 #[derive(Module, Debug)]
 pub struct Population {
     hidden: Vec<StackedDense>,
@@ -126,6 +126,12 @@ pub struct Population {
     /// How the layers multiply on small batches.
     #[module(skip)]
     product: Product,
+    /// Inputs, activations and penalty, shared by every member.
+    #[module(skip)]
+    design: Design,
+    /// Looks at the population as it trains; see [`Watch`].
+    #[module(skip)]
+    watch: Option<Watcher>,
 }
 
 impl ValidMlpConfig {
@@ -150,6 +156,8 @@ impl ValidMlpConfig {
             output,
             groups: loss_groups(&losses),
             product: Product::default(),
+            design: self.config().design(),
+            watch: None,
         }
     }
 }
@@ -187,7 +195,23 @@ impl Population {
             output: layer(&|net: &Mlp| &net.output),
             groups: loss_groups(&losses),
             product: Product::default(),
+            design: networks
+                .first()
+                .map_or_else(Design::default, |net| net.design.clone()),
+            watch: None,
         }
+    }
+
+    /// The same population, shown to `watch` as it trains.
+    pub fn watched_by(self, watch: Arc<dyn Watch>) -> Self {
+        Self {
+            watch: Some(Watcher(watch)),
+            ..self
+        }
+    }
+
+    pub fn design(&self) -> &Design {
+        &self.design
     }
 
     /// The same population, multiplying as `product` says.
@@ -229,39 +253,59 @@ impl Population {
             hidden: self.hidden.iter().map(linear).collect(),
             output: linear(&self.output),
             loss: self.losses()[index],
+            design: self.design.clone(),
         }
     }
 
-    /// Raw outputs in (-1, 1), each member on its own points.
+    /// Raw outputs, in (-1, 1) under a tanh output, each member on its own points.
     ///
     /// # Shapes
     /// - points: `[members, points, 2]`
     /// - output: `[members, points, outputs]`
     pub fn forward(&self, points: Tensor<3>) -> Tensor<3> {
+        let activation = self.design.activation;
         let hidden = self
             .hidden
             .iter()
-            .fold(points, |x, layer| relu(layer.forward(x, self.product)));
-        self.output.forward(hidden, self.product).tanh()
+            .fold(self.design.inputs(points), |x, layer| {
+                activation.apply(layer.forward(x, self.product))
+            });
+        self.design
+            .output
+            .apply(self.output.forward(hidden, self.product))
     }
 
-    /// The output of every hidden layer (after its ReLU), input side first: a unit that is 0 on
-    /// every training point is dead.
+    /// The output of every hidden layer (after its activation), input side first: a unit that
+    /// is 0 on every training point is dead.
     ///
     /// # Shapes
     /// - points: `[members, points, 2]`
     /// - each output: `[members, points, width]`
     pub fn hidden_activations(&self, points: Tensor<3>) -> Vec<Tensor<3>> {
         let mut outputs = Vec::with_capacity(self.hidden.len());
-        let mut x = points;
+        let mut x = self.design.inputs(points);
         for layer in &self.hidden {
-            x = relu(layer.forward(x, self.product));
+            x = self.design.activation.apply(layer.forward(x, self.product));
             outputs.push(x.clone());
         }
         outputs
     }
 
-    /// Each member's mean loss over its points, with its own loss function.
+    /// Each member's weight penalty: `[members]`; `None` without one.
+    fn penalties(&self) -> Option<Tensor<1>> {
+        if !self.design.penalised() {
+            return None;
+        }
+        let n = self.len();
+        self.hidden
+            .iter()
+            .chain([&self.output])
+            .map(|layer| self.design.penalty(layer.weight.val()).reshape([n]))
+            .reduce(Tensor::add)
+    }
+
+    /// Each member's mean loss over its points, with its own loss function, plus its weight
+    /// penalty, as Keras reports a loss.
     ///
     /// # Shapes
     /// - output, targets: `[members, points, outputs]`
@@ -289,9 +333,13 @@ impl Population {
                     .reshape([members.len()])
             })
             .collect();
-        match parts.len() {
+        let losses = match parts.len() {
             1 => parts.pop().expect("one part"),
             _ => Tensor::cat(parts, 0),
+        };
+        match self.penalties() {
+            Some(penalty) => losses.add(penalty),
+            None => losses,
         }
     }
 
@@ -304,6 +352,26 @@ impl Population {
             output,
             targets: batch.targets,
         }
+    }
+}
+
+/// Something that looks at a population while burn's Learner trains it, e.g. to draw its
+/// decision surface as it forms. The Learner gives no hook with the model in it, so the
+/// population calls these from its own steps.
+pub trait Watch: Send + Sync {
+    /// Before each training step, with the weights that step starts from.
+    fn before_step(&self, population: &Population);
+    /// Before each validation batch, with the weights at the end of the epoch's training.
+    fn before_validation(&self, population: &Population);
+}
+
+/// A [`Watch`] as a module field: cloned with the module, never saved.
+#[derive(Clone)]
+struct Watcher(Arc<dyn Watch>);
+
+impl std::fmt::Debug for Watcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Watcher")
     }
 }
 
@@ -333,6 +401,9 @@ impl TrainStep for Population {
     type Output = PopulationOutput;
 
     fn step(&self, batch: PopulationBatch) -> TrainOutput<PopulationOutput> {
+        if let Some(Watcher(watch)) = &self.watch {
+            watch.before_step(self);
+        }
         let item = self.forward_members(batch);
         // The sum of the members' means: d(sum)/d(member i's weights) is member i's own
         // gradient, whatever the other members' losses are, NaN included.
@@ -345,6 +416,9 @@ impl InferenceStep for Population {
     type Output = PopulationOutput;
 
     fn step(&self, batch: PopulationBatch) -> PopulationOutput {
+        if let Some(Watcher(watch)) = &self.watch {
+            watch.before_validation(self);
+        }
         self.forward_members(batch)
     }
 }

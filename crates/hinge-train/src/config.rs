@@ -5,7 +5,7 @@ use burn::optim::AdamConfig;
 use hinge_data::{
     DataConfig, DataSplit, LabeledPoints, SplitConfig, TargetEncoding, ValidDataConfig, ValidSplit,
 };
-use hinge_model::{LossKind, MlpConfig, ValidMlpConfig};
+use hinge_model::{LossKind, MlpConfig, OutputActivation, ValidMlpConfig};
 
 use crate::{TrainError, write_atomic};
 
@@ -88,6 +88,12 @@ impl TrainingConfig {
                 classes,
             })?;
         let model = self.model.check()?.with_outputs(encoding.width());
+        if self.loss == LossKind::Logistic && self.model.output != OutputActivation::Tanh {
+            return Err(TrainError::LossNeedsTanhOutput {
+                loss: self.loss,
+                output: self.model.output,
+            });
+        }
         if self.epochs == 0 {
             return Err(TrainError::Epochs(self.epochs));
         }

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use hinge_data::{DataError, DatasetKind};
-use hinge_model::{LossKind, ModelError};
+use hinge_model::{LossKind, ModelError, OutputActivation};
 use thiserror::Error;
 
 use crate::memory::{MemoryEstimate, human_bytes};
@@ -20,6 +20,13 @@ pub enum TrainError {
         loss: LossKind,
         dataset: DatasetKind,
         classes: usize,
+    },
+    #[error(
+        "the logistic loss reads a tanh output as a probability, (1 + y) / 2, and output {output} has none: use the tanh output with it"
+    )]
+    LossNeedsTanhOutput {
+        loss: LossKind,
+        output: OutputActivation,
     },
     #[error("epochs {0} is out of range: at least 1 epoch is needed")]
     Epochs(usize),

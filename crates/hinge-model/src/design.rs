@@ -1,0 +1,198 @@
+//! What a network is besides its weights, as TensorFlow Playground lets one choose it: the
+//! inputs it sees, the hidden layers' activation, its output, and the weight penalty its loss
+//! carries. The tutorial's network is the default of each.
+
+use burn::tensor::Tensor;
+use burn::tensor::activation::{relu, sigmoid};
+
+use crate::named::named_enum;
+
+named_enum! {
+    /// The hidden layers' activation.
+    pub enum Activation("activation") {
+        /// max(0, z): the tutorial's; a unit that is 0 on every point learns nothing more.
+        Relu = "relu",
+        Tanh = "tanh",
+        Sigmoid = "sigmoid",
+        /// z itself: the network stays linear in its inputs, whatever its depth.
+        Linear = "linear",
+    }
+}
+
+named_enum! {
+    /// What the output layer applies to its sum.
+    pub enum OutputActivation("output") {
+        /// The tutorial's: outputs in (-1, 1), so the hinge's margin of 1 is never reached
+        /// exactly.
+        Tanh = "tanh",
+        /// The raw sum: with no hidden layer and an L2 penalty, hinge loss then trains the
+        /// soft-margin linear SVM.
+        Linear = "linear",
+    }
+}
+
+named_enum! {
+    /// One input of the network, computed from a point (x, y): Playground's feature list.
+    pub enum Feature("feature") {
+        X = "x",
+        Y = "y",
+        X2 = "x2",
+        Y2 = "y2",
+        Xy = "xy",
+        SinX = "sinx",
+        SinY = "siny",
+    }
+}
+
+impl Activation {
+    pub fn apply<const D: usize>(self, z: Tensor<D>) -> Tensor<D> {
+        match self {
+            Activation::Relu => relu(z),
+            Activation::Tanh => z.tanh(),
+            Activation::Sigmoid => sigmoid(z),
+            Activation::Linear => z,
+        }
+    }
+}
+
+impl OutputActivation {
+    pub fn apply<const D: usize>(self, z: Tensor<D>) -> Tensor<D> {
+        match self {
+            OutputActivation::Tanh => z.tanh(),
+            OutputActivation::Linear => z,
+        }
+    }
+}
+
+impl Feature {
+    /// The tutorial's inputs: the point's coordinates.
+    pub const COORDINATES: [Feature; 2] = [Feature::X, Feature::Y];
+
+    /// This feature of points `[..., 2]`, as `[..., 1]`.
+    fn of<const D: usize>(self, x: &Tensor<D>, y: &Tensor<D>) -> Tensor<D> {
+        match self {
+            Feature::X => x.clone(),
+            Feature::Y => y.clone(),
+            Feature::X2 => x.clone().square(),
+            Feature::Y2 => y.clone().square(),
+            Feature::Xy => x.clone().mul(y.clone()),
+            Feature::SinX => x.clone().sin(),
+            Feature::SinY => y.clone().sin(),
+        }
+    }
+
+    /// The same feature of one point, on the host.
+    pub fn value(self, [x, y]: [f64; 2]) -> f64 {
+        match self {
+            Feature::X => x,
+            Feature::Y => y,
+            Feature::X2 => x * x,
+            Feature::Y2 => y * y,
+            Feature::Xy => x * y,
+            Feature::SinX => x.sin(),
+            Feature::SinY => y.sin(),
+        }
+    }
+}
+
+/// Everything about a network that is not a weight; carried by [`crate::Mlp`] and
+/// [`crate::Population`] beside their parameters and set from the run's config.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    pub features: Vec<Feature>,
+    pub activation: Activation,
+    pub output: OutputActivation,
+    /// Keras's `kernel_regularizer`s: l1 * sum |w| + l2 * sum w^2 over every layer's weights
+    /// (not its biases), added to the loss.
+    pub l1: f64,
+    pub l2: f64,
+}
+
+impl Default for Design {
+    fn default() -> Self {
+        Self {
+            features: Feature::COORDINATES.to_vec(),
+            activation: Activation::Relu,
+            output: OutputActivation::Tanh,
+            l1: 0.0,
+            l2: 0.0,
+        }
+    }
+}
+
+impl Design {
+    /// The network's inputs for points `[..., 2]`: `[..., features]`. The tutorial's inputs
+    /// are the points themselves, passed on as they are.
+    pub fn inputs<const D: usize>(&self, points: Tensor<D>) -> Tensor<D> {
+        if self.features == Feature::COORDINATES {
+            return points;
+        }
+        let x = points.clone().narrow(D - 1, 0, 1);
+        let y = points.narrow(D - 1, 1, 1);
+        let columns: Vec<Tensor<D>> = self.features.iter().map(|f| f.of(&x, &y)).collect();
+        Tensor::cat(columns, D - 1)
+    }
+
+    /// Whether the loss carries a weight penalty.
+    pub fn penalised(&self) -> bool {
+        self.l1 > 0.0 || self.l2 > 0.0
+    }
+
+    /// The penalty for weights `[..., in, out]` (one layer, any leading axes), summed over the
+    /// last two axes: `[..., 1, 1]`.
+    pub(crate) fn penalty<const D: usize>(&self, weight: Tensor<D>) -> Tensor<D> {
+        let sum = |t: Tensor<D>| t.sum_dim(D - 1).sum_dim(D - 2);
+        let l1 = (self.l1 > 0.0).then(|| sum(weight.clone().abs()).mul_scalar(self.l1));
+        let l2 = (self.l2 > 0.0).then(|| sum(weight.clone().square()).mul_scalar(self.l2));
+        match (l1, l2) {
+            (Some(a), Some(b)) => a.add(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => sum(weight).mul_scalar(0.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::named::Named;
+    use burn::tensor::{Device, TensorData};
+
+    #[test]
+    fn names_round_trip_and_unknown_ones_list_the_choices() {
+        for &feature in Feature::ALL {
+            assert_eq!(feature.name().parse::<Feature>(), Ok(feature));
+            let json = serde_json::to_string(&feature).unwrap();
+            assert_eq!(serde_json::from_str::<Feature>(&json).unwrap(), feature);
+        }
+        let err = "softplus".parse::<Activation>().unwrap_err();
+        assert_eq!(
+            err,
+            "unknown activation 'softplus': expected one of relu, tanh, sigmoid, linear"
+        );
+    }
+
+    #[test]
+    fn features_are_computed_per_point_as_on_the_host() {
+        let device = Device::flex();
+        let design = Design {
+            features: Feature::ALL.to_vec(),
+            ..Design::default()
+        };
+        let points = [[0.5, -2.0], [1.5, 0.25]];
+        let flat: Vec<f32> = points.iter().flatten().map(|&v| v as f32).collect();
+        let tensor = Tensor::<2>::from_data(TensorData::new(flat, [2, 2]), &device);
+        let got = design
+            .inputs(tensor)
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap();
+        let expected: Vec<f32> = points
+            .iter()
+            .flat_map(|&p| Feature::ALL.iter().map(move |f| f.value(p) as f32))
+            .collect();
+        for (a, b) in got.iter().zip(&expected) {
+            assert!((a - b).abs() < 1e-6, "{got:?} vs {expected:?}");
+        }
+    }
+}
