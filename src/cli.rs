@@ -42,6 +42,10 @@ pub struct Cli {
     /// Print one line per epoch instead of burn's dashboard, even on a terminal.
     #[arg(long)]
     pub no_tui: bool,
+    /// Skip the animations of the decision surface forming (boundary_animation.png and
+    /// comparison_animation.png).
+    #[arg(long)]
+    pub no_animation: bool,
 }
 
 /// How far apart and how blurred the classes are, for one run; a sweep takes lists instead.
@@ -285,6 +289,7 @@ impl Cli {
             artifacts: self.artifacts.clone(),
             dashboard: Dashboard::for_stdout(self.no_tui),
             resume: self.resume,
+            animate: !self.no_animation,
         })
     }
 }

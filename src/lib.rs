@@ -6,6 +6,7 @@
 //! - [`hinge_model`]: the Dense stack and the hinge losses.
 //! - [`hinge_train`]: the Learner run, metrics, dashboard and run files.
 
+pub mod animate;
 pub mod bench;
 pub mod cli;
 mod error;

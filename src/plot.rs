@@ -37,14 +37,14 @@ const CLASS_COLOURS: [RGBColor; 10] = [
     RGBColor(23, 190, 207),
 ];
 
-fn class_colour(class: usize) -> RGBColor {
+pub(crate) fn class_colour(class: usize) -> RGBColor {
     CLASS_COLOURS[class % CLASS_COLOURS.len()]
 }
 /// Marker edges: black for the spread-out outer points, dark orange for the dense inner ring,
 /// which black edges would turn into a black blot.
 const POSITIVE_EDGE: RGBColor = RGBColor(140, 60, 0);
 
-fn register_embedded_font() {
+pub(crate) fn register_embedded_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         for style in [FontStyle::Normal, FontStyle::Bold] {
@@ -128,6 +128,7 @@ pub fn data_plot(path: &Path, points: &[[f64; 2]]) -> Result<(), AppError> {
 }
 
 /// The model's raw outputs over a grid that covers some points with a margin.
+#[derive(Debug, Clone)]
 pub struct OutputGrid {
     pub x: (f64, f64),
     pub y: (f64, f64),
@@ -150,9 +151,15 @@ impl OutputGrid {
             .collect()
     }
 
-    /// The area mlxtend's `plot_decision_regions` covers: the points' range plus 1 each side.
+    /// The area mlxtend's `plot_decision_regions` covers, the points' range plus 1 each side,
+    /// widened on its narrower axis to a square, so a square plot draws both axes to one scale
+    /// and circles stay round.
     pub fn covering(points: &[[f64; 2]]) -> ((f64, f64), (f64, f64)) {
-        bounds(points, 1.0)
+        let (x, y) = bounds(points, 1.0);
+        let half = (x.1 - x.0).max(y.1 - y.0) / 2.0;
+        let centre = |(lo, hi): (f64, f64)| (lo + hi) / 2.0;
+        let (cx, cy) = (centre(x), centre(y));
+        ((cx - half, cx + half), (cy - half, cy + half))
     }
 
     fn outputs_at(&self, row: usize, col: usize) -> &[f32] {
@@ -169,13 +176,7 @@ impl OutputGrid {
     /// How sure the model is in a cell, in [0, 1]: |f(x)| for one output, the lead of the
     /// largest output over the next for several (1 or more is outside the categorical margin).
     fn confidence(&self, row: usize, col: usize) -> f32 {
-        let outputs = self.outputs_at(row, col);
-        if let [single] = outputs {
-            return single.abs().min(1.0);
-        }
-        let mut sorted = outputs.to_vec();
-        sorted.sort_by(|a, b| b.total_cmp(a));
-        (sorted[0] - sorted[1]).clamp(0.0, 1.0)
+        confidence_of_outputs(self.outputs_at(row, col))
     }
 
     fn cell(&self, row: usize, col: usize) -> ((f64, f64), (f64, f64)) {
@@ -211,9 +212,20 @@ pub fn class_of_outputs(outputs: &[f32]) -> usize {
     }
 }
 
+/// How sure a model's outputs for one point are, in [0, 1]: |f(x)| for one output, the lead of
+/// the largest output over the next for several (1 or more is outside the categorical margin).
+pub fn confidence_of_outputs(outputs: &[f32]) -> f32 {
+    if let [single] = outputs {
+        return single.abs().min(1.0);
+    }
+    let mut sorted = outputs.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    (sorted[0] - sorted[1]).clamp(0.0, 1.0)
+}
+
 /// The class colour, washed out towards white as the model's confidence falls, so the margin
 /// band (-1 < f(x) < 1 for one output) shows as a pale stripe around the boundary.
-fn shade(class: usize, confidence: f32) -> RGBColor {
+pub(crate) fn shade(class: usize, confidence: f32) -> RGBColor {
     let base = class_colour(class);
     let strength = 0.15 + 0.55 * confidence.clamp(0.0, 1.0) as f64;
     let mix = |c: u8| (255.0 - (255.0 - c as f64) * strength).round() as u8;

@@ -1,14 +1,17 @@
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use burn::tensor::Device;
 use hinge_data::{LabeledPoints, TargetEncoding};
-use hinge_model::{LossKind, Mlp};
+use hinge_model::{LayerKind, LossKind, Mlp, Named, ValidMlpConfig, Watch};
 use hinge_train::{
-    BackendKind, CONFIG_FILE, Dashboard, MemoryEstimate, TrainError, TrainedRun, TrainingConfig,
-    ValidTrainingConfig, ensure_writable, last_checkpoint, predict, resume, resume_point, train,
+    BackendKind, CONFIG_FILE, Dashboard, MemoryEstimate, Snapshots, TrainError, TrainedRun,
+    TrainingConfig, ValidTrainingConfig, ensure_writable, last_checkpoint, predict, resume_point,
+    resume_watched, train_watched,
 };
 
 use crate::AppError;
+use crate::animate::{FRAME_GRID, Frames, Panel, render_frames};
 use crate::plot::{
     GRID_RESOLUTION, LabelledSet, OutputGrid, comparison_plot, data_plot, decision_boundary_plot,
     loss_plot,
@@ -46,6 +49,8 @@ pub struct CirclesRun {
     pub dashboard: Dashboard,
     /// Continue the runs in `artifacts` from their checkpoints instead of starting them.
     pub resume: bool,
+    /// Write each run's decision surface as it forms, as an animated PNG.
+    pub animate: bool,
 }
 
 /// One finished loss: its run and where its files are.
@@ -78,20 +83,27 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
     let opened = request.backend.open()?;
     ensure_writable(&request.artifacts)?;
     println!("Backend: {opened}");
+    // Every loss of a run trains the same network (the categorical hinge runs alone).
+    if let Some(Plan::Fresh(_, config) | Plan::Resume(_, config)) = plans.first() {
+        print!("{}", model_summary(config.model()));
+    }
     let device = opened.device;
 
     let mut outcomes = Vec::new();
     let mut grids = Vec::new();
+    let mut animations = Vec::new();
     for plan in plans {
-        let (Plan::Fresh(loss, _) | Plan::Resume(loss, _)) = plan;
+        let (Plan::Fresh(loss, ref config) | Plan::Resume(loss, ref config)) = plan;
         let dir = request.artifacts.join(loss.name());
+        let mut watched = Watched::new(config, request.animate);
         let run = match plan {
-            Plan::Fresh(_, config) => {
+            Plan::Fresh(_, ref config) => {
                 println!("Training with {loss} loss, writing to {}", dir.display());
-                train(&config, &device, &dir, request.dashboard)?
+                let watch = watched.snapshots(config, 0);
+                train_watched(config, &device, &dir, request.dashboard, watch)?
             }
-            Plan::Resume(_, config) => {
-                let point = resume_point(&dir, std::slice::from_ref(&*config), &device)?;
+            Plan::Resume(_, ref config) => {
+                let point = resume_point(&dir, std::slice::from_ref(&**config), &device)?;
                 for (epoch, reason) in &point.skipped {
                     println!("Passing over the checkpoint of epoch {epoch}: {reason}");
                 }
@@ -100,14 +112,17 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
                     point.epoch,
                     dir.display()
                 );
-                resume(&dir, &device, request.dashboard)?
+                let watch = watched.snapshots(config, point.epoch);
+                resume_watched(&dir, &device, request.dashboard, watch)?
             }
         };
         println!("{}", run.test.tutorial_line());
         let grid = plot_run(&run, loss, &device, &dir)?;
+        animations.extend(watched.animate(&run, loss, &dir)?);
         grids.push((loss, grid));
         outcomes.push(RunOutcome { run, loss });
     }
+    finish_animations(animations, &request.artifacts)?;
     if let [first, ..] = outcomes.as_slice()
         && grids.len() > 1
     {
@@ -122,6 +137,162 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
         println!("Comparison of the decision boundaries: {}", path.display());
     }
     Ok(outcomes)
+}
+
+/// The animation of one run's decision surface, from snapshots taken while it trains.
+pub const BOUNDARY_ANIMATION: &str = "boundary_animation.png";
+/// The runs' animations side by side, when a run trains several losses.
+pub const COMPARISON_ANIMATION: &str = "comparison_animation.png";
+
+/// The snapshots one loss's training takes for its animation, over the region its decision
+/// boundary plot covers.
+struct Watched {
+    region: Option<OutputGrid>,
+    snapshots: Option<Arc<Snapshots>>,
+}
+
+impl Watched {
+    fn new(config: &ValidTrainingConfig, animate: bool) -> Self {
+        let region = animate.then(|| {
+            let data = config.data_split();
+            let (x, y) = OutputGrid::covering(&data.test.points);
+            OutputGrid {
+                x,
+                y,
+                resolution: FRAME_GRID,
+                width: config.model().outputs(),
+                outputs: Vec::new(),
+            }
+        });
+        Self {
+            region,
+            snapshots: None,
+        }
+    }
+
+    /// The watch to train with, from the end of `start_epoch`.
+    fn snapshots(
+        &mut self,
+        config: &ValidTrainingConfig,
+        start_epoch: usize,
+    ) -> Option<Arc<dyn Watch>> {
+        let region = self.region.as_ref()?;
+        let centres = OutputGrid::cell_centres(region.x, region.y, region.resolution);
+        let snapshots = Snapshots::new(config, &centres, start_epoch);
+        self.snapshots = Some(snapshots.clone());
+        Some(snapshots)
+    }
+
+    /// Starts writing `boundary_animation.png` into `dir` on a thread of its own, so the next
+    /// loss trains meanwhile; the thread hands back the frames for the side-by-side animation.
+    fn animate(
+        self,
+        run: &TrainedRun,
+        loss: LossKind,
+        dir: &Path,
+    ) -> Result<Option<Animating>, AppError> {
+        let (Some(grid), Some(snapshots)) = (self.region, self.snapshots) else {
+            return Ok(None);
+        };
+        let taken = snapshots.taken().map_err(TrainError::Read)?;
+        let panel = Panel {
+            title: loss.title().to_string(),
+            grid,
+            points: run.data.train.points.clone(),
+            labels: run.data.train.labels.clone(),
+            classes: run.config.data.classes(),
+            losses: run.epochs.iter().map(|e| e.train_loss).collect(),
+            epochs: run.config.epochs,
+        };
+        let path = dir.join(BOUNDARY_ANIMATION);
+        Ok(Some(std::thread::spawn(move || {
+            let frames = render_frames(&panel, &taken)?;
+            frames.write(&path)?;
+            Ok(frames)
+        })))
+    }
+}
+
+/// An animation being drawn and written.
+type Animating = std::thread::JoinHandle<Result<Frames, AppError>>;
+
+/// Waits for the animations and writes them side by side when there are several.
+fn finish_animations(animating: Vec<Animating>, artifacts: &Path) -> Result<(), AppError> {
+    let frames = animating
+        .into_iter()
+        .map(|thread| thread.join().expect("drawing an animation does not panic"))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    if frames.len() > 1
+        && let Some(side_by_side) = Frames::side_by_side(&frames)
+    {
+        side_by_side.write(&artifacts.join(COMPARISON_ANIMATION))?;
+    }
+    Ok(())
+}
+
+/// The network's layers as Keras's `model.summary()` prints them: each layer, its output shape
+/// and its parameter count, then the total (25 for the tutorial's network).
+pub fn model_summary(model: &ValidMlpConfig) -> String {
+    let layers = model.summary();
+    let rows: Vec<[String; 3]> = layers
+        .iter()
+        .enumerate()
+        .map(|(index, layer)| {
+            let name = match &layer.kind {
+                LayerKind::Inputs(features) => format!(
+                    "inputs ({})",
+                    features
+                        .iter()
+                        .map(|f| f.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                LayerKind::Hidden(activation) => format!("dense_{index} (Dense, {activation})"),
+                LayerKind::Output(output) => format!("dense_{index} (Dense, {output})"),
+            };
+            [
+                name,
+                format!("(None, {})", layer.width),
+                layer.parameters.to_string(),
+            ]
+        })
+        .collect();
+    let header = [
+        "Layer (type)".to_string(),
+        "Output Shape".to_string(),
+        "Param #".to_string(),
+    ];
+    let widths: Vec<usize> = (0..3)
+        .map(|column| {
+            rows.iter()
+                .chain([&header])
+                .map(|row| row[column].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |row: &[String; 3]| {
+        format!(
+            " {:<a$}  {:<b$}  {:>c$}\n",
+            row[0],
+            row[1],
+            row[2],
+            a = widths[0],
+            b = widths[1],
+            c = widths[2]
+        )
+    };
+    let rule = format!(" {}\n", "-".repeat(widths.iter().sum::<usize>() + 4));
+    let total: usize = layers.iter().map(|layer| layer.parameters).sum();
+    let mut text = String::from("Model:\n");
+    text += &line(&header);
+    text += &rule;
+    for row in &rows {
+        text += &line(row);
+    }
+    text += &rule;
+    text += &format!(" Total params: {total}\n");
+    text
 }
 
 /// What one loss of a run will do.

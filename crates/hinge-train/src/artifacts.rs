@@ -260,18 +260,29 @@ pub struct TestResult {
 }
 
 impl TestResult {
-    /// The tutorial's line: `Test results - Loss: <loss> - Accuracy: <pct>%`.
+    /// The tutorial's line: `Test results - Loss: <loss> - Accuracy: <pct>%`, the percentage
+    /// with at most two decimals (Python's plain `acc * 100` would print 95.19999999999999).
     pub fn tutorial_line(&self) -> String {
         format!(
-            "Test results - Loss: {} - Accuracy: {:?}%",
+            "Test results - Loss: {} - Accuracy: {}%",
             self.loss,
-            self.accuracy * 100.0
+            percent(self.accuracy)
         )
     }
 
     pub fn save(&self, path: &Path) -> Result<(), TrainError> {
         let json = serde_json::to_string_pretty(self).expect("numbers always serialise");
         write_atomic(path, json.as_bytes())
+    }
+}
+
+/// A fraction as a percentage with at most two decimals and at least one, as the tutorial
+/// prints a whole one: 0.952 as `95.2`, 1 as `100.0`, 0.123456 as `12.35`.
+pub fn percent(fraction: f64) -> String {
+    let text = format!("{:.2}", fraction * 100.0);
+    match text.strip_suffix('0') {
+        Some(shorter) if !shorter.ends_with('.') => shorter.to_string(),
+        _ => text,
     }
 }
 
@@ -323,6 +334,24 @@ pub fn load_model(model: Mlp, path: &Path) -> Result<Mlp, TrainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages_have_one_or_two_decimals() {
+        assert_eq!(percent(0.952), "95.2");
+        assert_eq!(percent(0.9519999999999999), "95.2");
+        assert_eq!(percent(1.0), "100.0");
+        assert_eq!(percent(0.123456), "12.35");
+        assert_eq!(percent(0.0), "0.0");
+        assert_eq!(
+            TestResult {
+                loss: 0.5,
+                accuracy: 0.952,
+                samples: 250
+            }
+            .tutorial_line(),
+            "Test results - Loss: 0.5 - Accuracy: 95.2%"
+        );
+    }
 
     #[test]
     fn atomic_write_replaces_whole_files_and_leaves_no_temporary() {

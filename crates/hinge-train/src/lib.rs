@@ -22,6 +22,7 @@ mod loader;
 mod lock;
 mod memory;
 mod renderer;
+mod snapshots;
 mod training;
 
 pub use artifacts::{
@@ -40,8 +41,9 @@ pub use loader::{MemberPoints, PopulationLoader};
 pub use lock::{FolderLock, LOCK_FILE};
 pub use memory::{MemoryEstimate, human_bytes};
 pub use renderer::{Dashboard, EpochRecorder};
+pub use snapshots::{MIN_FRAMES, Snapshot, Snapshots, frames_per_epoch};
 pub use training::{
     CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, PopulationRun, ResumePoint, RunTimings,
-    TEST_FILE, TrainedRun, last_checkpoint, resume, resume_point, resume_population, train,
-    train_population,
+    TEST_FILE, TrainedRun, last_checkpoint, resume, resume_point, resume_population,
+    resume_watched, train, train_population, train_watched,
 };

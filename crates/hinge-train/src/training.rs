@@ -12,7 +12,7 @@ use burn::train::checkpoint::KeepLastNCheckpoints;
 use burn::train::logger::InMemoryMetricLogger;
 use burn::train::{Interrupter, Learner, SupervisedTraining};
 use hinge_data::{DataSplit, LabeledPoints, PopulationBatch};
-use hinge_model::{LossKind, Mlp, Population, Product};
+use hinge_model::{LossKind, Mlp, Population, Product, Watch};
 
 use crate::artifacts::{Durability, read_member_metrics, save_model, write_member_metrics};
 use crate::evaluate::{POPULATION_POINTS, evaluate_population};
@@ -70,11 +70,28 @@ pub fn train(
     dir: &Path,
     dashboard: Dashboard,
 ) -> Result<TrainedRun, TrainError> {
+    train_watched(config, device, dir, dashboard, None)
+}
+
+/// [`train`], with `watch` shown the network as it trains (e.g. [`crate::Snapshots`] for an
+/// animation).
+pub fn train_watched(
+    config: &ValidTrainingConfig,
+    device: &Device,
+    dir: &Path,
+    dashboard: Dashboard,
+    watch: Option<Arc<dyn Watch>>,
+) -> Result<TrainedRun, TrainError> {
     let configs = std::slice::from_ref(config);
     let _lock = claim(configs, dir)?;
     config.save(&dir.join(CONFIG_FILE))?;
     clear_checkpoints(dir)?;
-    let run = fit(configs, Product::Matmul, device, dir, dashboard, Vec::new())?;
+    let setup = Setup {
+        product: Product::Matmul,
+        dashboard,
+        watch,
+    };
+    let run = fit(configs, setup, device, dir, Vec::new())?;
     solo_run(config.config().clone(), dir, run)
 }
 
@@ -83,10 +100,33 @@ pub fn train(
 /// interruption: same data, same weights and optimizer state, same shuffling for the remaining
 /// epochs.
 pub fn resume(dir: &Path, device: &Device, dashboard: Dashboard) -> Result<TrainedRun, TrainError> {
+    resume_watched(dir, device, dashboard, None)
+}
+
+/// [`resume`], with `watch` shown the network as it trains on.
+pub fn resume_watched(
+    dir: &Path,
+    device: &Device,
+    dashboard: Dashboard,
+    watch: Option<Arc<dyn Watch>>,
+) -> Result<TrainedRun, TrainError> {
     let config = TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
     let configs = std::slice::from_ref(&config);
-    let run = continue_from_checkpoint(configs, Product::Matmul, device, dir, dashboard)?;
+    let setup = Setup {
+        product: Product::Matmul,
+        dashboard,
+        watch,
+    };
+    let run = continue_from_checkpoint(configs, setup, device, dir)?;
     solo_run(config.config().clone(), dir, run)
+}
+
+/// How a run trains, beside what it trains: how its layers multiply, where its epochs are
+/// shown, and who watches the network.
+struct Setup {
+    product: Product,
+    dashboard: Dashboard,
+    watch: Option<Arc<dyn Watch>>,
 }
 
 /// Where an interrupted run goes on from, and the newer checkpoints passed over.
@@ -223,14 +263,12 @@ pub fn train_population(
 ) -> Result<PopulationRun, TrainError> {
     let _lock = claim(configs, dir)?;
     clear_checkpoints(dir)?;
-    fit(
-        configs,
-        Product::Broadcast,
-        device,
-        dir,
+    let setup = Setup {
+        product: Product::Broadcast,
         dashboard,
-        Vec::new(),
-    )
+        watch: None,
+    };
+    fit(configs, setup, device, dir, Vec::new())
 }
 
 /// Everything a population is checked for before it trains (a shared step, memory enough), and
@@ -325,12 +363,16 @@ fn validation_batch(members: usize, points: usize, batch_size: usize) -> usize {
 /// configured number of epochs.
 fn fit(
     configs: &[ValidTrainingConfig],
-    product: Product,
+    setup: Setup,
     device: &Device,
     dir: &Path,
-    dashboard: Dashboard,
     done: Vec<Vec<EpochMetrics>>,
 ) -> Result<PopulationRun, TrainError> {
+    let Setup {
+        product,
+        dashboard,
+        watch,
+    } = setup;
     let first = &configs[0];
     let settings = first.config();
     let members = configs.len();
@@ -367,6 +409,10 @@ fn fit(
         .model()
         .init_population(&member_seeds, &device.clone().autodiff())
         .with_product(product);
+    let model = match watch {
+        Some(watch) => model.watched_by(watch),
+        None => model,
+    };
     let ledger = Ledger::shared(members, done);
     let interrupter = Interrupter::new();
     let stops = StopLog::default();
@@ -454,17 +500,21 @@ pub fn resume_population(
     dir: &Path,
     dashboard: Dashboard,
 ) -> Result<PopulationRun, TrainError> {
-    continue_from_checkpoint(configs, Product::Broadcast, device, dir, dashboard)
+    let setup = Setup {
+        product: Product::Broadcast,
+        dashboard,
+        watch: None,
+    };
+    continue_from_checkpoint(configs, setup, device, dir)
 }
 
 /// What [`resume`] and [`resume_population`] share: the checks and the lock, the newest usable
 /// checkpoint, the epochs `metrics.csv` holds up to it, and training on from there.
 fn continue_from_checkpoint(
     configs: &[ValidTrainingConfig],
-    product: Product,
+    setup: Setup,
     device: &Device,
     dir: &Path,
-    dashboard: Dashboard,
 ) -> Result<PopulationRun, TrainError> {
     let _lock = claim(configs, dir)?;
     let point = resume_point(dir, configs, device)?;
@@ -476,7 +526,7 @@ fn continue_from_checkpoint(
                 .collect()
         })
         .collect();
-    fit(configs, product, device, dir, dashboard, done)
+    fit(configs, setup, device, dir, done)
 }
 
 /// Keeps what the checkpoints back (the epochs after the last one are redone on resume) and

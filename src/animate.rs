@@ -1,0 +1,403 @@
+//! `boundary.png`: the decision surface forming, one frame per snapshot, as an animated PNG.
+//!
+//! Frames are drawn straight into 8-bit palette images instead of through plotters: the axes
+//! and labels are drawn once with plotters and mapped onto the palette, and each frame only
+//! repaints the surface, the points and its title. A truecolour frame through plotters cost
+//! several times more, and an animation must not make the tutorial's run much slower.
+
+use std::path::Path;
+
+use hinge_train::{Snapshot, write_atomic};
+use plotters::prelude::*;
+
+use crate::AppError;
+use crate::plot::{
+    OutputGrid, class_colour, class_of_outputs, confidence_of_outputs, plot_error,
+    register_embedded_font, shade,
+};
+
+/// One panel: the title strip above, the square plot, the tick labels left and below.
+const PANEL: (u32, u32) = (420, 450);
+const TITLE_HEIGHT: u32 = 34;
+/// Snapshot grid cells per axis; pixels between cell centres are interpolated.
+pub const FRAME_GRID: usize = 120;
+/// Frames per second, and how long the last frame is held before the animation starts again.
+const FPS: u16 = 8;
+const HOLD_LAST_MS: u16 = 1500;
+
+/// Shades of each class from the palest (no confidence) to the fullest.
+const SHADES: usize = 16;
+const GREYS: usize = 8;
+/// Palette layout: white (0), black, greys, then per class its full colour, its edge colour, and
+/// its shades.
+const BLACK_INDEX: u8 = 1;
+const GREY_START: usize = 2;
+const CLASS_START: usize = GREY_START + GREYS;
+const PER_CLASS: usize = 2 + SHADES;
+const MAX_CLASSES: usize = (256 - CLASS_START) / PER_CLASS;
+
+/// What one panel shows, besides its snapshots; owned, so it can be drawn on another thread
+/// while the next run trains.
+pub struct Panel {
+    /// E.g. "Hinge loss"; each frame adds its epoch.
+    pub title: String,
+    /// The square region the snapshots cover, and the grid's cells per axis.
+    pub grid: OutputGrid,
+    /// The training points and their labels.
+    pub points: Vec<[f64; 2]>,
+    pub labels: Vec<u8>,
+    pub classes: usize,
+    /// Every epoch's training loss, epoch 1 first, for the titles of epoch-end frames.
+    pub losses: Vec<f64>,
+    pub epochs: usize,
+}
+
+/// Palette-indexed frames of one panel, ready to be written or put side by side.
+pub struct Frames {
+    width: u32,
+    height: u32,
+    frames: Vec<Vec<u8>>,
+    palette: Vec<[u8; 3]>,
+}
+
+impl Frames {
+    pub fn len(&self) -> usize {
+        self.frames.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    /// Panels of the same frame count and palette side by side, left to right.
+    pub fn side_by_side(panels: &[Frames]) -> Option<Frames> {
+        let first = panels.first()?;
+        if panels
+            .iter()
+            .any(|p| p.len() != first.len() || p.height != first.height)
+        {
+            return None;
+        }
+        let width: u32 = panels.iter().map(|p| p.width).sum();
+        let frames = (0..first.len())
+            .map(|index| {
+                let mut frame = Vec::with_capacity((width * first.height) as usize);
+                for row in 0..first.height as usize {
+                    for panel in panels {
+                        let w = panel.width as usize;
+                        frame.extend_from_slice(&panel.frames[index][row * w..(row + 1) * w]);
+                    }
+                }
+                frame
+            })
+            .collect();
+        Some(Frames {
+            width,
+            height: first.height,
+            frames,
+            palette: first.palette.clone(),
+        })
+    }
+
+    /// Writes the frames as an animated PNG, whole or not at all. Viewers without APNG show
+    /// the first frame, the untrained network.
+    pub fn write(&self, path: &Path) -> Result<(), AppError> {
+        let mut bytes = Vec::new();
+        {
+            let mut encoder = png::Encoder::new(&mut bytes, self.width, self.height);
+            encoder.set_color(png::ColorType::Indexed);
+            encoder.set_depth(png::BitDepth::Eight);
+            encoder.set_palette(self.palette.concat());
+            // Palette images compress best unfiltered (the PNG spec's advice), and that is also
+            // the fastest; fdeflate's fast mode made these files ten times larger.
+            encoder.set_filter(png::Filter::NoFilter);
+            encoder.set_deflate_compression(png::DeflateCompression::Level(1));
+            let count = u32::try_from(self.frames.len()).map_err(plot_error)?;
+            encoder.set_animated(count, 0).map_err(plot_error)?;
+            encoder.set_frame_delay(1, FPS).map_err(plot_error)?;
+            let mut writer = encoder.write_header().map_err(plot_error)?;
+            for (index, frame) in self.frames.iter().enumerate() {
+                if index + 1 == self.frames.len() {
+                    writer
+                        .set_frame_delay(HOLD_LAST_MS, 1000)
+                        .map_err(plot_error)?;
+                }
+                writer.write_image_data(frame).map_err(plot_error)?;
+            }
+            writer.finish().map_err(plot_error)?;
+        }
+        write_atomic(path, &bytes)?;
+        Ok(())
+    }
+}
+
+/// The palette every frame uses.
+fn palette(classes: usize) -> Vec<[u8; 3]> {
+    let mut colours = vec![[255, 255, 255], [0, 0, 0]];
+    for grey in 0..GREYS {
+        let level = (255.0 * (grey + 1) as f64 / (GREYS + 1) as f64).round() as u8;
+        colours.push([level; 3]);
+    }
+    for class in 0..classes.min(MAX_CLASSES) {
+        let full = class_colour(class);
+        colours.push([full.0, full.1, full.2]);
+        let dark = |c: u8| (c as f64 * 0.45).round() as u8;
+        colours.push([dark(full.0), dark(full.1), dark(full.2)]);
+        for level in 0..SHADES {
+            let s = shade(class, level as f32 / (SHADES - 1) as f32);
+            colours.push([s.0, s.1, s.2]);
+        }
+    }
+    colours
+}
+
+fn class_index(class: usize, part: usize) -> u8 {
+    (CLASS_START + (class % MAX_CLASSES) * PER_CLASS + part) as u8
+}
+
+/// The palette entry nearest to an RGB colour.
+fn nearest(palette: &[[u8; 3]], rgb: [u8; 3]) -> u8 {
+    let distance = |c: &[u8; 3]| {
+        c.iter()
+            .zip(rgb)
+            .map(|(&a, b)| (a as i32 - b as i32).pow(2))
+            .sum::<i32>()
+    };
+    (0..palette.len())
+        .min_by_key(|&i| distance(&palette[i]))
+        .unwrap_or(0) as u8
+}
+
+/// Draws with plotters on a white RGB canvas and maps it onto the palette.
+fn draw_indexed(
+    size: (u32, u32),
+    palette: &[[u8; 3]],
+    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> Result<(), AppError>,
+) -> Result<Vec<u8>, AppError> {
+    register_embedded_font();
+    let mut rgb = vec![255u8; (size.0 * size.1 * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
+        draw(&root)?;
+        root.present().map_err(plot_error)?;
+    }
+    let mut cache = std::collections::HashMap::new();
+    Ok(rgb
+        .chunks_exact(3)
+        .map(|px| {
+            let key = [px[0], px[1], px[2]];
+            *cache.entry(key).or_insert_with(|| nearest(palette, key))
+        })
+        .collect())
+}
+
+/// The pixel rectangle of the plot inside a panel: left, top, side.
+struct PlotRect {
+    left: usize,
+    top: usize,
+    side: usize,
+}
+
+/// Renders one panel's frames from its snapshots (each the outputs of one member at the
+/// grid's cell centres).
+pub fn render_frames(spec: &Panel, snapshots: &[Snapshot]) -> Result<Frames, AppError> {
+    let palette = palette(spec.classes);
+    let grid = &spec.grid;
+    let mut rect = PlotRect {
+        left: 0,
+        top: 0,
+        side: 0,
+    };
+    // Axes, ticks and labels: the same for every frame. The first pass measures the plot
+    // area; the second pads its longer side so that it is square, both axes at one scale.
+    let mut pad = (0u32, 0u32);
+    let mut background = Vec::new();
+    for _pass in 0..2 {
+        background = draw_indexed(PANEL, &palette, |root| {
+            let mut chart = ChartBuilder::on(root)
+                .margin_top(TITLE_HEIGHT + 6 + pad.1)
+                .margin_right(14 + pad.0)
+                .margin_left(6)
+                .margin_bottom(4)
+                .x_label_area_size(38)
+                .y_label_area_size(44)
+                .build_cartesian_2d(grid.x.0..grid.x.1, grid.y.0..grid.y.1)
+                .map_err(plot_error)?;
+            chart
+                .configure_mesh()
+                .disable_mesh()
+                .x_labels(5)
+                .y_labels(5)
+                .x_desc("x")
+                .y_desc("y")
+                .label_style(("sans-serif", 13))
+                .axis_desc_style(("sans-serif", 14))
+                .draw()
+                .map_err(plot_error)?;
+            let (xs, ys) = chart.plotting_area().get_pixel_range();
+            let (w, h) = ((xs.end - xs.start).max(1), (ys.end - ys.start).max(1));
+            if pad == (0, 0) {
+                pad = ((w - w.min(h)) as u32, (h - w.min(h)) as u32);
+            }
+            rect = PlotRect {
+                left: xs.start as usize,
+                top: ys.start as usize,
+                side: w.min(h) as usize,
+            };
+            Ok(())
+        })?;
+        if pad == (0, 0) {
+            break;
+        }
+    }
+    let frame = |snapshot: &Snapshot| {
+        let mut frame = background.clone();
+        paint_surface(&mut frame, &rect, grid, &snapshot.outputs);
+        paint_points(&mut frame, &rect, grid, spec);
+        let title = frame_title(spec, snapshot.epoch);
+        let strip = draw_indexed((PANEL.0, TITLE_HEIGHT), &palette, |root| {
+            root.draw(&Text::new(
+                title,
+                (12, 8),
+                ("sans-serif", 17).into_font().color(&BLACK),
+            ))
+            .map_err(plot_error)
+        })?;
+        frame[..strip.len()].copy_from_slice(&strip);
+        Ok(frame)
+    };
+    // Frames are independent: draw them on every core (training is over by now).
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = snapshots.len().div_ceil(threads).max(1);
+    let frames = std::thread::scope(|scope| {
+        let workers: Vec<_> = snapshots
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(|| part.iter().map(frame).collect::<Result<Vec<_>, AppError>>())
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().expect("drawing a frame does not panic"))
+            .collect::<Result<Vec<_>, AppError>>()
+    })?
+    .concat();
+    Ok(Frames {
+        width: PANEL.0,
+        height: PANEL.1,
+        frames,
+        palette,
+    })
+}
+
+/// "Hinge loss, epoch 12/30, loss 0.0213"; between epoch ends the epoch is fractional and the
+/// loss is not known yet.
+fn frame_title(spec: &Panel, epoch: f64) -> String {
+    let whole = epoch.fract() == 0.0;
+    let loss = match (whole, epoch as usize) {
+        (true, e) if e >= 1 => spec
+            .losses
+            .get(e - 1)
+            .map(|&l| format!(", loss {}", short(l))),
+        _ => None,
+    };
+    let epoch_text = if whole {
+        format!("{epoch:.0}")
+    } else {
+        format!("{epoch:.2}")
+    };
+    format!(
+        "{}, epoch {epoch_text}/{}{}",
+        spec.title,
+        spec.epochs,
+        loss.unwrap_or_default()
+    )
+}
+
+/// A loss in few characters: 0.0213, or 4.58e-6 once it is that small.
+fn short(value: f64) -> String {
+    if value.abs() >= 0.01 || value == 0.0 {
+        format!("{value:.4}")
+    } else {
+        format!("{value:.2e}")
+    }
+}
+
+/// The surface: each pixel shaded by the class and confidence of the outputs interpolated
+/// between the four nearest cell centres; pixels where the class changes are the boundary.
+fn paint_surface(frame: &mut [u8], rect: &PlotRect, grid: &OutputGrid, outputs: &[f32]) {
+    let side = rect.side;
+    // The interpolation is separable: each pixel column's (and row's) two cells and weight
+    // are the same in every frame and row.
+    let axis = |flip: bool| -> Vec<(usize, usize, f32)> {
+        let n = grid.resolution;
+        (0..side)
+            .map(|p| {
+                let p = if flip { side - 1 - p } else { p };
+                let g =
+                    ((p as f64 + 0.5) / side as f64 * n as f64 - 0.5).clamp(0.0, (n - 1) as f64);
+                let lo = g.floor() as usize;
+                (lo, (lo + 1).min(n - 1), (g - lo as f64) as f32)
+            })
+            .collect()
+    };
+    let (columns, rows) = (axis(false), axis(true));
+    let n = grid.resolution;
+    let width = grid.width;
+    let mut classes = vec![0u8; side * side];
+    let mut values = vec![0f32; width];
+    let stride = PANEL.0 as usize;
+    for (py, &(y0, y1, ty)) in rows.iter().enumerate() {
+        let line = (rect.top + py) * stride + rect.left;
+        for (px, &(x0, x1, tx)) in columns.iter().enumerate() {
+            let at = |row: usize, col: usize, k: usize| outputs[(row * n + col) * width + k];
+            for (k, value) in values.iter_mut().enumerate() {
+                let bottom = at(y0, x0, k) + (at(y0, x1, k) - at(y0, x0, k)) * tx;
+                let top = at(y1, x0, k) + (at(y1, x1, k) - at(y1, x0, k)) * tx;
+                *value = bottom + (top - bottom) * ty;
+            }
+            let class = class_of_outputs(&values);
+            let level = (confidence_of_outputs(&values) * (SHADES - 1) as f32 + 0.5) as usize;
+            classes[py * side + px] = class as u8;
+            frame[line + px] = class_index(class, 2 + level.min(SHADES - 1));
+        }
+    }
+    for py in 0..side {
+        for px in 0..side {
+            let here = classes[py * side + px];
+            let right = px + 1 < side && classes[py * side + px + 1] != here;
+            let down = py + 1 < side && classes[(py + 1) * side + px] != here;
+            if right || down {
+                frame[(rect.top + py) * stride + rect.left + px] = BLACK_INDEX;
+            }
+        }
+    }
+}
+
+/// The training points as small discs in their class colour with a dark rim.
+fn paint_points(frame: &mut [u8], rect: &PlotRect, grid: &OutputGrid, spec: &Panel) {
+    let side = rect.side as f64;
+    let to_px = |p: &[f64; 2]| {
+        let fx = (p[0] - grid.x.0) / (grid.x.1 - grid.x.0);
+        let fy = (grid.y.1 - p[1]) / (grid.y.1 - grid.y.0);
+        ((fx * side) as i64, (fy * side) as i64)
+    };
+    for (point, &label) in spec.points.iter().zip(&spec.labels) {
+        let (cx, cy) = to_px(point);
+        for dy in -2i64..=2 {
+            for dx in -2i64..=2 {
+                let d2 = dx * dx + dy * dy;
+                if d2 > 5 {
+                    continue;
+                }
+                let (x, y) = (cx + dx, cy + dy);
+                if x < 0 || y < 0 || x >= rect.side as i64 || y >= rect.side as i64 {
+                    continue;
+                }
+                let part = if d2 >= 4 { 1 } else { 0 };
+                let at = (rect.top + y as usize) * PANEL.0 as usize + rect.left + x as usize;
+                frame[at] = class_index(label as usize, part);
+            }
+        }
+    }
+}
