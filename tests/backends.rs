@@ -151,6 +151,7 @@ fn the_whole_run_prints_the_same_epochs_on_wgpu_as_on_flex() {
             artifacts: dir.path().to_path_buf(),
             dashboard: Dashboard::Silent,
             resume: false,
+            animate: true,
         };
         let outcomes = run_circles(&request).unwrap();
         outcomes[0].run.epochs[0].keras_line()

@@ -45,6 +45,7 @@ fn request(config: TrainingConfig, losses: LossChoice, artifacts: &Path) -> Circ
         artifacts: artifacts.to_path_buf(),
         dashboard: Dashboard::Silent,
         resume: false,
+        animate: true,
     }
 }
 
