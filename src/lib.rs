@@ -12,6 +12,7 @@ pub mod cli;
 mod error;
 pub mod lab;
 pub mod margins;
+pub mod neurons;
 pub mod plot;
 pub mod predict;
 mod run;

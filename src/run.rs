@@ -12,6 +12,7 @@ use hinge_train::{
 
 use crate::AppError;
 use crate::animate::{FRAME_GRID, Frames, Panel, render_frames};
+use crate::neurons::{NEURONS_PLOT, neuron_maps, neurons_plot};
 use crate::plot::{
     GRID_RESOLUTION, LabelledSet, OutputGrid, comparison_plot, data_plot, decision_boundary_plot,
     loss_plot,
@@ -342,6 +343,12 @@ fn plot_run(
         &title,
         &grid,
         labelled(test, &legend(&run.config)),
+    )?;
+    let maps = neuron_maps(&run.model, &test.points, &run.data.train.points, device)?;
+    neurons_plot(
+        &dir.join(NEURONS_PLOT),
+        &format!("{}: every unit over the input plane", loss.title()),
+        &maps,
     )?;
     loss_plot(
         &dir.join("loss.png"),

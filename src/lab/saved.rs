@@ -11,6 +11,7 @@ use super::Measurements;
 use super::plot::{MarginPanel, margin_panels};
 use crate::AppError;
 use crate::margins::{MarginAnalysis, mean_and_spread};
+use crate::neurons::{NEURONS_PLOT, neuron_maps, neurons_plot};
 
 pub const MARGINS_PLOT: &str = "margins.png";
 
@@ -23,6 +24,8 @@ pub struct SavedRunMargins {
     pub dead_units: Vec<usize>,
     /// Where the histogram was written.
     pub plot: PathBuf,
+    /// Where the neuron maps were written.
+    pub neurons: PathBuf,
 }
 
 /// Loads the run in `dir`, rebuilds its test set from its saved configuration (same seed, same
@@ -49,12 +52,20 @@ pub fn saved_run_margins(dir: &Path, device: &Device) -> Result<SavedRunMargins,
             margins: measured.margins.margins.clone(),
         }],
     )?;
+    let maps = neuron_maps(&model, &split.test.points, &split.train.points, device)?;
+    let neurons = dir.join(NEURONS_PLOT);
+    neurons_plot(
+        &neurons,
+        &format!("{}: every unit, {}", settings.loss.title(), dir.display()),
+        &maps,
+    )?;
     Ok(SavedRunMargins {
         loss: settings.loss,
         analysis: measured.margins,
         radii: measured.radii,
         dead_units: measured.dead_units,
         plot,
+        neurons,
     })
 }
 
@@ -84,9 +95,10 @@ impl SavedRunMargins {
         }
         let dead: Vec<String> = self.dead_units.iter().map(usize::to_string).collect();
         out += &format!(
-            "dead hidden units per layer: {}\nhistogram: {}\n",
+            "dead hidden units per layer: {}\nhistogram: {}\nneuron maps: {}\n",
             dead.join(" + "),
-            self.plot.display()
+            self.plot.display(),
+            self.neurons.display()
         );
         out
     }
