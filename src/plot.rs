@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::Once;
 
 use hinge_train::{EpochMetrics, write_atomic};
+use plotters::chart::SeriesAnno;
 use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
@@ -41,7 +42,7 @@ pub(crate) fn class_colour(class: usize) -> RGBColor {
     CLASS_COLOURS[class % CLASS_COLOURS.len()]
 }
 /// Marker edges: black for the spread-out outer points, dark orange for the dense inner ring,
-/// which black edges would turn into a black blot.
+/// which black edges would turn into a black blot (the inset shows its points one by one).
 const POSITIVE_EDGE: RGBColor = RGBColor(140, 60, 0);
 
 pub(crate) fn register_embedded_font() {
@@ -106,16 +107,22 @@ pub(crate) fn render(
 
 /// `data.png`: the training points, as the tutorial's `plt.scatter` shows them.
 pub fn data_plot(path: &Path, points: &[[f64; 2]]) -> Result<(), AppError> {
-    let (x_range, y_range) = bounds(points, 0.1);
+    let (x_range, y_range) = square(bounds(points, 0.1));
     render(path, PLOT_SIZE, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption("Nonlinear data", ("sans-serif", 28))
-            .margin(15)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
+        let area = square_plot_area(root, "Nonlinear data", 28)?;
+        let mut chart = ChartBuilder::on(&area)
+            .margin(MARGIN)
+            .x_label_area_size(X_LABEL_AREA)
+            .y_label_area_size(Y_LABEL_AREA)
             .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)
             .map_err(plot_error)?;
-        chart.configure_mesh().draw().map_err(plot_error)?;
+        chart
+            .configure_mesh()
+            .x_desc("x")
+            .y_desc("y")
+            .axis_desc_style(("sans-serif", 16))
+            .draw()
+            .map_err(plot_error)?;
         chart
             .draw_series(
                 points
@@ -155,11 +162,7 @@ impl OutputGrid {
     /// widened on its narrower axis to a square, so a square plot draws both axes to one scale
     /// and circles stay round.
     pub fn covering(points: &[[f64; 2]]) -> ((f64, f64), (f64, f64)) {
-        let (x, y) = bounds(points, 1.0);
-        let half = (x.1 - x.0).max(y.1 - y.0) / 2.0;
-        let centre = |(lo, hi): (f64, f64)| (lo + hi) / 2.0;
-        let (cx, cy) = (centre(x), centre(y));
-        ((cx - half, cx + half), (cy - half, cy + half))
+        square(bounds(points, 1.0))
     }
 
     fn outputs_at(&self, row: usize, col: usize) -> &[f32] {
@@ -247,28 +250,63 @@ fn draw_decision_boundary(
     grid: &OutputGrid,
     test: LabelledSet<'_>,
 ) -> Result<(), AppError> {
-    let LabelledSet {
-        points,
-        labels,
-        legend,
-    } = test;
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 26))
-        .margin(15)
-        .x_label_area_size(40)
-        .y_label_area_size(50)
+    let body = square_plot_area(area, title, 26)?;
+    let mut chart = ChartBuilder::on(&body)
+        .margin(MARGIN)
+        .x_label_area_size(X_LABEL_AREA)
+        .y_label_area_size(Y_LABEL_AREA)
         .build_cartesian_2d(grid.x.0..grid.x.1, grid.y.0..grid.y.1)
         .map_err(plot_error)?;
     chart
         .configure_mesh()
         .disable_mesh()
+        .x_desc("x")
+        .y_desc("y")
         .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 16))
         .draw()
         .map_err(plot_error)?;
-    let cells =
-        (0..grid.resolution).flat_map(|row| (0..grid.resolution).map(move |col| (row, col)));
+    let everywhere = (grid.x, grid.y);
+    draw_surface(&mut chart, grid, everywhere)?
+        .label(if grid.width == 1 {
+            "f(x) = 0"
+        } else {
+            "class boundary"
+        })
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(2)));
+    for (index, name) in test.legend.iter().enumerate() {
+        draw_markers(&mut chart, test, index, 4, everywhere, Some(name))?;
+    }
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 15)?;
+    if let Some(zoom) = crowded_region(test, grid) {
+        draw_inset(&mut chart, grid, test, zoom)?;
+    }
+    Ok(())
+}
+
+type PlaneChart<'a, 'b> = ChartContext<
+    'a,
+    BitMapBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+type Region = ((f64, f64), (f64, f64));
+
+/// The grid's shaded cells that meet `region`, and black cells where the class changes.
+fn draw_surface<'a, 'b, 'c>(
+    chart: &'c mut PlaneChart<'a, 'b>,
+    grid: &OutputGrid,
+    region: Region,
+) -> Result<&'c mut SeriesAnno<'a, BitMapBackend<'b>>, AppError> {
+    let ((x0, x1), (y0, y1)) = region;
+    let cells: Vec<(usize, usize)> = (0..grid.resolution)
+        .flat_map(|row| (0..grid.resolution).map(move |col| (row, col)))
+        .filter(|&(row, col)| {
+            let ((left, top), (right, bottom)) = grid.cell(row, col);
+            right > x0 && left < x1 && top > y0 && bottom < y1
+        })
+        .collect();
     chart
-        .draw_series(cells.clone().map(|(row, col)| {
+        .draw_series(cells.iter().map(|&(row, col)| {
             Rectangle::new(
                 [grid.cell(row, col).0, grid.cell(row, col).1],
                 shade(grid.class_at(row, col), grid.confidence(row, col)).filled(),
@@ -278,63 +316,148 @@ fn draw_decision_boundary(
     chart
         .draw_series(
             cells
-                .filter(|&(row, col)| grid.on_boundary(row, col))
-                .map(|(row, col)| {
+                .iter()
+                .filter(|&&(row, col)| grid.on_boundary(row, col))
+                .map(|&(row, col)| {
                     let ((left, top), (right, bottom)) = grid.cell(row, col);
                     Rectangle::new([(left, top), (right, bottom)], BLACK.filled())
                 }),
         )
-        .map_err(plot_error)?
-        .label(if grid.width == 1 {
-            "f(x) = 0"
-        } else {
-            "class boundary"
+        .map_err(plot_error)
+}
+
+/// Class `index`'s test points inside `region` as the tutorial marks them: squares for the
+/// first class, triangles for the second, circles after; `size` in pixels, and a legend entry
+/// when `name` is given.
+fn draw_markers(
+    chart: &mut PlaneChart<'_, '_>,
+    test: LabelledSet<'_>,
+    index: usize,
+    size: i32,
+    region: Region,
+    name: Option<&str>,
+) -> Result<(), AppError> {
+    let colour = class_colour(index);
+    let label = u8::try_from(index).unwrap_or(u8::MAX);
+    let ((x0, x1), (y0, y1)) = region;
+    let points = test
+        .points
+        .iter()
+        .zip(test.labels)
+        .filter(move |(p, l)| {
+            **l == label && (x0..=x1).contains(&p[0]) && (y0..=y1).contains(&p[1])
         })
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(2)));
-    let class = |wanted: u8| {
-        points
-            .iter()
-            .zip(labels)
-            .filter(move |(_, l)| **l == wanted)
-            .map(|(p, _)| (p[0], p[1]))
+        .map(|(p, _)| (p[0], p[1]));
+    let edge = if index == 1 { POSITIVE_EDGE } else { BLACK };
+    let corner = [(-size, -size), (size, size)];
+    let series = match index {
+        0 => chart
+            .draw_series(points.map(|p| {
+                EmptyElement::at(p)
+                    + Rectangle::new(corner, colour.filled())
+                    + Rectangle::new(corner, edge.stroke_width(1))
+            }))
+            .map_err(plot_error)?
+            .legend(move |(x, y)| {
+                Rectangle::new([(x + 3, y - 5), (x + 13, y + 5)], colour.filled())
+            }),
+        1 => chart
+            .draw_series(points.map(|p| {
+                EmptyElement::at(p)
+                    + TriangleMarker::new((0, 0), size + 1, colour.filled())
+                    + TriangleMarker::new((0, 0), size + 1, edge.stroke_width(1))
+            }))
+            .map_err(plot_error)?
+            .legend(move |(x, y)| TriangleMarker::new((x + 8, y), 6, colour.filled())),
+        _ => chart
+            .draw_series(points.map(|p| {
+                EmptyElement::at(p)
+                    + Circle::new((0, 0), size, colour.filled())
+                    + Circle::new((0, 0), size, edge.stroke_width(1))
+            }))
+            .map_err(plot_error)?
+            .legend(move |(x, y)| Circle::new((x + 8, y), 5, colour.filled())),
     };
-    for (index, name) in legend.iter().enumerate() {
-        let colour = class_colour(index);
-        let label = u8::try_from(index).unwrap_or(u8::MAX);
-        // Squares and triangles as in the tutorial's two-class plots, then circles.
-        match index {
-            0 => chart
-                .draw_series(class(label).map(move |p| {
-                    EmptyElement::at(p)
-                        + Rectangle::new([(-4, -4), (4, 4)], colour.filled())
-                        + Rectangle::new([(-4, -4), (4, 4)], BLACK.stroke_width(1))
-                }))
-                .map_err(plot_error)?
-                .label(name)
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x + 3, y - 5), (x + 13, y + 5)], colour.filled())
-                }),
-            1 => chart
-                .draw_series(class(label).map(move |p| {
-                    EmptyElement::at(p)
-                        + TriangleMarker::new((0, 0), 5, colour.filled())
-                        + TriangleMarker::new((0, 0), 5, POSITIVE_EDGE.stroke_width(1))
-                }))
-                .map_err(plot_error)?
-                .label(name)
-                .legend(move |(x, y)| TriangleMarker::new((x + 8, y), 6, colour.filled())),
-            _ => chart
-                .draw_series(class(label).map(move |p| {
-                    EmptyElement::at(p)
-                        + Circle::new((0, 0), 4, colour.filled())
-                        + Circle::new((0, 0), 4, BLACK.stroke_width(1))
-                }))
-                .map_err(plot_error)?
-                .label(name)
-                .legend(move |(x, y)| Circle::new((x + 8, y), 5, colour.filled())),
-        };
+    if let Some(name) = name {
+        series.label(name);
     }
-    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 16)?;
+    Ok(())
+}
+
+/// The square around the class whose test points lie closest together, when they span less
+/// than a tenth of the plot, as the tutorial's inner ring at factor 0.1 does: its markers
+/// would merge into one blot.
+fn crowded_region(test: LabelledSet<'_>, grid: &OutputGrid) -> Option<Region> {
+    let span = grid.x.1 - grid.x.0;
+    (0..test.legend.len())
+        .filter_map(|class| {
+            let label = u8::try_from(class).ok()?;
+            let points: Vec<[f64; 2]> = test
+                .points
+                .iter()
+                .zip(test.labels)
+                .filter(|(_, l)| **l == label)
+                .map(|(p, _)| *p)
+                .collect();
+            if points.is_empty() {
+                return None;
+            }
+            let n = points.len() as f64;
+            let cx = points.iter().map(|p| p[0]).sum::<f64>() / n;
+            let cy = points.iter().map(|p| p[1]).sum::<f64>() / n;
+            let radius = points
+                .iter()
+                .map(|p| (p[0] - cx).hypot(p[1] - cy))
+                .fold(0.0, f64::max);
+            Some((radius, cx, cy))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|&(radius, _, _)| radius > 0.0 && 2.0 * radius < 0.1 * span)
+        .map(|(radius, cx, cy)| {
+            let half = radius * 1.6;
+            ((cx - half, cx + half), (cy - half, cy + half))
+        })
+}
+
+/// A magnified view of `zoom` in the plot's lower right corner, and a frame around `zoom` on
+/// the plot itself.
+fn draw_inset(
+    chart: &mut PlaneChart<'_, '_>,
+    grid: &OutputGrid,
+    test: LabelledSet<'_>,
+    zoom: Region,
+) -> Result<(), AppError> {
+    let ((x0, x1), (y0, y1)) = zoom;
+    chart
+        .draw_series([Rectangle::new([(x0, y1), (x1, y0)], BLACK.stroke_width(1))])
+        .map_err(plot_error)?;
+    let plot = chart.plotting_area().strip_coord_spec();
+    let (w, h) = plot.dim_in_pixel();
+    let side = (w.min(h) as f64 * 0.3) as u32;
+    let left = w.saturating_sub(side + 10);
+    let top = h.saturating_sub(side + 10);
+    let inset = plot.shrink((left, top), (side, side));
+    inset.fill(&WHITE).map_err(plot_error)?;
+    let mut zoomed = ChartBuilder::on(&inset)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(plot_error)?;
+    draw_surface(&mut zoomed, grid, zoom)?;
+    for index in 0..test.legend.len() {
+        draw_markers(&mut zoomed, test, index, 2, zoom, None)?;
+    }
+    inset
+        .draw(&Rectangle::new(
+            [(0, 0), (side as i32 - 1, side as i32 - 1)],
+            BLACK.stroke_width(1),
+        ))
+        .map_err(plot_error)?;
+    inset
+        .draw(&Text::new(
+            format!("x{:.0}", (grid.x.1 - grid.x.0) / (x1 - x0)),
+            (6, 4),
+            ("sans-serif", 13),
+        ))
+        .map_err(plot_error)?;
     Ok(())
 }
 
@@ -429,6 +552,38 @@ pub fn loss_plot(
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight, 16)?;
         Ok(())
     })
+}
+
+/// The same region widened on its narrower axis to a square about the same centre.
+fn square((x, y): ((f64, f64), (f64, f64))) -> ((f64, f64), (f64, f64)) {
+    let half = (x.1 - x.0).max(y.1 - y.0) / 2.0;
+    let centre = |(lo, hi): (f64, f64)| (lo + hi) / 2.0;
+    let (cx, cy) = (centre(x), centre(y));
+    ((cx - half, cx + half), (cy - half, cy + half))
+}
+
+/// Space around a plane plot's chart, and for its tick labels and axis names.
+const MARGIN: u32 = 15;
+const X_LABEL_AREA: u32 = 45;
+const Y_LABEL_AREA: u32 = 55;
+
+/// `area` with `title` drawn at its top, and the rest padded so that a chart built on it with
+/// [`MARGIN`] and the label areas has a square plotting area: with a square region, both axes
+/// get one scale and circles are drawn round.
+fn square_plot_area<'a>(
+    area: &DrawingArea<BitMapBackend<'a>, Shift>,
+    title: &str,
+    title_size: u32,
+) -> Result<DrawingArea<BitMapBackend<'a>, Shift>, AppError> {
+    let body = area
+        .titled(title, ("sans-serif", title_size))
+        .map_err(plot_error)?;
+    let (w, h) = body.dim_in_pixel();
+    let plot_w = w.saturating_sub(Y_LABEL_AREA + 2 * MARGIN);
+    let plot_h = h.saturating_sub(X_LABEL_AREA + 2 * MARGIN);
+    let side = plot_w.min(plot_h);
+    let (pad_x, pad_y) = (plot_w - side, plot_h - side);
+    Ok(body.margin(0, pad_y, pad_x / 2, pad_x - pad_x / 2))
 }
 
 /// The points' range on each axis, widened by `margin` each side.

@@ -315,6 +315,42 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_counts_keras_parameters() {
+        let summary = MlpConfig::new().check().unwrap().summary();
+        let counts: Vec<(usize, usize)> = summary.iter().map(|l| (l.width, l.parameters)).collect();
+        assert_eq!(counts, vec![(2, 0), (4, 12), (2, 10), (1, 3)]);
+        let linear = MlpConfig::new()
+            .with_hidden(vec![])
+            .with_features(vec![Feature::X2, Feature::Y2, Feature::Xy])
+            .check()
+            .unwrap()
+            .summary();
+        assert_eq!(linear.len(), 2);
+        assert_eq!(linear[1].parameters, 4);
+        assert_eq!(linear[1].kind, LayerKind::Output(OutputActivation::Tanh));
+    }
+
+    #[test]
+    fn other_activations_start_glorot_uniform() {
+        let device = Device::flex();
+        let config = MlpConfig::new()
+            .with_activation(Activation::Tanh)
+            .check()
+            .unwrap();
+        let model = config.init(LossKind::Hinge, 3, &device);
+        let bound = glorot_uniform_bound(2, 4) as f32;
+        let first = values(model.hidden[0].weight.val());
+        assert!(first.iter().all(|w| w.abs() < bound), "{first:?}");
+        // He-uniform's bound for fan-in 2 is wider (1.73 against 1.22): some draw passes it.
+        let relu = MlpConfig::new()
+            .check()
+            .unwrap()
+            .init(LossKind::Hinge, 3, &device);
+        let he = values(relu.hidden[0].weight.val());
+        assert!(he.iter().any(|w| w.abs() >= bound), "{he:?}");
+    }
+
+    #[test]
     fn zero_width_is_rejected() {
         let err = MlpConfig::new()
             .with_hidden(vec![4, 0])

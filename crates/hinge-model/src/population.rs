@@ -517,6 +517,35 @@ mod tests {
     }
 
     #[test]
+    fn the_penalty_is_added_to_each_members_own_loss() {
+        let device = Device::flex();
+        let config = MlpConfig::new().with_l1(0.5).with_l2(0.25).check().unwrap();
+        let members = [(LossKind::Hinge, 1), (LossKind::Hinge, 2)];
+        let population = config.init_population(&members, &device);
+        let output = Tensor::<3>::zeros([2, 3, 1], &device);
+        let targets = Tensor::<3>::ones([2, 3, 1], &device);
+        // Hinge of 0 against +1 is 1; then 0.5 * sum|w| + 0.25 * sum w^2 over all weights.
+        let losses = values(population.member_losses(output, targets));
+        for (index, &(loss, seed)) in members.iter().enumerate() {
+            let solo = config.init(loss, seed, &device);
+            let weights: Vec<f32> = solo
+                .hidden
+                .iter()
+                .chain([&solo.output])
+                .flat_map(|layer| values(layer.weight.val()))
+                .collect();
+            let l1: f32 = weights.iter().map(|w| w.abs()).sum();
+            let l2: f32 = weights.iter().map(|w| w * w).sum();
+            let expected = 1.0 + 0.5 * l1 + 0.25 * l2;
+            assert!(
+                (losses[index] - expected).abs() < 1e-5,
+                "member {index}: {} vs {expected}",
+                losses[index]
+            );
+        }
+    }
+
+    #[test]
     fn groups_follow_member_order() {
         use LossKind::*;
         let groups = loss_groups(&[Hinge, Hinge, Logistic, Hinge]);
