@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use burn::tensor::Device;
-use hinge_data::{LabeledPoints, TargetEncoding};
+use hinge_data::{DataSplit, LabeledPoints, TargetEncoding};
 use hinge_model::{LayerKind, LossKind, Mlp, Named, ValidMlpConfig, Watch};
 use hinge_train::{
     BackendKind, CONFIG_FILE, Dashboard, MemoryEstimate, Snapshots, TrainError, TrainedRun,
@@ -12,6 +12,7 @@ use hinge_train::{
 
 use crate::AppError;
 use crate::animate::{FRAME_GRID, Frames, Panel, render_frames};
+use crate::lab::record::write_rows;
 use crate::neurons::{NEURONS_PLOT, neuron_maps, neurons_plot};
 use crate::plot::{
     GRID_RESOLUTION, LabelledSet, OutputGrid, comparison_plot, data_plot, decision_boundary_plot,
@@ -138,6 +139,44 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
         println!("Comparison of the decision boundaries: {}", path.display());
     }
     Ok(outcomes)
+}
+
+/// The points a run trained, validated and was tested on, for other tools (e.g.
+/// `bench/linear_svc.py`) to use the very same data.
+pub const DATA_FILE: &str = "data.csv";
+
+/// One line of `data.csv`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PointRow {
+    /// `train`, `valid` or `test`.
+    pub split: String,
+    pub x: f64,
+    pub y: f64,
+    /// The class: 0, 1, ...; with two classes 0 is the target -1.
+    pub label: u8,
+}
+
+impl PointRow {
+    fn of_split(data: &DataSplit) -> Vec<PointRow> {
+        [
+            ("train", &data.train),
+            ("valid", &data.valid),
+            ("test", &data.test),
+        ]
+        .into_iter()
+        .flat_map(|(split, set)| {
+            set.points
+                .iter()
+                .zip(&set.labels)
+                .map(move |(p, &label)| PointRow {
+                    split: split.to_string(),
+                    x: p[0],
+                    y: p[1],
+                    label,
+                })
+        })
+        .collect()
+    }
 }
 
 /// The animation of one run's decision surface, from snapshots taken while it trains.
@@ -335,6 +374,7 @@ fn plot_run(
     dir: &Path,
 ) -> Result<OutputGrid, AppError> {
     data_plot(&dir.join("data.png"), &run.data.train.points)?;
+    write_rows(&dir.join(DATA_FILE), &PointRow::of_split(&run.data))?;
     let test = &run.data.test;
     let grid = output_grid(&run.model, &test.points, device)?;
     let title = format!("Decision boundary ({})", loss.title().to_lowercase());
