@@ -13,7 +13,7 @@ use plotters::prelude::*;
 use crate::AppError;
 use crate::plot::{
     OutputGrid, class_colour, class_of_outputs, confidence_of_outputs, plot_error,
-    register_embedded_font, shade,
+    register_embedded_font, shade, tick,
 };
 
 /// One panel: the title strip above, the square plot, the tick labels left and below.
@@ -230,6 +230,8 @@ pub fn render_frames(spec: &Panel, snapshots: &[Snapshot]) -> Result<Frames, App
                 .y_labels(5)
                 .x_desc("x")
                 .y_desc("y")
+                .x_label_formatter(&tick)
+                .y_label_formatter(&tick)
                 .label_style(("sans-serif", 13))
                 .axis_desc_style(("sans-serif", 14))
                 .draw()

@@ -120,6 +120,8 @@ pub fn data_plot(path: &Path, points: &[[f64; 2]]) -> Result<(), AppError> {
             .configure_mesh()
             .x_desc("x")
             .y_desc("y")
+            .x_label_formatter(&tick)
+            .y_label_formatter(&tick)
             .axis_desc_style(("sans-serif", 16))
             .draw()
             .map_err(plot_error)?;
@@ -262,6 +264,8 @@ fn draw_decision_boundary(
         .disable_mesh()
         .x_desc("x")
         .y_desc("y")
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 16))
         .draw()
@@ -560,6 +564,11 @@ fn square((x, y): ((f64, f64), (f64, f64))) -> ((f64, f64), (f64, f64)) {
     let centre = |(lo, hi): (f64, f64)| (lo + hi) / 2.0;
     let (cx, cy) = (centre(x), centre(y));
     ((cx - half, cx + half), (cy - half, cy + half))
+}
+
+/// A tick label of a plane plot: one decimal, and 0 without the sign a rounding left on it.
+pub(crate) fn tick(value: &f64) -> String {
+    format!("{:.1}", value + 0.0)
 }
 
 /// Space around a plane plot's chart, and for its tick labels and axis names.
