@@ -20,7 +20,7 @@ use hinge_train::{
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
-use crate::cli::BackendArg;
+use crate::cli::named;
 
 /// Time the tutorial's run, training throughput at scale and grid prediction on every compiled
 /// backend; print a table and write `results.json`.
@@ -31,8 +31,8 @@ pub struct BenchCli {
     #[arg(long, default_value = "artifacts/bench")]
     pub out: PathBuf,
     /// Only these backends. [default: every one compiled in]
-    #[arg(long, value_enum)]
-    pub backend: Vec<BackendArg>,
+    #[arg(long, value_parser = named::<BackendKind>())]
+    pub backend: Vec<BackendKind>,
     /// The sample counts of the scaling runs (one epoch, batch 1024 each).
     #[arg(long, value_delimiter = ',', default_values_t = [10_000, 100_000, 1_000_000])]
     pub scaling: Vec<usize>,
@@ -104,7 +104,7 @@ pub fn run_bench(cli: &BenchCli) -> Result<Vec<CaseResult>, AppError> {
     let backends: Vec<BackendKind> = if cli.backend.is_empty() {
         BackendKind::compiled()
     } else {
-        cli.backend.iter().map(|&b| b.into()).collect()
+        cli.backend.clone()
     };
     if let Some(case) = &cli.case {
         let inner = run_case(case, backends[0], cli)?;

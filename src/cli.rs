@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, ValueEnum};
+use clap::{Args, Parser};
 use hinge_data::{DataConfig, DatasetKind, SplitConfig};
 use hinge_model::{Activation, Feature, LossKind, MlpConfig, Named, OutputActivation};
 use hinge_train::{BackendKind, Dashboard, TrainingConfig};
@@ -19,12 +19,12 @@ use crate::{AppError, CirclesRun, LossChoice};
 pub struct Cli {
     /// Which loss to train with; `both` trains hinge then squared hinge and compares them, `all`
     /// adds the logistic baseline. [default: the config file's loss, else both]
-    #[arg(long, value_enum)]
-    pub loss: Option<LossArg>,
+    #[arg(long, value_parser = loss_choice())]
+    pub loss: Option<LossChoice>,
     /// Compute backend; each needs its cargo feature. [default: a GPU backend if one was
     /// compiled in, else flex]
-    #[arg(long, value_enum)]
-    pub backend: Option<BackendArg>,
+    #[arg(long, value_parser = named::<BackendKind>())]
+    pub backend: Option<BackendKind>,
     #[command(flatten)]
     pub run: RunFlags,
     /// Continue the interrupted runs in --artifacts from their last checkpoint, with the
@@ -87,8 +87,8 @@ pub struct RunFlags {
     #[arg(long)]
     pub lr: Option<f64>,
     /// The point set: the tutorial's circles, or moons, blobs, xor, spirals. [default: circles]
-    #[arg(long, value_enum)]
-    pub dataset: Option<DatasetArg>,
+    #[arg(long, value_parser = named::<DatasetKind>())]
+    pub dataset: Option<DatasetKind>,
     /// Points generated, test set included. [default: 1000]
     #[arg(long)]
     pub samples: Option<usize>,
@@ -140,7 +140,7 @@ impl RunFlags {
         };
         Ok(TrainingConfig {
             data: DataConfig {
-                dataset: self.dataset.map_or(base.data.dataset, Into::into),
+                dataset: self.dataset.unwrap_or(base.data.dataset),
                 samples: self.samples.unwrap_or(base.data.samples),
                 cluster_std: self.cluster_std.unwrap_or(base.data.cluster_std),
                 centers: self.centers.unwrap_or(base.data.centers),
@@ -226,45 +226,20 @@ where
     })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LossArg {
-    Hinge,
-    SquaredHinge,
-    /// Binary cross-entropy on the tanh output read as a probability.
-    Logistic,
-    /// Keras's categorical_hinge over one output per class, for blobs with 3+ centers.
-    CategoricalHinge,
-    Both,
-    All,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DatasetArg {
-    Circles,
-    Moons,
-    Blobs,
-    Xor,
-    Spirals,
-}
-
-impl From<DatasetArg> for DatasetKind {
-    fn from(arg: DatasetArg) -> Self {
-        match arg {
-            DatasetArg::Circles => DatasetKind::Circles,
-            DatasetArg::Moons => DatasetKind::Moons,
-            DatasetArg::Blobs => DatasetKind::Blobs,
-            DatasetArg::Xor => DatasetKind::Xor,
-            DatasetArg::Spirals => DatasetKind::Spirals,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum BackendArg {
-    Flex,
-    Ndarray,
-    Wgpu,
-    Cuda,
+/// Parses `--loss`: one loss by its name, or `both` (the tutorial's two) or `all` (and the
+/// logistic baseline).
+pub fn loss_choice() -> impl clap::builder::TypedValueParser<Value = LossChoice> {
+    use clap::builder::TypedValueParser;
+    let mut names = LossKind::names();
+    names.extend(["both", "all"]);
+    clap::builder::PossibleValuesParser::new(names).map(|name| match name.as_str() {
+        "both" => LossChoice::Both,
+        "all" => LossChoice::All,
+        one => LossChoice::One(
+            one.parse()
+                .expect("the parser lets through only the listed names"),
+        ),
+    })
 }
 
 impl Cli {
@@ -273,7 +248,7 @@ impl Cli {
     pub fn to_run(&self) -> Result<CirclesRun, AppError> {
         let base = self.run.config()?;
         let losses = match (self.loss, &self.run.config) {
-            (Some(arg), _) => arg.into(),
+            (Some(choice), _) => choice,
             (None, None) => LossChoice::Both,
             (None, Some(_)) => LossChoice::One(base.loss),
         };
@@ -303,40 +278,16 @@ pub struct PredictCli {
     #[arg(long, default_value = "artifacts/circles/hinge")]
     pub run: PathBuf,
     /// Compute backend. [default: as for circles]
-    #[arg(long, value_enum)]
-    pub backend: Option<BackendArg>,
+    #[arg(long, value_parser = named::<BackendKind>())]
+    pub backend: Option<BackendKind>,
     /// Points as x,y (e.g. 0.5,-0.25). With none, one x,y per line is read from stdin.
     #[arg(allow_hyphen_values = true)]
     pub points: Vec<String>,
 }
 
-impl From<LossArg> for LossChoice {
-    fn from(arg: LossArg) -> Self {
-        match arg {
-            LossArg::Hinge => LossChoice::One(LossKind::Hinge),
-            LossArg::SquaredHinge => LossChoice::One(LossKind::SquaredHinge),
-            LossArg::Logistic => LossChoice::One(LossKind::Logistic),
-            LossArg::CategoricalHinge => LossChoice::One(LossKind::CategoricalHinge),
-            LossArg::Both => LossChoice::Both,
-            LossArg::All => LossChoice::All,
-        }
-    }
-}
-
 /// The backend a `--backend` flag names, or with none the preferred one compiled in.
-pub fn chosen_backend(arg: Option<BackendArg>) -> BackendKind {
-    arg.map_or_else(BackendKind::preferred, Into::into)
-}
-
-impl From<BackendArg> for BackendKind {
-    fn from(arg: BackendArg) -> Self {
-        match arg {
-            BackendArg::Flex => BackendKind::Flex,
-            BackendArg::Ndarray => BackendKind::Ndarray,
-            BackendArg::Wgpu => BackendKind::Wgpu,
-            BackendArg::Cuda => BackendKind::Cuda,
-        }
-    }
+pub fn chosen_backend(given: Option<BackendKind>) -> BackendKind {
+    given.unwrap_or_else(BackendKind::preferred)
 }
 
 /// Rust ignores SIGPIPE, so printing into a pipe the reader closed (`circles | head -1`)

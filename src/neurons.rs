@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use burn::tensor::{Device, Tensor, TensorData};
-use hinge_model::{Mlp, Named, Population};
+use hinge_model::{Mlp, Population};
 use hinge_train::TrainError;
 use plotters::prelude::*;
 

@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use burn::tensor::Device;
 use hinge_data::{DataSplit, LabeledPoints, TargetEncoding};
-use hinge_model::{LayerKind, LossKind, Mlp, Named, ValidMlpConfig, Watch};
+use hinge_model::{LayerKind, LossKind, Mlp, ValidMlpConfig, Watch};
 use hinge_train::{
     BackendKind, CONFIG_FILE, Dashboard, MemoryEstimate, Snapshots, TrainError, TrainedRun,
     TrainingConfig, ValidTrainingConfig, ensure_writable, last_checkpoint, predict, resume_point,
@@ -34,7 +34,7 @@ impl LossChoice {
         match self {
             LossChoice::One(loss) => vec![loss],
             LossChoice::Both => LossKind::TUTORIAL.to_vec(),
-            LossChoice::All => LossKind::ALL.to_vec(),
+            LossChoice::All => LossKind::TWO_CLASS.to_vec(),
         }
     }
 }

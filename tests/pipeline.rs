@@ -184,7 +184,7 @@ fn all_adds_the_logistic_baseline_trained_and_plotted_the_same_way() {
     let outcomes = run_circles(&request).unwrap();
     assert_eq!(
         outcomes.iter().map(|o| o.loss).collect::<Vec<_>>(),
-        LossKind::ALL.to_vec()
+        LossKind::TWO_CLASS.to_vec()
     );
     let logistic = &outcomes[2].run;
     assert_eq!(logistic.test.accuracy, 1.0);

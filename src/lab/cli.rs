@@ -8,7 +8,7 @@ use hinge_train::{BackendKind, Dashboard};
 use super::seeds::SeedsRequest;
 use super::sweep::{Shard, SweepRequest};
 use super::{Batch, MAX_POPULATION, default_jobs};
-use crate::cli::{BackendArg, LossArg, RunFlags, SpreadFlags, chosen_backend};
+use crate::cli::{RunFlags, SpreadFlags, chosen_backend, loss_choice, named};
 use crate::{AppError, LossChoice};
 
 /// The loss lab: run the tutorial's pipeline many times to measure how the hinge, squared
@@ -53,8 +53,8 @@ pub struct MarginsArgs {
     #[arg(long, default_value = "artifacts/circles/hinge")]
     pub run: PathBuf,
     /// Compute backend. [default: as for circles]
-    #[arg(long, value_enum)]
-    pub backend: Option<BackendArg>,
+    #[arg(long, value_parser = named::<BackendKind>())]
+    pub backend: Option<BackendKind>,
 }
 
 impl MarginsArgs {
@@ -67,14 +67,14 @@ impl MarginsArgs {
 #[derive(Debug, Clone, Args)]
 pub struct LabFlags {
     /// Losses to compare.
-    #[arg(long, value_enum, default_value = "all")]
-    pub loss: LossArg,
+    #[arg(long, value_parser = loss_choice(), default_value = "all")]
+    pub loss: LossChoice,
     /// The first seed; runs use seeds first-seed, first-seed + 1, ...
     #[arg(long, default_value_t = 0)]
     pub first_seed: u64,
     /// Compute backend. [default: as for circles]
-    #[arg(long, value_enum)]
-    pub backend: Option<BackendArg>,
+    #[arg(long, value_parser = named::<BackendKind>())]
+    pub backend: Option<BackendKind>,
     /// Runs trained at once. [default: the CPU cores on flex and ndarray, 1 on a GPU]
     #[arg(long)]
     pub jobs: Option<usize>,
@@ -99,7 +99,7 @@ impl LabFlags {
     fn batch(&self, seeds: usize, artifacts: &Path) -> Batch {
         let backend = chosen_backend(self.backend);
         Batch {
-            losses: LossChoice::from(self.loss).kinds(),
+            losses: self.loss.kinds(),
             seeds,
             first_seed: self.first_seed,
             backend,
@@ -196,7 +196,7 @@ mod tests {
         };
         let request = args.to_request().unwrap();
         assert_eq!(request.batch.seeds, 20);
-        assert_eq!(request.batch.losses, LossKind::ALL.to_vec());
+        assert_eq!(request.batch.losses, LossKind::TWO_CLASS.to_vec());
         assert_eq!(request.config, hinge_train::TrainingConfig::new());
         assert!(request.batch.jobs >= 1);
     }

@@ -7,44 +7,26 @@ use std::f64::consts::{PI, TAU};
 use rand::RngExt;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, Normal};
-use serde::{Deserialize, Serialize};
 
-/// Which point set a run trains on; the names are those of `--dataset` and `config.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DatasetKind {
-    /// `make_circles`: two concentric rings, the tutorial's data.
-    Circles,
-    /// `make_moons`: two interleaving half circles.
-    Moons,
-    /// `make_blobs`: Gaussian clusters around random centres, one class per centre (two by
-    /// default, more for the categorical hinge).
-    Blobs,
-    /// Uniform points in [-1, 1]^2, class 1 where x * y > 0: no straight line separates them.
-    Xor,
-    /// Two interleaved spirals of one and a half turns each.
-    Spirals,
+crate::named_enum! {
+    /// Which point set a run trains on; the names are those of `--dataset` and `config.json`.
+    pub enum DatasetKind("dataset") {
+        /// `make_circles`: two concentric rings, the tutorial's data.
+        Circles = "circles",
+        /// `make_moons`: two interleaving half circles.
+        Moons = "moons",
+        /// `make_blobs`: Gaussian clusters around random centres, one class per centre (two by
+        /// default, more for the categorical hinge).
+        Blobs = "blobs",
+        /// Uniform points in [-1, 1]^2, class 1 where x * y > 0: no straight line separates
+        /// them.
+        Xor = "xor",
+        /// Two interleaved spirals of one and a half turns each.
+        Spirals = "spirals",
+    }
 }
 
 impl DatasetKind {
-    pub const ALL: [DatasetKind; 5] = [
-        DatasetKind::Circles,
-        DatasetKind::Moons,
-        DatasetKind::Blobs,
-        DatasetKind::Xor,
-        DatasetKind::Spirals,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            DatasetKind::Circles => "circles",
-            DatasetKind::Moons => "moons",
-            DatasetKind::Blobs => "blobs",
-            DatasetKind::Xor => "xor",
-            DatasetKind::Spirals => "spirals",
-        }
-    }
-
     /// What class `label` is, for legends.
     pub fn class_name(self, label: u8) -> String {
         let pair = |names: [&str; 2]| names.get(usize::from(label)).map(|n| n.to_string());
@@ -56,12 +38,6 @@ impl DatasetKind {
             DatasetKind::Spirals => pair(["first spiral", "second spiral"]),
         };
         named.unwrap_or_else(|| format!("blob {label}"))
-    }
-}
-
-impl std::fmt::Display for DatasetKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 
@@ -285,7 +261,7 @@ mod tests {
 
     #[test]
     fn every_set_is_deterministic_per_seed_and_names_round_trip() {
-        for dataset in DatasetKind::ALL {
+        for &dataset in DatasetKind::ALL {
             let a = generate(dataset, 300, 4);
             assert_eq!(a, generate(dataset, 300, 4), "{dataset}");
             assert_ne!(a, generate(dataset, 300, 5), "{dataset}");

@@ -6,12 +6,14 @@
 mod batcher;
 mod datasets;
 mod error;
+pub mod named;
 mod points;
 mod split;
 
 pub use batcher::{PointsBatch, PointsBatcher, PopulationBatch};
 pub use datasets::{BLOB_CENTRE_BOX, DatasetKind};
 pub use error::DataError;
+pub use named::Named;
 pub use points::{
     DataConfig, LabeledPoints, MAX_CLASSES, PointItem, PointsDataset, TargetEncoding,
     ValidDataConfig, signed_target,

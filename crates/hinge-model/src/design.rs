@@ -5,7 +5,7 @@
 use burn::tensor::Tensor;
 use burn::tensor::activation::{relu, sigmoid};
 
-use crate::named::named_enum;
+use hinge_data::named_enum;
 
 named_enum! {
     /// The hidden layers' activation.
@@ -155,7 +155,6 @@ impl Design {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::named::Named;
     use burn::tensor::{Device, TensorData};
 
     #[test]

@@ -9,19 +9,18 @@ mod error;
 mod init;
 mod loss;
 mod model;
-mod named;
 mod population;
 
 pub use class::hits;
 pub use design::{Activation, Design, Feature, OutputActivation};
 pub use error::ModelError;
+pub use hinge_data::Named;
 pub use init::{glorot_uniform_bound, he_uniform_bound};
 pub use loss::{
     CategoricalHingeLoss, HingeLoss, LogisticLoss, LossKind, PROBABILITY_EPSILON, SquaredHingeLoss,
     signed_targets,
 };
 pub use model::{INPUTS, LayerKind, LayerSummary, Mlp, MlpConfig, ValidMlpConfig};
-pub use named::Named;
 pub use population::{
     LossGroup, Population, PopulationOutput, Product, StackedDense, Watch, loss_groups,
 };

@@ -4,45 +4,31 @@
 
 use burn::nn::loss::Reduction;
 use burn::tensor::Tensor;
-use serde::{Deserialize, Serialize};
 
 use hinge_data::TargetEncoding;
 
 use crate::ModelError;
 
-/// Which margin loss a run trains with; the names are those of the CLI and `config.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum LossKind {
-    Hinge,
-    SquaredHinge,
-    /// Binary cross-entropy, the baseline the tutorial promises: see [`LogisticLoss`].
-    Logistic,
-    /// Keras's `categorical_hinge`, for one-hot targets over any number of classes: see
-    /// [`CategoricalHingeLoss`].
-    CategoricalHinge,
+hinge_data::named_enum! {
+    /// Which margin loss a run trains with; the names are those of the CLI and `config.json`.
+    pub enum LossKind("loss") {
+        Hinge = "hinge",
+        SquaredHinge = "squared-hinge",
+        /// Binary cross-entropy, the baseline the tutorial promises: see [`LogisticLoss`].
+        Logistic = "logistic",
+        /// Keras's `categorical_hinge`, for one-hot targets over any number of classes: see
+        /// [`CategoricalHingeLoss`].
+        CategoricalHinge = "categorical-hinge",
+    }
 }
 
 impl LossKind {
-    pub const ALL: [LossKind; 3] = [LossKind::Hinge, LossKind::SquaredHinge, LossKind::Logistic];
+    /// The losses of two classes: the tutorial's two and the logistic baseline. (Every loss,
+    /// the categorical hinge too, is [`hinge_data::Named::ALL`].)
+    pub const TWO_CLASS: [LossKind; 3] =
+        [LossKind::Hinge, LossKind::SquaredHinge, LossKind::Logistic];
     /// The two losses the tutorial trains, in its order.
     pub const TUTORIAL: [LossKind; 2] = [LossKind::Hinge, LossKind::SquaredHinge];
-    /// Every loss, two-class ones first.
-    pub const NAMED: [LossKind; 4] = [
-        LossKind::Hinge,
-        LossKind::SquaredHinge,
-        LossKind::Logistic,
-        LossKind::CategoricalHinge,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            LossKind::Hinge => "hinge",
-            LossKind::SquaredHinge => "squared-hinge",
-            LossKind::Logistic => "logistic",
-            LossKind::CategoricalHinge => "categorical-hinge",
-        }
-    }
 
     /// The name the tutorial's plots use.
     pub fn title(self) -> &'static str {
@@ -81,28 +67,6 @@ impl LossKind {
             LossKind::Logistic => logistic(predictions, targets),
             LossKind::CategoricalHinge => categorical_hinge(predictions, targets),
         }
-    }
-}
-
-impl std::fmt::Display for LossKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl std::str::FromStr for LossKind {
-    type Err = String;
-
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        LossKind::NAMED
-            .into_iter()
-            .find(|kind| kind.name() == name)
-            .ok_or_else(|| {
-                format!(
-                    "unknown loss '{name}': expected hinge, squared-hinge, logistic or \
-                     categorical-hinge"
-                )
-            })
     }
 }
 
@@ -448,7 +412,7 @@ mod tests {
 
     #[test]
     fn loss_names_round_trip() {
-        for kind in LossKind::ALL {
+        for kind in LossKind::TWO_CLASS {
             assert_eq!(kind.name().parse::<LossKind>(), Ok(kind));
         }
         assert_eq!(

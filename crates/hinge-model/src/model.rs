@@ -6,7 +6,6 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::init::{dense, draw_weights, layer_bounds};
-use crate::named::Named;
 use crate::{Activation, Design, Feature, LossKind, ModelError, OutputActivation};
 
 /// The tutorial's network by default: the point's two coordinates in, ReLU hidden layers of 4

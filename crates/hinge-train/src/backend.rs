@@ -2,33 +2,18 @@ use burn::tensor::Device;
 
 use crate::TrainError;
 
-/// The compute backends a run can use; each one is compiled in only with its cargo feature,
-/// so the default build stays small.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BackendKind {
-    Flex,
-    Ndarray,
-    Wgpu,
-    Cuda,
+hinge_data::named_enum! {
+    /// The compute backends a run can use; each one is compiled in only with its cargo
+    /// feature, so the default build stays small.
+    pub enum BackendKind("backend") {
+        Flex = "flex",
+        Ndarray = "ndarray",
+        Wgpu = "wgpu",
+        Cuda = "cuda",
+    }
 }
 
 impl BackendKind {
-    pub const ALL: [BackendKind; 4] = [
-        BackendKind::Flex,
-        BackendKind::Ndarray,
-        BackendKind::Wgpu,
-        BackendKind::Cuda,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            BackendKind::Flex => "flex",
-            BackendKind::Ndarray => "ndarray",
-            BackendKind::Wgpu => "wgpu",
-            BackendKind::Cuda => "cuda",
-        }
-    }
-
     pub fn is_compiled(self) -> bool {
         match self {
             BackendKind::Flex => cfg!(feature = "flex"),
@@ -39,7 +24,11 @@ impl BackendKind {
     }
 
     pub fn compiled() -> Vec<BackendKind> {
-        Self::ALL.into_iter().filter(|b| b.is_compiled()).collect()
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|b| b.is_compiled())
+            .collect()
     }
 
     /// The backend a run uses when none is named: a GPU one if one was compiled in (the
@@ -200,30 +189,13 @@ mod cuda {
     }
 }
 
-impl std::fmt::Display for BackendKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl std::str::FromStr for BackendKind {
-    type Err = TrainError;
-
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|b| b.name() == name)
-            .ok_or_else(|| TrainError::UnknownBackend(name.to_string()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn names_round_trip_and_unknown_names_are_rejected() {
-        for backend in BackendKind::ALL {
+        for &backend in BackendKind::ALL {
             assert_eq!(backend.name().parse::<BackendKind>().unwrap(), backend);
         }
         let err = "tpu".parse::<BackendKind>().unwrap_err();
@@ -232,7 +204,11 @@ mod tests {
 
     #[test]
     fn a_backend_not_compiled_in_names_its_feature() {
-        for backend in BackendKind::ALL.into_iter().filter(|b| !b.is_compiled()) {
+        for backend in BackendKind::ALL
+            .iter()
+            .copied()
+            .filter(|b| !b.is_compiled())
+        {
             let err = backend.device().unwrap_err();
             let flag = format!("--features {}", backend.name());
             assert!(err.to_string().contains(&flag), "{err}");

@@ -52,8 +52,6 @@ pub enum TrainError {
         "the cuda backend found no NVIDIA driver (libcuda.so): it needs an NVIDIA GPU and its driver; run elsewhere with `--backend wgpu` or `--backend flex`"
     )]
     NoCudaDriver,
-    #[error("unknown backend '{0}': expected flex, ndarray, wgpu or cuda")]
-    UnknownBackend(String),
     #[error("cannot {action} {}: {source}", path.display())]
     Io {
         action: &'static str,

@@ -15,9 +15,14 @@ pub trait Named: Copy + Sized + 'static {
     }
 }
 
+/// serde, for the macro's expansion in crates that name it differently or not at all.
+#[doc(hidden)]
+pub use serde as __serde;
+
 /// `named_enum! { /// doc  pub enum Kind("what it is") { /// doc  Variant = "name", ... } }`
 /// defines the enum with [`Named`], `Display`, `FromStr` (an unknown name is an error listing
 /// the known ones) and serde by name.
+#[macro_export]
 macro_rules! named_enum {
     (
         $(#[$meta:meta])*
@@ -31,19 +36,34 @@ macro_rules! named_enum {
             $($(#[$variant_meta])* $variant),+
         }
 
-        impl $crate::named::Named for $kind {
-            const ALL: &'static [Self] = &[$($kind::$variant),+];
+        impl $kind {
+            /// Every variant, in the order help texts list them.
+            pub const ALL: &'static [Self] = &[$($kind::$variant),+];
 
-            fn name(self) -> &'static str {
+            /// What users call it, in flags and `config.json`.
+            pub fn name(self) -> &'static str {
                 match self {
                     $($kind::$variant => $name),+
                 }
+            }
+
+            /// The names of every variant, for help texts and error messages.
+            pub fn names() -> Vec<&'static str> {
+                Self::ALL.iter().map(|v| v.name()).collect()
+            }
+        }
+
+        impl $crate::Named for $kind {
+            const ALL: &'static [Self] = $kind::ALL;
+
+            fn name(self) -> &'static str {
+                $kind::name(self)
             }
         }
 
         impl std::fmt::Display for $kind {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str($crate::named::Named::name(*self))
+                f.write_str(self.name())
             }
         }
 
@@ -51,7 +71,6 @@ macro_rules! named_enum {
             type Err = String;
 
             fn from_str(given: &str) -> Result<Self, String> {
-                use $crate::named::Named;
                 Self::ALL
                     .iter()
                     .copied()
@@ -66,19 +85,22 @@ macro_rules! named_enum {
             }
         }
 
-        impl serde::Serialize for $kind {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str($crate::named::Named::name(*self))
+        impl $crate::named::__serde::Serialize for $kind {
+            fn serialize<S: $crate::named::__serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.name())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $kind {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let given = String::deserialize(deserializer)?;
-                given.parse().map_err(serde::de::Error::custom)
+        impl<'de> $crate::named::__serde::Deserialize<'de> for $kind {
+            fn deserialize<D: $crate::named::__serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let given = <String as $crate::named::__serde::Deserialize>::deserialize(deserializer)?;
+                given.parse().map_err(<D::Error as $crate::named::__serde::de::Error>::custom)
             }
         }
     };
 }
-
-pub(crate) use named_enum;
