@@ -7,13 +7,14 @@
 
 use std::path::Path;
 
+use hinge_model::predicted_class;
 use hinge_train::{Snapshot, write_atomic};
 use plotters::prelude::*;
 
 use crate::AppError;
 use crate::plot::{
-    OutputGrid, class_colour, class_of_outputs, confidence_of_outputs, plot_error,
-    register_embedded_font, shade, tick,
+    OutputGrid, class_colour, confidence_of_outputs, plot_error, register_embedded_font, shade,
+    tick,
 };
 
 /// One panel: the title strip above, the square plot, the tick labels left and below.
@@ -358,7 +359,7 @@ fn paint_surface(frame: &mut [u8], rect: &PlotRect, grid: &OutputGrid, outputs: 
                 let top = at(y1, x0, k) + (at(y1, x1, k) - at(y1, x0, k)) * tx;
                 *value = bottom + (top - bottom) * ty;
             }
-            let class = class_of_outputs(&values);
+            let class = predicted_class(&values);
             let level = (confidence_of_outputs(&values) * (SHADES - 1) as f32 + 0.5) as usize;
             classes[py * side + px] = class as u8;
             frame[line + px] = class_index(class, 2 + level.min(SHADES - 1));

@@ -6,7 +6,7 @@
 
 use burn::tensor::{Device, Tensor, TensorData};
 use hinge_data::{LabeledPoints, signed_target};
-use hinge_model::{Mlp, Population};
+use hinge_model::{Mlp, Population, predicts_positive};
 use hinge_train::{TrainError, predict_population};
 
 use crate::AppError;
@@ -167,7 +167,7 @@ fn distances_to_boundary(
     device: &Device,
 ) -> Result<Vec<Vec<Option<f64>>>, AppError> {
     let n = sets.first().map_or(0, |set| set.len());
-    let positive: Vec<bool> = outputs.iter().map(|&y| y > 0.0).collect();
+    let positive: Vec<bool> = outputs.iter().map(|&y| predicts_positive(y)).collect();
     let partner: Vec<Vec<Option<usize>>> = per_member(sets.len(), |m| {
         partners(&sets[m].points, &positive[m * n..(m + 1) * n])
     });
@@ -190,7 +190,7 @@ fn distances_to_boundary(
         let mid_outputs = predict_population(model, &midpoints, n, device)?;
         for k in 0..sets.len() * n {
             let s = (lo[k] + hi[k]) / 2.0;
-            if (mid_outputs[k] > 0.0) == positive[k] {
+            if predicts_positive(mid_outputs[k]) == positive[k] {
                 lo[k] = s;
             } else {
                 hi[k] = s;
@@ -243,7 +243,7 @@ pub fn boundary_radii_all(
         (0..members).flat_map(|_| points.iter().copied()).collect()
     };
     let origin = predict_population(model, &same_for_all(&[[0.0, 0.0]]), 1, device)?;
-    let origin_positive: Vec<bool> = origin.iter().map(|&y| y > 0.0).collect();
+    let origin_positive: Vec<bool> = origin.iter().map(|&y| predicts_positive(y)).collect();
     let step = reach / RAY_STEPS as f64;
     // Per member and ray, the step interval holding the first crossing; a ray that never
     // crosses bisects nothing and is dropped at the end. The scan goes a few rays at a time,
@@ -259,7 +259,10 @@ pub fn boundary_radii_all(
         let scanned = predict_population(model, &same_for_all(&scan), scan.len(), device)?;
         for (m, outputs) in scanned.chunks(scan.len()).enumerate() {
             for (ray, along) in rays.clone().zip(outputs.chunks(RAY_STEPS)) {
-                if let Some(j) = along.iter().position(|&y| (y > 0.0) != origin_positive[m]) {
+                if let Some(j) = along
+                    .iter()
+                    .position(|&y| predicts_positive(y) != origin_positive[m])
+                {
                     brackets[m * RAYS + ray] = (Some(ray), j as f64 * step, (j + 1) as f64 * step);
                 }
             }
@@ -274,7 +277,7 @@ pub fn boundary_radii_all(
         let outputs = predict_population(model, &midpoints, RAYS, device)?;
         for (k, (bracket, y)) in brackets.iter_mut().zip(outputs).enumerate() {
             let mid = (bracket.1 + bracket.2) / 2.0;
-            if (y > 0.0) == origin_positive[k / RAYS] {
+            if predicts_positive(y) == origin_positive[k / RAYS] {
                 bracket.1 = mid;
             } else {
                 bracket.2 = mid;

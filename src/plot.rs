@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::sync::Once;
 
+use hinge_model::predicted_class;
 use hinge_train::{EpochMetrics, write_atomic};
 use plotters::chart::SeriesAnno;
 use plotters::coord::{CoordTranslate, Shift};
@@ -175,7 +176,7 @@ impl OutputGrid {
     /// The class the model predicts in a cell: by the sign of a single output, else the
     /// largest output.
     fn class_at(&self, row: usize, col: usize) -> usize {
-        class_of_outputs(self.outputs_at(row, col))
+        predicted_class(self.outputs_at(row, col))
     }
 
     /// How sure the model is in a cell, in [0, 1]: |f(x)| for one output, the lead of the
@@ -201,19 +202,6 @@ impl OutputGrid {
         let right = col + 1 < self.resolution && self.class_at(row, col + 1) != here;
         let up = row + 1 < self.resolution && self.class_at(row + 1, col) != here;
         right || up
-    }
-}
-
-/// The class a model's outputs for one point predict: 1 where a single output is positive,
-/// else 0; with several outputs, the index of the largest.
-pub fn class_of_outputs(outputs: &[f32]) -> usize {
-    match outputs {
-        [single] => usize::from(*single > 0.0),
-        _ => outputs
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .map_or(0, |(class, _)| class),
     }
 }
 

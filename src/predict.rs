@@ -2,11 +2,11 @@
 
 use std::io::{BufRead, Write};
 
+use hinge_model::{predicted_class, signed_class};
 use hinge_train::{load_run, predict};
 
 use crate::AppError;
 use crate::cli::{PredictCli, chosen_backend};
-use crate::plot::class_of_outputs;
 
 /// One point as the user wrote it, `x,y`, both finite.
 pub fn parse_point(text: &str) -> Result<[f32; 2], AppError> {
@@ -20,11 +20,6 @@ pub fn parse_point(text: &str) -> Result<[f32; 2], AppError> {
             .ok_or_else(invalid)
     };
     Ok([parse(x)?, parse(y)?])
-}
-
-/// The class a network output stands for: the sign, as the accuracy metric counts it.
-pub fn class_of(output: f32) -> i8 {
-    if output > 0.0 { 1 } else { -1 }
 }
 
 /// Loads the run, reads every point first (a bad line fails before anything is printed), then
@@ -65,8 +60,8 @@ pub fn predict_points(
         for (point, outputs) in points.iter().zip(outputs.chunks(width.max(1))) {
             let values: Vec<String> = outputs.iter().map(f32::to_string).collect();
             let class = match outputs {
-                [single] => class_of(*single).to_string(),
-                _ => class_of_outputs(outputs).to_string(),
+                [single] => signed_class(*single).to_string(),
+                _ => predicted_class(outputs).to_string(),
             };
             writeln!(
                 out,
@@ -97,8 +92,8 @@ mod tests {
 
     #[test]
     fn the_class_is_the_sign() {
-        assert_eq!(class_of(0.7), 1);
-        assert_eq!(class_of(-0.1), -1);
-        assert_eq!(class_of(0.0), -1);
+        assert_eq!(signed_class(0.7), 1);
+        assert_eq!(signed_class(-0.1), -1);
+        assert_eq!(signed_class(0.0), -1);
     }
 }

@@ -5,11 +5,12 @@ use std::path::Path;
 use burn::config::Config;
 use hinge_lab::hinge_data::DatasetKind;
 use hinge_lab::hinge_model::LossKind;
+use hinge_lab::hinge_model::predicted_class;
 use hinge_lab::hinge_train::{
     BackendKind, CONFIG_FILE, Dashboard, METRICS_FILE, MODEL_FILE, TEST_FILE, TestResult,
     TrainingConfig, load_model, predict, read_metrics_csv,
 };
-use hinge_lab::plot::{COMPARISON_SIZE, PLOT_SIZE, class_of_outputs};
+use hinge_lab::plot::{COMPARISON_SIZE, PLOT_SIZE};
 use hinge_lab::{CirclesRun, LossChoice, run_circles};
 
 fn decode_png(path: &Path) -> (u32, u32, Vec<u8>) {
@@ -229,7 +230,7 @@ fn three_blobs_train_with_the_categorical_hinge_and_one_output_per_class() {
     let outputs = predict(&run.model, &points, &device).unwrap();
     assert_eq!(outputs.len(), 3 * points.len());
     for (row, label) in outputs.chunks(3).zip(&test.labels) {
-        assert_eq!(class_of_outputs(row), usize::from(*label), "{row:?}");
+        assert_eq!(predicted_class(row), usize::from(*label), "{row:?}");
     }
     let dir = artifacts.path().join("categorical-hinge");
     for plot in ["data.png", "decision_boundary.png", "loss.png"] {

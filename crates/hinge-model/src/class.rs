@@ -4,6 +4,29 @@
 
 use burn::tensor::Tensor;
 
+/// Whether one output predicts the class of target +1 (label 1): it is above 0.
+pub fn predicts_positive(output: f32) -> bool {
+    output > 0.0
+}
+
+/// The target, -1 or +1, that one output predicts.
+pub fn signed_class(output: f32) -> i8 {
+    if predicts_positive(output) { 1 } else { -1 }
+}
+
+/// The class (label) one point's outputs predict: with one output 1 where it is above 0, else
+/// 0; with several, the index of the largest. [`hits`] is the same rule on the device.
+pub fn predicted_class(outputs: &[f32]) -> usize {
+    match outputs {
+        [single] => usize::from(predicts_positive(*single)),
+        _ => outputs
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map_or(0, |(class, _)| class),
+    }
+}
+
 /// 1 where a point is classified right, 0 where not.
 ///
 /// # Shapes
@@ -40,6 +63,26 @@ mod tests {
         let outputs = rows(&[0.4, -0.2, 0.9, 0.0], 1);
         let targets = rows(&[1.0, -1.0, -1.0, 1.0], 1);
         assert_eq!(host(hits(outputs, targets)), vec![1.0, 1.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn the_host_rule_is_the_device_rule() {
+        assert_eq!(predicted_class(&[0.4]), 1);
+        assert_eq!(predicted_class(&[0.0]), 0);
+        assert_eq!(predicted_class(&[-0.2, 0.7, 0.1]), 1);
+        assert_eq!(
+            (signed_class(0.4), signed_class(-0.2), signed_class(0.0)),
+            (1, -1, -1)
+        );
+        let outputs = [-0.2, 0.7, 0.1, 0.5, -0.9, 0.4];
+        let targets = [0.0, 1.0, 0.0, 0.0, 0.0, 1.0];
+        let device_hits = host(hits(rows(&outputs, 3), rows(&targets, 3)));
+        let host_hits: Vec<f32> = outputs
+            .chunks(3)
+            .zip(targets.chunks(3))
+            .map(|(o, t)| f32::from(u8::from(predicted_class(o) == predicted_class(t))))
+            .collect();
+        assert_eq!(device_hits, host_hits);
     }
 
     #[test]

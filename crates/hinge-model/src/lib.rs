@@ -11,7 +11,7 @@ mod loss;
 mod model;
 mod population;
 
-pub use class::hits;
+pub use class::{hits, predicted_class, predicts_positive, signed_class};
 pub use design::{Activation, Design, Feature, OutputActivation};
 pub use error::ModelError;
 pub use hinge_data::Named;
