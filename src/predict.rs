@@ -3,7 +3,7 @@
 use std::io::{BufRead, Write};
 
 use hinge_model::{predicted_class, signed_class};
-use hinge_train::{load_run, predict};
+use hinge_train::{RunDir, predict};
 
 use crate::AppError;
 use crate::cli::{PredictCli, chosen_backend};
@@ -47,7 +47,7 @@ pub fn predict_points(
     };
     let backend = chosen_backend(cli.backend);
     let device = backend.device()?;
-    let model = load_run(&cli.run, &device)?;
+    let model = RunDir::new(&cli.run).load_model(&device)?;
     let outputs = predict(&model, &points, &device)?;
     let width = outputs.len() / points.len().max(1);
     let write = |out: &mut dyn Write| -> std::io::Result<()> {

@@ -5,9 +5,9 @@ use burn::tensor::Device;
 use hinge_data::{DataSplit, LabeledPoints, TargetEncoding};
 use hinge_model::{LayerKind, LossKind, Mlp, ValidMlpConfig, Watch};
 use hinge_train::{
-    BackendKind, CONFIG_FILE, Dashboard, MemoryEstimate, Snapshots, TrainError, TrainedRun,
-    TrainingConfig, ValidTrainingConfig, ensure_writable, last_checkpoint, predict, resume_point,
-    resume_watched, train_watched,
+    BackendKind, Dashboard, MemoryEstimate, RunDir, Snapshots, TrainError, TrainedRun,
+    TrainingConfig, ValidTrainingConfig, ensure_writable, predict, resume_point, resume_watched,
+    train_watched,
 };
 
 use crate::AppError;
@@ -349,9 +349,10 @@ fn resumable(request: &CirclesRun) -> Result<Vec<Plan>, AppError> {
     let mut plans = Vec::new();
     for loss in &wanted {
         let dir = request.artifacts.join(loss.name());
-        match last_checkpoint(&dir) {
+        let run = RunDir::new(&dir);
+        match run.last_checkpoint() {
             Some(_) => {
-                let config = TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
+                let config = run.load_config()?;
                 plans.push(Plan::Resume(*loss, Box::new(config)));
             }
             // `both` is the default: resume what is there.

@@ -442,7 +442,7 @@ fn files_are_written_whole_and_a_new_run_keeps_nothing_stale() {
         assert!(!name.contains(".tmp"), "left behind: {name}");
     }
     assert_eq!(
-        hinge_lab::hinge_train::last_checkpoint(&run_dir),
+        hinge_lab::hinge_train::RunDir::new(&run_dir).last_checkpoint(),
         Some(3),
         "a checkpoint per epoch, the last kept"
     );
@@ -453,7 +453,10 @@ fn files_are_written_whole_and_a_new_run_keeps_nothing_stale() {
             .status
             .success()
     );
-    assert_eq!(hinge_lab::hinge_train::last_checkpoint(&run_dir), Some(1));
+    assert_eq!(
+        hinge_lab::hinge_train::RunDir::new(&run_dir).last_checkpoint(),
+        Some(1)
+    );
 }
 
 #[test]
@@ -478,7 +481,7 @@ fn a_fresh_run_clears_only_the_files_of_earlier_runs() {
     assert!(artifacts.join("hinge").join("notes.txt").is_file());
     assert!(!checkpoints.join("model-7.bpk").exists());
     assert_eq!(
-        hinge_lab::hinge_train::last_checkpoint(&artifacts.join("hinge")),
+        hinge_lab::hinge_train::RunDir::new(&artifacts.join("hinge")).last_checkpoint(),
         Some(1)
     );
 }
@@ -579,7 +582,9 @@ fn ctrl_c_keeps_the_last_checkpoint_and_resume_ends_as_an_uninterrupted_run() {
     assert!(stderr.contains("training stopped on request"), "{stderr}");
     assert!(stderr.contains("--resume"), "{stderr}");
     let run_dir = stopped.join("hinge");
-    let kept = hinge_lab::hinge_train::last_checkpoint(&run_dir).expect("a checkpoint is kept");
+    let kept = hinge_lab::hinge_train::RunDir::new(&run_dir)
+        .last_checkpoint()
+        .expect("a checkpoint is kept");
     // Epoch 3 was printed; burn skips its checkpoint when the stop comes between the printing
     // and the saving, so the checkpoint kept is epoch 2 or later.
     assert!((2..30).contains(&kept), "stopped after epoch {kept}");
@@ -633,7 +638,7 @@ fn sigterm_and_sighup_stop_like_ctrl_c_and_the_run_resumes() {
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
         assert!(stderr.contains("training stopped on request"), "{stderr}");
         assert!(stderr.contains("--resume"), "{stderr}");
-        let kept = hinge_lab::hinge_train::last_checkpoint(&stopped.join("hinge"));
+        let kept = hinge_lab::hinge_train::RunDir::new(&stopped.join("hinge")).last_checkpoint();
         assert!(kept.is_some(), "signal {signal}: no checkpoint kept");
         let output = circles(&["--resume", "--epochs", "5", "--artifacts"])
             .arg(&stopped)

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use hinge_model::LossKind;
-use hinge_train::write_atomic;
+use hinge_train::{csv_text, read_csv, write_atomic};
 use serde::{Deserialize, Serialize};
 
 use super::Trial;
@@ -86,38 +86,15 @@ impl From<&Trial> for RunRow {
     }
 }
 
-/// Writes rows with their header, whole or not at all.
+/// Writes rows with their header (their type's field names), whole or not at all.
 pub fn write_rows<T: Serialize>(path: &Path, rows: &[T]) -> Result<(), AppError> {
-    let format_error = |reason: String| AppError::LabFile {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        writer
-            .serialize(row)
-            .map_err(|err| format_error(err.to_string()))?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|err| format_error(err.to_string()))?;
-    Ok(write_atomic(path, &bytes)?)
+    Ok(write_atomic(path, &csv_text(rows))?)
 }
 
-/// Reads the rows [`write_rows`] wrote; a missing file, another header or a bad field is an
+/// Reads the rows [`write_rows`] wrote; a missing file, a missing column or a bad field is an
 /// error naming the file and the line.
 pub fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, AppError> {
-    let text = std::fs::read_to_string(path).map_err(|source| AppError::LabFile {
-        path: path.to_path_buf(),
-        reason: source.to_string(),
-    })?;
-    csv::Reader::from_reader(text.as_bytes())
-        .deserialize()
-        .collect::<Result<Vec<T>, _>>()
-        .map_err(|err| AppError::LabFile {
-            path: path.to_path_buf(),
-            reason: err.to_string(),
-        })
+    Ok(read_csv(path, "lab table")?)
 }
 
 #[cfg(test)]

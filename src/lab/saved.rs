@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
 use hinge_model::LossKind;
-use hinge_train::{CONFIG_FILE, TrainingConfig, load_run};
+use hinge_train::RunDir;
 
 use super::Measurements;
 use super::plot::{MarginPanel, margin_panels};
@@ -31,7 +31,8 @@ pub struct SavedRunMargins {
 /// Loads the run in `dir`, rebuilds its test set from its saved configuration (same seed, same
 /// points), measures the model on it and writes `margins.png` into the run folder.
 pub fn saved_run_margins(dir: &Path, device: &Device) -> Result<SavedRunMargins, AppError> {
-    let config = TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
+    let run = RunDir::new(dir);
+    let config = run.load_config()?;
     let settings = config.config();
     if settings.loss == LossKind::CategoricalHinge {
         return Err(AppError::LabSetting {
@@ -40,7 +41,7 @@ pub fn saved_run_margins(dir: &Path, device: &Device) -> Result<SavedRunMargins,
             allowed: "the margin analysis is of two-class runs; this one is categorical-hinge",
         });
     }
-    let model = load_run(dir, device)?;
+    let model = run.load_model(device)?;
     let split = config.data_split();
     let measured = Measurements::of(&model, settings.data.dataset, &split, device)?;
     let plot = dir.join(MARGINS_PLOT);

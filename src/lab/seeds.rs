@@ -2,11 +2,12 @@
 //! 100%, and where it puts the boundary.
 
 use hinge_data::DatasetKind;
-use hinge_train::{TrainingConfig, write_atomic};
+use hinge_train::TrainingConfig;
 
 use super::plot::{boundary_radius_plot, margin_histograms};
 pub use super::record::RUNS_FILE;
 use super::record::{RunRow, write_rows};
+use super::summary::SummaryRow;
 use super::{Batch, Summary, Trial};
 use crate::AppError;
 
@@ -48,11 +49,8 @@ pub fn run_seeds(request: &SeedsRequest) -> Result<SeedsOutcome, AppError> {
 
     let dir = &batch.artifacts;
     write_rows(&dir.join(RUNS_FILE), &rows)?;
-    let mut summary_csv = String::from(Summary::CSV_HEADER) + "\n";
-    for summary in &summaries {
-        summary_csv += &(summary.csv_row() + "\n");
-    }
-    write_atomic(&dir.join(SUMMARY_FILE), summary_csv.as_bytes())?;
+    let summary_rows: Vec<SummaryRow> = summaries.iter().map(Summary::row).collect();
+    write_rows(&dir.join(SUMMARY_FILE), &summary_rows)?;
     margin_histograms(&dir.join(MARGINS_PLOT), &batch.losses, &trials)?;
     if request.config.data.dataset == DatasetKind::Circles {
         boundary_radius_plot(

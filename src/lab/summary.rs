@@ -1,6 +1,7 @@
 //! What a group of runs (one loss over seeds, or one cell of a sweep) adds up to.
 
 use hinge_model::LossKind;
+use serde::{Deserialize, Serialize};
 
 use super::record::RunRow;
 use crate::margins::mean_and_spread;
@@ -31,7 +32,64 @@ pub struct Summary {
     pub with_dead_units_full_accuracy: usize,
 }
 
+/// A [`Summary`] as one row of `summary.csv` or `cells.csv`, each (mean, spread) pair as two
+/// columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryRow {
+    pub loss: LossKind,
+    pub runs: usize,
+    pub full_accuracy_runs: usize,
+    pub accuracy_mean: f64,
+    pub accuracy_spread: f64,
+    pub accuracy_ci95: f64,
+    pub worst_accuracy: f64,
+    pub test_loss_mean: f64,
+    pub test_loss_spread: f64,
+    pub mean_margin: f64,
+    pub mean_margin_spread: f64,
+    pub boundary_radius: f64,
+    pub boundary_radius_spread: f64,
+    pub distance_outer: f64,
+    pub distance_outer_spread: f64,
+    pub distance_inner: f64,
+    pub distance_inner_spread: f64,
+    pub runs_with_dead_units: usize,
+    pub runs_with_dead_units_at_full_accuracy: usize,
+}
+
+impl Default for SummaryRow {
+    /// A row of nothing, for its header.
+    fn default() -> Self {
+        Summary::of(LossKind::Hinge, &[]).row()
+    }
+}
+
 impl Summary {
+    /// This summary as a CSV row.
+    pub fn row(&self) -> SummaryRow {
+        SummaryRow {
+            loss: self.loss,
+            runs: self.runs,
+            full_accuracy_runs: self.full_accuracy,
+            accuracy_mean: self.accuracy.0,
+            accuracy_spread: self.accuracy.1,
+            accuracy_ci95: self.accuracy_ci95,
+            worst_accuracy: self.worst_accuracy,
+            test_loss_mean: self.test_loss.0,
+            test_loss_spread: self.test_loss.1,
+            mean_margin: self.mean_margin.0,
+            mean_margin_spread: self.mean_margin.1,
+            boundary_radius: self.boundary_radius.0,
+            boundary_radius_spread: self.boundary_radius.1,
+            distance_outer: self.distance_outer.0,
+            distance_outer_spread: self.distance_outer.1,
+            distance_inner: self.distance_inner.0,
+            distance_inner_spread: self.distance_inner.1,
+            runs_with_dead_units: self.with_dead_units,
+            runs_with_dead_units_at_full_accuracy: self.with_dead_units_full_accuracy,
+        }
+    }
+
     /// Summarises `trials`, which must all be of `loss`.
     pub fn of(loss: LossKind, trials: &[&RunRow]) -> Self {
         let stat = |value: &dyn Fn(&RunRow) -> f64| {
@@ -83,32 +141,6 @@ impl Summary {
             })
             .filter(|summary| summary.runs > 0)
             .collect()
-    }
-
-    pub const CSV_HEADER: &'static str = "loss,runs,full_accuracy_runs,accuracy_mean,\
-        accuracy_spread,accuracy_ci95,worst_accuracy,test_loss_mean,test_loss_spread,mean_margin,\
-        mean_margin_spread,boundary_radius,boundary_radius_spread,distance_outer,\
-        distance_outer_spread,distance_inner,distance_inner_spread,runs_with_dead_units,\
-        runs_with_dead_units_at_full_accuracy";
-
-    pub fn csv_row(&self) -> String {
-        let pair = |(mean, spread): (f64, f64)| format!("{mean},{spread}");
-        format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            self.loss,
-            self.runs,
-            self.full_accuracy,
-            pair(self.accuracy),
-            self.accuracy_ci95,
-            self.worst_accuracy,
-            pair(self.test_loss),
-            pair(self.mean_margin),
-            pair(self.boundary_radius),
-            pair(self.distance_outer),
-            pair(self.distance_inner),
-            self.with_dead_units,
-            self.with_dead_units_full_accuracy,
-        )
     }
 
     /// A fixed-width table for the terminal, one row per summary.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use hinge_data::{DataConfig, DatasetKind};
 use hinge_model::LossKind;
-use hinge_train::{BackendKind, TrainingConfig, ensure_writable, write_atomic};
+use hinge_train::{BackendKind, TrainingConfig, ensure_writable, keyed_csv_text, write_atomic};
 use serde::{Deserialize, Serialize};
 
 use super::plot::{accuracy_heatmaps, accuracy_vs_noise};
@@ -211,16 +211,13 @@ fn write_results(request: &SweepRequest, rows: &[RunRow]) -> Result<Vec<SweepCel
     let dir = &request.batch.artifacts;
     write_rows(&dir.join(RUNS_FILE), rows)?;
     SweepPlan::of(request).save(dir)?;
-    let mut csv = format!("noise,factor,{}\n", Summary::CSV_HEADER);
-    for cell in &cells {
-        csv += &format!(
-            "{},{},{}\n",
-            cell.noise,
-            cell.factor,
-            cell.summary.csv_row()
-        );
-    }
-    write_atomic(&dir.join(CELLS_FILE), csv.as_bytes())?;
+    let csv = keyed_csv_text(
+        &["noise", "factor"],
+        cells
+            .iter()
+            .map(|cell| ((cell.noise, cell.factor), cell.summary.row())),
+    );
+    write_atomic(&dir.join(CELLS_FILE), &csv)?;
     accuracy_vs_noise(&dir.join(NOISE_PLOT), request, &cells)?;
     accuracy_heatmaps(&dir.join(HEATMAP_PLOT), request, &cells)?;
     Ok(cells)

@@ -5,11 +5,12 @@ use std::path::Path;
 
 use burn::module::Module;
 use burn::store::ModuleRecord;
-use burn::tensor::{Bytes, Device};
+use burn::tensor::Bytes;
 use hinge_model::Mlp;
 use serde::{Deserialize, Serialize};
 
-use crate::{CONFIG_FILE, MODEL_FILE, TrainError, TrainingConfig};
+use crate::TrainError;
+use crate::csv_rows::{csv_text, keyed_csv_text, read_csv, read_keyed_csv};
 
 /// The environment variable that slows every per-epoch write by that many milliseconds, between
 /// the written temporary file and its rename: for fault-injection tests, so that a kill can be
@@ -79,8 +80,9 @@ pub(crate) fn replace_file(
     })
 }
 
-/// One epoch's final values, as Keras's `history` holds them; accuracies are fractions.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One epoch's final values, as Keras's `history` holds them; accuracies are fractions. A row
+/// of `metrics.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct EpochMetrics {
     pub epoch: usize,
     pub train_loss: f64,
@@ -128,23 +130,12 @@ fn keras_number(value: f64) -> String {
     }
 }
 
-const METRICS_HEADER: &str = "epoch,train_loss,train_accuracy,valid_loss,valid_accuracy";
-
 pub fn write_metrics_csv(path: &Path, epochs: &[EpochMetrics]) -> Result<(), TrainError> {
-    write_atomic(path, metrics_csv(epochs).as_bytes())
+    replace_file(path, &csv_text(epochs), Durability::Synced)
 }
 
-fn metrics_csv(epochs: &[EpochMetrics]) -> String {
-    let mut csv = String::from(METRICS_HEADER);
-    csv.push('\n');
-    for e in epochs {
-        csv += &format!(
-            "{},{},{},{},{}\n",
-            e.epoch, e.train_loss, e.train_accuracy, e.valid_loss, e.valid_accuracy
-        );
-    }
-    csv
-}
+/// The key column of a population's `metrics.csv`.
+const MEMBER: [&str; 1] = ["member"];
 
 /// `metrics.csv` of a population: the solo format for one member, a `member` column first for
 /// more.
@@ -154,65 +145,20 @@ pub(crate) fn write_member_metrics(
     durability: Durability,
 ) -> Result<(), TrainError> {
     let csv = match epochs {
-        [solo] => metrics_csv(solo),
-        _ => population_metrics_csv(epochs),
+        [solo] => csv_text(solo),
+        _ => keyed_csv_text(
+            &MEMBER,
+            epochs
+                .iter()
+                .enumerate()
+                .flat_map(|(member, rows)| rows.iter().map(move |e| (member, *e))),
+        ),
     };
-    replace_file(path, csv.as_bytes(), durability)
-}
-
-/// A population's epochs, member by member: the solo columns with the member's index first.
-fn population_metrics_csv(epochs: &[Vec<EpochMetrics>]) -> String {
-    let mut csv = format!("member,{METRICS_HEADER}\n");
-    for (member, rows) in epochs.iter().enumerate() {
-        for e in rows {
-            csv += &format!(
-                "{member},{},{},{},{},{}\n",
-                e.epoch, e.train_loss, e.train_accuracy, e.valid_loss, e.valid_accuracy
-            );
-        }
-    }
-    csv
+    replace_file(path, &csv, durability)
 }
 
 pub fn read_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>, TrainError> {
-    let text = std::fs::read_to_string(path).map_err(TrainError::io("read", path))?;
-    let invalid = |reason: String| TrainError::Format {
-        what: "metrics file",
-        path: path.to_path_buf(),
-        reason,
-    };
-    let mut lines = text.lines();
-    if lines.next() != Some(METRICS_HEADER) {
-        return Err(invalid(format!(
-            "the first line must be '{METRICS_HEADER}'"
-        )));
-    }
-    lines
-        .enumerate()
-        .map(|(index, line)| parse_metrics_row(line, index + 2).map_err(invalid))
-        .collect()
-}
-
-/// One row of the solo columns; the error says what is wrong with line `number`.
-fn parse_metrics_row(line: &str, number: usize) -> Result<EpochMetrics, String> {
-    let fields: Vec<&str> = line.split(',').collect();
-    if fields.len() != 5 {
-        return Err(format!("line {number} has {} fields, not 5", fields.len()));
-    }
-    let value = |i: usize| -> Result<f64, String> {
-        fields[i]
-            .parse::<f64>()
-            .map_err(|_| format!("line {number} field {} is not a number", i + 1))
-    };
-    Ok(EpochMetrics {
-        epoch: fields[0]
-            .parse()
-            .map_err(|_| format!("line {number} has no epoch number"))?,
-        train_loss: value(1)?,
-        train_accuracy: value(2)?,
-        valid_loss: value(3)?,
-        valid_accuracy: value(4)?,
-    })
+    read_csv(path, "metrics file")
 }
 
 /// The epochs of a population of `members` from its `metrics.csv`, member by member, in
@@ -224,29 +170,16 @@ pub(crate) fn read_member_metrics(
     if members == 1 {
         return Ok(vec![read_metrics_csv(path)?]);
     }
-    let text = std::fs::read_to_string(path).map_err(TrainError::io("read", path))?;
-    let invalid = |reason: String| TrainError::Format {
-        what: "population's metrics file",
-        path: path.to_path_buf(),
-        reason,
-    };
-    let header = format!("member,{METRICS_HEADER}");
-    let mut lines = text.lines();
-    if lines.next() != Some(header.as_str()) {
-        return Err(invalid(format!("the first line must be '{header}'")));
-    }
+    let what = "population's metrics file";
+    let rows: Vec<(usize, EpochMetrics)> = read_keyed_csv(path, &MEMBER, what)?;
     let mut epochs = vec![Vec::new(); members];
-    for (index, line) in lines.enumerate() {
-        let number = index + 2;
-        let (member, row) = line
-            .split_once(',')
-            .ok_or_else(|| invalid(format!("line {number} has no member")))?;
-        let member: usize = member
-            .parse()
-            .ok()
-            .filter(|&m| m < members)
-            .ok_or_else(|| invalid(format!("line {number}: no member {member} of {members}")))?;
-        epochs[member].push(parse_metrics_row(row, number).map_err(invalid)?);
+    for (index, (member, epoch)) in rows.into_iter().enumerate() {
+        let slot = epochs.get_mut(member).ok_or_else(|| TrainError::Format {
+            what,
+            path: path.to_path_buf(),
+            reason: format!("line {}: no member {member} of {members}", index + 2),
+        })?;
+        slot.push(epoch);
     }
     Ok(epochs)
 }
@@ -293,24 +226,6 @@ pub fn ensure_writable(dir: &Path) -> Result<(), TrainError> {
     let probe = dir.join(".hinge-lab-write-test");
     write_atomic(&probe, b"")?;
     std::fs::remove_file(&probe).map_err(TrainError::io("remove", &probe))
-}
-
-/// The trained model of the run in `dir`, built from its `config.json` and loaded from its
-/// `model.bpk`, on `device`.
-pub fn load_run(dir: &Path, device: &Device) -> Result<Mlp, TrainError> {
-    let config = TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
-    let settings = config.config();
-    let model = config.model().init(settings.loss, settings.seed, device);
-    load_model(model, &dir.join(MODEL_FILE))
-}
-
-pub(crate) fn save_model(model: &Mlp, path: &Path) -> Result<(), TrainError> {
-    let bytes = model
-        .clone()
-        .into_record()
-        .into_bytes()
-        .map_err(|err| TrainError::Read(err.to_string()))?;
-    write_atomic(path, &bytes)
 }
 
 /// Loads weights saved by a run into `model`, which must have the same shape.

@@ -14,6 +14,7 @@ compile_error!("hinge-train needs at least one backend feature: flex, ndarray, w
 mod artifacts;
 mod backend;
 mod config;
+mod csv_rows;
 mod error;
 mod evaluate;
 mod interrupt;
@@ -22,15 +23,17 @@ mod loader;
 mod lock;
 mod memory;
 mod renderer;
+mod run_dir;
 mod snapshots;
 mod training;
 
 pub use artifacts::{
-    EpochMetrics, SLOW_WRITES_VARIABLE, TestResult, ensure_writable, load_model, load_run,
+    EpochMetrics, SLOW_WRITES_VARIABLE, TestResult, ensure_writable, load_model, percent,
     read_metrics_csv, write_atomic, write_metrics_csv,
 };
 pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
+pub use csv_rows::{csv_text, header_of, keyed_csv_text, read_csv, read_keyed_csv};
 pub use error::TrainError;
 pub use evaluate::{evaluate_population, predict, predict_population};
 pub use interrupt::{CtrlCScope, Stop, StopLog, exit_code, stop_on_ctrl_c, stop_reason};
@@ -41,9 +44,9 @@ pub use loader::{MemberPoints, PopulationLoader};
 pub use lock::{FolderLock, LOCK_FILE};
 pub use memory::{MemoryEstimate, human_bytes};
 pub use renderer::{Dashboard, EpochRecorder};
+pub use run_dir::{CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, RunDir, TEST_FILE};
 pub use snapshots::{MIN_FRAMES, Snapshot, Snapshots, frames_per_epoch};
 pub use training::{
-    CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, PopulationRun, ResumePoint, RunTimings,
-    TEST_FILE, TrainedRun, last_checkpoint, resume, resume_point, resume_population,
+    PopulationRun, ResumePoint, RunTimings, TrainedRun, resume, resume_point, resume_population,
     resume_watched, train, train_population, train_watched,
 };

@@ -11,11 +11,10 @@ use burn::train::renderer::{
     MetricsRendererTraining,
 };
 
-use std::path::PathBuf;
-
-use crate::artifacts::{Durability, write_member_metrics};
+use crate::artifacts::Durability;
 use crate::interrupt::{Stop, StopLog};
 use crate::ledger::{Ledger, SharedLedger};
+use crate::run_dir::RunDir;
 
 /// How a run shows its progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +57,7 @@ pub struct EpochRecorder {
     ledger: SharedLedger,
     /// Where every finished epoch's rows are written, so that a run killed at any moment
     /// leaves a `metrics.csv` covering its newest checkpoint.
-    metrics_file: Option<PathBuf>,
+    metrics_file: Option<RunDir>,
     interrupter: Interrupter,
     stops: StopLog,
 }
@@ -85,12 +84,12 @@ impl EpochRecorder {
         }
     }
 
-    /// Writes the finished epochs to `path` at the end of every epoch. burn's checkpointer
+    /// Writes the finished epochs to the run's `metrics.csv` at the end of every epoch. burn's checkpointer
     /// saves the epoch's checkpoint on its own thread, so either may land first; resuming
     /// takes the newest checkpoint whose epochs this file lists.
-    pub fn keeping_metrics_in(self, path: PathBuf) -> Self {
+    pub fn keeping_metrics_in(self, run: RunDir) -> Self {
         Self {
-            metrics_file: Some(path),
+            metrics_file: Some(run),
             ..self
         }
     }
@@ -216,8 +215,10 @@ impl TrainingProgressLogger for EpochRecorder {
         self.step = 0;
         let mut ledger = Ledger::lock(&self.ledger);
         ledger.end_epoch();
-        if let Some(path) = &self.metrics_file
-            && write_member_metrics(path, ledger.epochs(), Durability::Unsynced).is_err()
+        if let Some(run) = &self.metrics_file
+            && run
+                .write_metrics_as(ledger.epochs(), Durability::Unsynced)
+                .is_err()
             && self.stops.first().is_none()
         {
             self.stops.record(Stop::MetricsUnwritable);

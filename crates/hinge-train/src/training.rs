@@ -14,16 +14,16 @@ use burn::train::{Interrupter, Learner, SupervisedTraining};
 use hinge_data::{DataSplit, LabeledPoints, PopulationBatch};
 use hinge_model::{LossKind, Mlp, Population, Product, Watch};
 
-use crate::artifacts::{Durability, read_member_metrics, save_model, write_member_metrics};
 use crate::evaluate::{POPULATION_POINTS, evaluate_population};
 use crate::interrupt::{Running, Stop, StopLog};
 use crate::ledger::{Divergence, Ledger, MemberAccuracy, MemberLoss, MembersAtFull};
 use crate::loader::{MemberPoints, PopulationLoader};
 use crate::lock::FolderLock;
 use crate::memory::MemoryEstimate;
+use crate::run_dir::RunDir;
 use crate::{
     Dashboard, EpochMetrics, EpochRecorder, TestResult, TrainError, TrainingConfig,
-    ValidTrainingConfig, write_metrics_csv,
+    ValidTrainingConfig,
 };
 
 /// What a finished run hands back; the same is on disk in its folder.
@@ -46,16 +46,6 @@ pub struct RunTimings {
     /// Evaluating the test set.
     pub test: Duration,
 }
-
-/// The files of a run folder.
-pub const CONFIG_FILE: &str = "config.json";
-pub const MODEL_FILE: &str = "model.bpk";
-pub const METRICS_FILE: &str = "metrics.csv";
-pub const TEST_FILE: &str = "test.json";
-
-/// The folder, under a run's folder, where burn's checkpointer keeps the model, optimizer and
-/// scheduler state of the last epochs (`model-<epoch>.bpk`, ...).
-pub const CHECKPOINT_DIR: &str = "checkpoint";
 
 /// Trains one run of `config` on `device` through burn's Learner, as a population of one
 /// multiplying as a lone network does ([`Product::Matmul`]), evaluates it on the test set and
@@ -84,8 +74,9 @@ pub fn train_watched(
 ) -> Result<TrainedRun, TrainError> {
     let configs = std::slice::from_ref(config);
     let _lock = claim(configs, dir)?;
-    config.save(&dir.join(CONFIG_FILE))?;
-    clear_checkpoints(dir)?;
+    let run = RunDir::new(dir);
+    run.save_config(config)?;
+    run.clear_checkpoints()?;
     let setup = Setup {
         product: Product::Matmul,
         dashboard,
@@ -110,7 +101,7 @@ pub fn resume_watched(
     dashboard: Dashboard,
     watch: Option<Arc<dyn Watch>>,
 ) -> Result<TrainedRun, TrainError> {
-    let config = TrainingConfig::from_file(&dir.join(CONFIG_FILE))?.check()?;
+    let config = RunDir::new(dir).load_config()?;
     let configs = std::slice::from_ref(&config);
     let setup = Setup {
         product: Product::Matmul,
@@ -148,12 +139,14 @@ pub fn resume_point(
     configs: &[ValidTrainingConfig],
     device: &Device,
 ) -> Result<ResumePoint, TrainError> {
-    let mut epochs = complete_checkpoints(dir);
+    let run = RunDir::new(dir);
+    let mut epochs = run.complete_checkpoints();
     if epochs.is_empty() {
         return Err(TrainError::NothingToResume(dir.to_path_buf()));
     }
     epochs.sort_unstable_by(|a, b| b.cmp(a));
-    let listed = read_member_metrics(&dir.join(METRICS_FILE), configs.len())
+    let listed = run
+        .read_metrics(configs.len())
         .map(|members| members.iter().map(Vec::len).min().unwrap_or(0))
         .unwrap_or(0);
     let mut skipped = Vec::new();
@@ -161,7 +154,7 @@ pub fn resume_point(
         let usable = if epoch > listed {
             Err(format!("metrics.csv lists only {listed} epochs"))
         } else {
-            verify_checkpoint(dir, epoch, configs, device)
+            verify_checkpoint(&run, epoch, configs, device)
         };
         match usable {
             Ok(()) => return Ok(ResumePoint { epoch, skipped }),
@@ -169,7 +162,7 @@ pub fn resume_point(
         }
     }
     Err(TrainError::NoUsableCheckpoint {
-        dir: dir.join(CHECKPOINT_DIR),
+        dir: run.checkpoints(),
         reasons: skipped
             .iter()
             .map(|(epoch, reason)| format!("epoch {epoch}: {reason}"))
@@ -181,13 +174,13 @@ pub fn resume_point(
 /// Reads the three files of checkpoint `epoch` and loads the model's into a network of the
 /// run's shape; the first thing wrong, in words.
 fn verify_checkpoint(
-    dir: &Path,
+    run: &RunDir,
     epoch: usize,
     configs: &[ValidTrainingConfig],
     device: &Device,
 ) -> Result<(), String> {
     let read = |part: &str| {
-        let path = dir.join(CHECKPOINT_DIR).join(format!("{part}-{epoch}.bpk"));
+        let path = run.checkpoint_file(part, epoch);
         std::fs::read(&path)
             .map(Bytes::from_bytes_vec)
             .map_err(|err| format!("{}: {err}", path.display()))
@@ -207,32 +200,6 @@ fn verify_checkpoint(
     OptimizerRecord::from_bytes(read("optim")?).map_err(damaged("optim", epoch))?;
     LrSchedulerRecord::from_bytes(read("scheduler")?).map_err(damaged("scheduler", epoch))?;
     Ok(())
-}
-
-/// The epochs whose model, optimizer and scheduler files are all in `dir`'s checkpoints.
-fn complete_checkpoints(dir: &Path) -> Vec<usize> {
-    let checkpoints = dir.join(CHECKPOINT_DIR);
-    let complete = |epoch: &usize| {
-        CHECKPOINT_PARTS
-            .iter()
-            .all(|part| checkpoints.join(format!("{part}-{epoch}.bpk")).is_file())
-    };
-    let Ok(entries) = std::fs::read_dir(&checkpoints) else {
-        return Vec::new();
-    };
-    let mut epochs: Vec<usize> = entries
-        .filter_map(|entry| checkpoint_epoch(entry.ok()?.file_name().to_str()?))
-        .filter(complete)
-        .collect();
-    epochs.sort_unstable();
-    epochs.dedup();
-    epochs
-}
-
-/// The newest epoch whose model, optimizer and scheduler were all checkpointed in `dir`,
-/// whether or not their files load (see [`resume_point`]).
-pub fn last_checkpoint(dir: &Path) -> Option<usize> {
-    complete_checkpoints(dir).last().copied()
 }
 
 /// Everything a population run hands back, member by member in the order of its configs.
@@ -262,7 +229,7 @@ pub fn train_population(
     dashboard: Dashboard,
 ) -> Result<PopulationRun, TrainError> {
     let _lock = claim(configs, dir)?;
-    clear_checkpoints(dir)?;
+    RunDir::new(dir).clear_checkpoints()?;
     let setup = Setup {
         product: Product::Broadcast,
         dashboard,
@@ -313,38 +280,6 @@ fn check_shared(configs: &[ValidTrainingConfig]) -> Result<(), TrainError> {
                     shared: shared.clone(),
                 });
             }
-        }
-    }
-    Ok(())
-}
-
-/// The parts burn's checkpointer writes for each epoch, as `<part>-<epoch>.bpk`.
-const CHECKPOINT_PARTS: [&str; 3] = ["model", "optim", "scheduler"];
-
-/// The epoch of a checkpoint file name of ours (`model-12.bpk`), or `None` for any other name.
-fn checkpoint_epoch(name: &str) -> Option<usize> {
-    CHECKPOINT_PARTS.iter().find_map(|part| {
-        name.strip_prefix(part)?
-            .strip_prefix('-')?
-            .strip_suffix(".bpk")?
-            .parse()
-            .ok()
-    })
-}
-
-/// Removes the checkpoint files of an earlier run in this folder, which would be taken for
-/// this run's on resume, and nothing else: a file a user keeps there is not ours to delete.
-fn clear_checkpoints(dir: &Path) -> Result<(), TrainError> {
-    let checkpoints = dir.join(CHECKPOINT_DIR);
-    let Ok(entries) = std::fs::read_dir(&checkpoints) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        if name.to_str().and_then(checkpoint_epoch).is_some() {
-            let path = entry.path();
-            std::fs::remove_file(&path)
-                .map_err(TrainError::io("remove the old checkpoint", &path))?;
         }
     }
     Ok(())
@@ -422,7 +357,7 @@ fn fit(
         ledger.clone(),
         stops.clone(),
     )
-    .keeping_metrics_in(dir.join(METRICS_FILE));
+    .keeping_metrics_in(RunDir::new(dir));
     let ctrl_c = Running::register(interrupter.clone(), stops.clone());
 
     let mut training = SupervisedTraining::new(dir, train_loader, valid_loader)
@@ -518,7 +453,8 @@ fn continue_from_checkpoint(
 ) -> Result<PopulationRun, TrainError> {
     let _lock = claim(configs, dir)?;
     let point = resume_point(dir, configs, device)?;
-    let done = read_member_metrics(&dir.join(METRICS_FILE), configs.len())?
+    let done = RunDir::new(dir)
+        .read_metrics(configs.len())?
         .into_iter()
         .map(|rows| {
             rows.into_iter()
@@ -532,7 +468,8 @@ fn continue_from_checkpoint(
 /// Keeps what the checkpoints back (the epochs after the last one are redone on resume) and
 /// says why training stopped.
 fn stopped(stop: Stop, dir: &Path, epochs: &[Vec<EpochMetrics>], learning_rate: f64) -> TrainError {
-    let checkpoint = last_checkpoint(dir);
+    let run = RunDir::new(dir);
+    let checkpoint = run.last_checkpoint();
     let kept: Vec<Vec<EpochMetrics>> = epochs
         .iter()
         .map(|rows| {
@@ -542,7 +479,7 @@ fn stopped(stop: Stop, dir: &Path, epochs: &[Vec<EpochMetrics>], learning_rate: 
                 .collect()
         })
         .collect();
-    if let Err(err) = write_member_metrics(&dir.join(METRICS_FILE), &kept, Durability::Synced) {
+    if let Err(err) = run.write_metrics(&kept) {
         return err;
     }
     match stop {
@@ -580,9 +517,10 @@ fn solo_run(
     let model = run.model.member(0);
     let epochs = run.epochs.swap_remove(0);
     let test = run.tests.swap_remove(0);
-    save_model(&model, &dir.join(MODEL_FILE))?;
-    write_metrics_csv(&dir.join(METRICS_FILE), &epochs)?;
-    test.save(&dir.join(TEST_FILE))?;
+    let files = RunDir::new(dir);
+    files.save_model(&model)?;
+    files.write_metrics(std::slice::from_ref(&epochs))?;
+    files.write_test(&test)?;
     Ok(TrainedRun {
         config,
         model,

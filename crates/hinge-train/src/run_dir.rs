@@ -1,0 +1,178 @@
+//! A run's folder: every file name in it and every way to read or write one, in one place.
+//!
+//! ```text
+//! <run>/config.json      the TrainingConfig it trained with
+//! <run>/model.bpk        the trained weights (burn record)
+//! <run>/metrics.csv      one row per finished epoch (a `member` column first for populations)
+//! <run>/test.json        the test-set result
+//! <run>/.lock            held while a process trains here
+//! <run>/checkpoint/      burn's model-, optim- and scheduler-<epoch>.bpk of the last epochs
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use burn::module::Module;
+use burn::tensor::Device;
+use hinge_data::DataSplit;
+use hinge_model::Mlp;
+
+use crate::artifacts::{Durability, read_member_metrics, write_member_metrics};
+use crate::{
+    EpochMetrics, TestResult, TrainError, TrainingConfig, ValidTrainingConfig, load_model,
+    write_atomic,
+};
+
+pub const CONFIG_FILE: &str = "config.json";
+pub const MODEL_FILE: &str = "model.bpk";
+pub const METRICS_FILE: &str = "metrics.csv";
+pub const TEST_FILE: &str = "test.json";
+/// The folder, under a run's folder, where burn's checkpointer keeps the model, optimizer and
+/// scheduler state of the last epochs (`model-<epoch>.bpk`, ...).
+pub const CHECKPOINT_DIR: &str = "checkpoint";
+/// The parts burn's checkpointer writes for each epoch, as `<part>-<epoch>.bpk`.
+pub(crate) const CHECKPOINT_PARTS: [&str; 3] = ["model", "optim", "scheduler"];
+
+/// A run's folder. It need not exist yet: training creates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunDir {
+    path: PathBuf,
+}
+
+impl RunDir {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+
+    pub fn checkpoints(&self) -> PathBuf {
+        self.path.join(CHECKPOINT_DIR)
+    }
+
+    /// The file of checkpoint `epoch`'s `part` (model, optim or scheduler).
+    pub(crate) fn checkpoint_file(&self, part: &str, epoch: usize) -> PathBuf {
+        self.checkpoints().join(format!("{part}-{epoch}.bpk"))
+    }
+
+    /// The run's `config.json`, read and checked.
+    pub fn load_config(&self) -> Result<ValidTrainingConfig, TrainError> {
+        TrainingConfig::from_file(&self.file(CONFIG_FILE))?.check()
+    }
+
+    pub fn save_config(&self, config: &ValidTrainingConfig) -> Result<(), TrainError> {
+        config.save(&self.file(CONFIG_FILE))
+    }
+
+    /// The trained network, built from `config.json` and loaded from `model.bpk`, on `device`.
+    pub fn load_model(&self, device: &Device) -> Result<Mlp, TrainError> {
+        let config = self.load_config()?;
+        let settings = config.config();
+        let model = config.model().init(settings.loss, settings.seed, device);
+        load_model(model, &self.file(MODEL_FILE))
+    }
+
+    pub fn save_model(&self, model: &Mlp) -> Result<(), TrainError> {
+        let bytes = model
+            .clone()
+            .into_record()
+            .into_bytes()
+            .map_err(|err| TrainError::Read(err.to_string()))?;
+        write_atomic(&self.file(MODEL_FILE), &bytes)
+    }
+
+    /// The run's data, regenerated from its config: the same points it trained on.
+    pub fn data_split(&self) -> Result<DataSplit, TrainError> {
+        Ok(self.load_config()?.data_split())
+    }
+
+    /// Each member's finished epochs from `metrics.csv` (a solo run is one member).
+    pub fn read_metrics(&self, members: usize) -> Result<Vec<Vec<EpochMetrics>>, TrainError> {
+        read_member_metrics(&self.file(METRICS_FILE), members)
+    }
+
+    /// Replaces `metrics.csv` with every member's epochs, synced to the disk.
+    pub fn write_metrics(&self, epochs: &[Vec<EpochMetrics>]) -> Result<(), TrainError> {
+        self.write_metrics_as(epochs, Durability::Synced)
+    }
+
+    pub(crate) fn write_metrics_as(
+        &self,
+        epochs: &[Vec<EpochMetrics>],
+        durability: Durability,
+    ) -> Result<(), TrainError> {
+        write_member_metrics(&self.file(METRICS_FILE), epochs, durability)
+    }
+
+    pub fn read_test(&self) -> Result<TestResult, TrainError> {
+        let path = self.file(TEST_FILE);
+        let text = std::fs::read_to_string(&path).map_err(TrainError::io("read", &path))?;
+        serde_json::from_str(&text).map_err(|err| TrainError::Format {
+            what: "test result",
+            path,
+            reason: err.to_string(),
+        })
+    }
+
+    pub fn write_test(&self, test: &TestResult) -> Result<(), TrainError> {
+        test.save(&self.file(TEST_FILE))
+    }
+
+    /// The epochs whose model, optimizer and scheduler files are all in the checkpoints,
+    /// oldest first, whether or not their files load (see [`crate::resume_point`]).
+    pub fn complete_checkpoints(&self) -> Vec<usize> {
+        let complete = |epoch: &usize| {
+            CHECKPOINT_PARTS
+                .iter()
+                .all(|part| self.checkpoint_file(part, *epoch).is_file())
+        };
+        let Ok(entries) = std::fs::read_dir(self.checkpoints()) else {
+            return Vec::new();
+        };
+        let mut epochs: Vec<usize> = entries
+            .filter_map(|entry| checkpoint_epoch(entry.ok()?.file_name().to_str()?))
+            .filter(complete)
+            .collect();
+        epochs.sort_unstable();
+        epochs.dedup();
+        epochs
+    }
+
+    /// The newest epoch whose model, optimizer and scheduler were all checkpointed.
+    pub fn last_checkpoint(&self) -> Option<usize> {
+        self.complete_checkpoints().last().copied()
+    }
+
+    /// Removes the checkpoint files of an earlier run in this folder, which would be taken for
+    /// this run's on resume, and nothing else: a file a user keeps there is not ours to delete.
+    pub(crate) fn clear_checkpoints(&self) -> Result<(), TrainError> {
+        let Ok(entries) = std::fs::read_dir(self.checkpoints()) else {
+            return Ok(());
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if name.to_str().and_then(checkpoint_epoch).is_some() {
+                let path = entry.path();
+                std::fs::remove_file(&path)
+                    .map_err(TrainError::io("remove the old checkpoint", &path))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The epoch of a checkpoint file name of ours (`model-12.bpk`), or `None` for any other name.
+fn checkpoint_epoch(name: &str) -> Option<usize> {
+    CHECKPOINT_PARTS.iter().find_map(|part| {
+        name.strip_prefix(part)?
+            .strip_prefix('-')?
+            .strip_suffix(".bpk")?
+            .parse()
+            .ok()
+    })
+}
