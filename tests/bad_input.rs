@@ -181,7 +181,8 @@ fn every_bad_flag_is_one_line_naming_the_value_and_what_is_allowed() {
 #[test]
 fn a_backend_not_compiled_in_names_the_feature_to_enable() {
     let missing: Vec<_> = BackendKind::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|b| !b.is_compiled())
         .collect();
     // Built with every backend there is nothing to ask for; CI never builds cuda.
@@ -481,7 +482,7 @@ fn a_fresh_run_clears_only_the_files_of_earlier_runs() {
     assert!(artifacts.join("hinge").join("notes.txt").is_file());
     assert!(!checkpoints.join("model-7.bpk").exists());
     assert_eq!(
-        hinge_lab::hinge_train::RunDir::new(&artifacts.join("hinge")).last_checkpoint(),
+        hinge_lab::hinge_train::RunDir::new(artifacts.join("hinge")).last_checkpoint(),
         Some(1)
     );
 }
@@ -638,7 +639,7 @@ fn sigterm_and_sighup_stop_like_ctrl_c_and_the_run_resumes() {
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
         assert!(stderr.contains("training stopped on request"), "{stderr}");
         assert!(stderr.contains("--resume"), "{stderr}");
-        let kept = hinge_lab::hinge_train::RunDir::new(&stopped.join("hinge")).last_checkpoint();
+        let kept = hinge_lab::hinge_train::RunDir::new(stopped.join("hinge")).last_checkpoint();
         assert!(kept.is_some(), "signal {signal}: no checkpoint kept");
         let output = circles(&["--resume", "--epochs", "5", "--artifacts"])
             .arg(&stopped)
