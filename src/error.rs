@@ -4,7 +4,8 @@ use thiserror::Error;
 /// Everything the application can fail on; `main` prints it on one line.
 #[derive(Debug, Error)]
 pub enum AppError {
-    #[error(transparent)]
+    /// The library's words, and this command line's advice where a flag fixes it.
+    #[error("{}{}", .0, advice(.0))]
     Train(#[from] TrainError),
     #[error("drawing a plot failed: {0}")]
     Plot(String),
@@ -47,4 +48,22 @@ pub enum AppError {
         done: usize,
         total: usize,
     },
+}
+
+/// What the command line adds to a library error: the flags that fix it. The libraries speak
+/// in data and in words any caller can act on; only the binaries know their flags.
+fn advice(err: &TrainError) -> &'static str {
+    match err {
+        TrainError::LossNeedsTwoClasses { .. } => ": use --loss categorical-hinge, or 2 centers",
+        TrainError::NoWgpuAdapter | TrainError::WgpuStart(_) => " with `--backend flex`",
+        TrainError::NoCudaDriver => "; run elsewhere with `--backend wgpu` or `--backend flex`",
+        TrainError::Stopped {
+            checkpoint: Some(_),
+            ..
+        } => ": continue it with --resume and the same --artifacts",
+        TrainError::NonFiniteLoss { .. } => "; try a smaller --lr",
+        TrainError::NothingToResume(_) => " (start the run without --resume)",
+        TrainError::NoUsableCheckpoint { .. } => "; start the run again without --resume",
+        _ => "",
+    }
 }

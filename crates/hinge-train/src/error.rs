@@ -14,7 +14,7 @@ pub enum TrainError {
     #[error(transparent)]
     Model(#[from] ModelError),
     #[error(
-        "loss {loss} needs two classes, and {dataset} has {classes}: use --loss categorical-hinge, or 2 centers"
+        "loss {loss} needs two classes, and {dataset} has {classes}"
     )]
     LossNeedsTwoClasses {
         loss: LossKind,
@@ -43,13 +43,13 @@ pub enum TrainError {
     )]
     BackendNotCompiled { name: String, compiled: String },
     #[error(
-        "the wgpu backend found no graphics adapter: it needs a Vulkan driver (Metal on macOS, DX12 on Windows); without a GPU, install Mesa's software Vulkan driver (`apt-get install mesa-vulkan-drivers`), or run on the CPU with `--backend flex`"
+        "the wgpu backend found no graphics adapter: it needs a Vulkan driver (Metal on macOS, DX12 on Windows); without a GPU, install Mesa's software Vulkan driver (`apt-get install mesa-vulkan-drivers`), or run on the CPU"
     )]
     NoWgpuAdapter,
-    #[error("the wgpu backend could not start: {0}; run on the CPU with `--backend flex`")]
+    #[error("the wgpu backend could not start: {0}; run on the CPU")]
     WgpuStart(String),
     #[error(
-        "the cuda backend found no NVIDIA driver (libcuda.so): it needs an NVIDIA GPU and its driver; run elsewhere with `--backend wgpu` or `--backend flex`"
+        "the cuda backend found no NVIDIA driver (libcuda.so): it needs an NVIDIA GPU and its driver"
     )]
     NoCudaDriver,
     #[error("cannot {action} {}: {source}", path.display())]
@@ -68,15 +68,15 @@ pub enum TrainError {
     Training(String),
     #[error(
         "training stopped on request; {}",
-        kept_checkpoint(dir, *checkpoint, "continue it with --resume and the same --artifacts")
+        kept_checkpoint(dir, *checkpoint, None)
     )]
     Stopped {
         dir: PathBuf,
         checkpoint: Option<usize>,
     },
     #[error(
-        "the {split} loss became {value} at epoch {epoch}, step {step}: learning rate {learning_rate:?} is too large for this run (try a smaller --lr); {}",
-        kept_checkpoint(dir, *checkpoint, "no later file was written")
+        "the {split} loss became {value} at epoch {epoch}, step {step}: learning rate {learning_rate:?} is too large for this run; {}",
+        kept_checkpoint(dir, *checkpoint, Some("no later file was written"))
     )]
     NonFiniteLoss {
         value: f64,
@@ -88,12 +88,12 @@ pub enum TrainError {
         checkpoint: Option<usize>,
     },
     #[error(
-        "nothing to resume in {}: it has no complete checkpoint (start the run without --resume)",
+        "nothing to resume in {}: it has no complete checkpoint",
         .0.display()
     )]
     NothingToResume(PathBuf),
     #[error(
-        "no checkpoint in {} can be resumed from: {reasons}; start the run again without --resume",
+        "no checkpoint in {} can be resumed from: {reasons}",
         dir.display()
     )]
     NoUsableCheckpoint { dir: PathBuf, reasons: String },
@@ -148,12 +148,14 @@ impl TrainError {
     }
 }
 
-/// What an early stop leaves behind, and how to go on from it.
-fn kept_checkpoint(dir: &std::path::Path, checkpoint: Option<usize>, next: &str) -> String {
+/// What an early stop leaves behind. The library's errors say what happened in data and words;
+/// an application adds how to go on with its own flags.
+fn kept_checkpoint(dir: &std::path::Path, checkpoint: Option<usize>, then: Option<&str>) -> String {
     match checkpoint {
         Some(epoch) => format!(
-            "the checkpoint of epoch {epoch}, the last finished, is kept in {}: {next}",
-            dir.join(crate::CHECKPOINT_DIR).display()
+            "the checkpoint of epoch {epoch}, the last finished, is kept in {}{}",
+            dir.join(crate::CHECKPOINT_DIR).display(),
+            then.map(|then| format!(": {then}")).unwrap_or_default()
         ),
         None => "no epoch had finished, so there is no checkpoint to resume from".to_string(),
     }
