@@ -382,23 +382,25 @@ mod tests {
 
     /// f(x, y) = tanh(10 x - 3): the boundary is the line x = 0.3, class +1 to its right.
     fn vertical_boundary(device: &Device) -> Mlp {
-        let mut model =
+        let model =
             MlpConfig::new()
                 .with_hidden(vec![])
                 .check()
                 .unwrap()
                 .init(LossKind::Hinge, 0, device);
-        model.output = Linear {
-            weight: Param::from_tensor(Tensor::from_data(
-                TensorData::new(vec![10.0f32, 0.0], [2, 1]),
-                device,
-            )),
-            bias: Some(Param::from_tensor(Tensor::from_data(
-                TensorData::new(vec![-3.0f32], [1]),
-                device,
-            ))),
-        };
-        model
+        model.with_layer(
+            0,
+            Linear {
+                weight: Param::from_tensor(Tensor::from_data(
+                    TensorData::new(vec![10.0f32, 0.0], [2, 1]),
+                    device,
+                )),
+                bias: Some(Param::from_tensor(Tensor::from_data(
+                    TensorData::new(vec![-3.0f32], [1]),
+                    device,
+                ))),
+            },
+        )
     }
 
     #[test]
@@ -465,22 +467,25 @@ mod tests {
     #[test]
     fn a_unit_silent_on_every_point_is_dead() {
         let device = Device::flex();
-        let mut model = MlpConfig::new().with_hidden(vec![2]).check().unwrap().init(
+        let model = MlpConfig::new().with_hidden(vec![2]).check().unwrap().init(
             LossKind::Hinge,
             0,
             &device,
         );
         // Unit 0 is x, alive for x > 0; unit 1 is -x - 5, below zero everywhere near the data.
-        model.hidden[0] = Linear {
-            weight: Param::from_tensor(Tensor::from_data(
-                TensorData::new(vec![1.0f32, -1.0, 0.0, 0.0], [2, 2]),
-                &device,
-            )),
-            bias: Some(Param::from_tensor(Tensor::from_data(
-                TensorData::new(vec![0.0f32, -5.0], [2]),
-                &device,
-            ))),
-        };
+        let model = model.with_layer(
+            0,
+            Linear {
+                weight: Param::from_tensor(Tensor::from_data(
+                    TensorData::new(vec![1.0f32, -1.0, 0.0, 0.0], [2, 2]),
+                    &device,
+                )),
+                bias: Some(Param::from_tensor(Tensor::from_data(
+                    TensorData::new(vec![0.0f32, -5.0], [2]),
+                    &device,
+                ))),
+            },
+        );
         let points = [[0.5, 0.0], [-1.0, 1.0], [1.0, -1.0]];
         assert_eq!(dead_units(&model, &points, &device).unwrap(), vec![1]);
         // On points where x <= 0 everywhere, unit 0 is dead too.

@@ -84,7 +84,7 @@ pub fn neuron_maps(
     let on_train = population.hidden_activations(tensor(train32));
     let output = read(population.forward(tensor(centres.clone())))?;
 
-    let design = &model.design;
+    let design = model.design();
     let features = Layer {
         name: "inputs".to_string(),
         units: design
@@ -102,7 +102,7 @@ pub fn neuron_maps(
         weights: Vec::new(),
     };
     let mut layers = vec![features];
-    let linears = model.hidden.iter().chain([&model.output]);
+    let linears = model.layers();
     let mut activations = on_grid
         .into_iter()
         .zip(on_train)
@@ -123,7 +123,7 @@ pub fn neuron_maps(
             }
             None => (output.clone(), vec![false; fan_out]),
         };
-        let is_output = index == model.hidden.len();
+        let is_output = index == model.hidden_layers().len();
         layers.push(Layer {
             name: if is_output {
                 format!("output ({})", design.output)

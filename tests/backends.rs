@@ -66,7 +66,7 @@ fn pass(backend: BackendKind, loss: LossKind) -> Pass {
     let grads = value.backward();
 
     let mut gradients = Vec::new();
-    for layer in model.hidden.iter().chain([&model.output]) {
+    for layer in model.layers() {
         let weight = layer
             .weight
             .val()

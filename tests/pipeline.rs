@@ -216,7 +216,7 @@ fn three_blobs_train_with_the_categorical_hinge_and_one_output_per_class() {
         artifacts.path(),
     );
     let run = run_circles(&request).unwrap().remove(0).run;
-    assert_eq!(run.model.output.weight.dims(), [2, 3]);
+    assert_eq!(run.model.output_layer().weight.dims(), [2, 3]);
     assert_eq!(run.test.accuracy, 1.0, "seed 1 separates the three blobs");
     assert!(run.test.loss < 0.01, "{}", run.test.loss);
     // Every test point's largest output is its own blob.

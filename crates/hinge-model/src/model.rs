@@ -193,17 +193,61 @@ pub const INPUTS: usize = 2;
 /// all biases at zero, as Keras sets them.
 #[derive(Module, Debug)]
 pub struct Mlp {
-    pub hidden: Vec<Linear>,
-    pub output: Linear,
+    pub(crate) hidden: Vec<Linear>,
+    pub(crate) output: Linear,
     /// The loss its training step minimises; not a parameter, so not saved with the weights.
     #[module(skip)]
-    pub loss: LossKind,
+    pub(crate) loss: LossKind,
     /// Inputs, activations and penalty, from the config: not saved with the weights either.
     #[module(skip)]
-    pub design: Design,
+    pub(crate) design: Design,
 }
 
 impl Mlp {
+    /// The hidden layers, input side first.
+    pub fn hidden_layers(&self) -> &[Linear] {
+        &self.hidden
+    }
+
+    pub fn output_layer(&self) -> &Linear {
+        &self.output
+    }
+
+    /// Every Dense layer, input side first, the output last.
+    pub fn layers(&self) -> impl Iterator<Item = &Linear> {
+        self.hidden.iter().chain([&self.output])
+    }
+
+    /// The same network with layer `index` (counted as [`Mlp::layers`] does) replaced, e.g. to
+    /// set weights by hand.
+    ///
+    /// # Panics
+    /// When there is no layer `index`, or the new layer's shape differs.
+    pub fn with_layer(mut self, index: usize, layer: Linear) -> Self {
+        let slot = if index == self.hidden.len() {
+            &mut self.output
+        } else {
+            &mut self.hidden[index]
+        };
+        assert_eq!(
+            layer.weight.dims(),
+            slot.weight.dims(),
+            "layer {index} keeps its shape"
+        );
+        *slot = layer;
+        self
+    }
+
+    /// The loss it trains with.
+    pub fn loss(&self) -> LossKind {
+        self.loss
+    }
+
+    /// Its inputs, activations and penalty.
+    pub fn design(&self) -> &Design {
+        &self.design
+    }
+
     /// Raw outputs, in (-1, 1) under a tanh output. With one output the sign is the class and
     /// the size the confidence; with one per class the largest is the class.
     ///

@@ -13,9 +13,7 @@ pub enum TrainError {
     Data(#[from] DataError),
     #[error(transparent)]
     Model(#[from] ModelError),
-    #[error(
-        "loss {loss} needs two classes, and {dataset} has {classes}"
-    )]
+    #[error("loss {loss} needs two classes, and {dataset} has {classes}")]
     LossNeedsTwoClasses {
         loss: LossKind,
         dataset: DatasetKind,
