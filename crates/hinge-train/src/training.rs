@@ -16,7 +16,7 @@ use hinge_model::{LossKind, Mlp, Population, Product, Watch};
 
 use crate::evaluate::{POPULATION_POINTS, evaluate_population};
 use crate::interrupt::{Running, Stop, StopLog};
-use crate::ledger::{Divergence, Ledger, MemberAccuracy, MemberLoss, MembersAtFull};
+use crate::ledger::{Divergence, Ledger, MemberAccuracy, MemberLoss, MembersAtFull, SharedLedger};
 use crate::loader::{MemberPoints, PopulationLoader};
 use crate::lock::FolderLock;
 use crate::memory::MemoryEstimate;
@@ -295,7 +295,7 @@ fn validation_batch(members: usize, points: usize, batch_size: usize) -> usize {
 }
 
 /// Trains from the end of `done` (each member's epochs of an earlier, interrupted run) to the
-/// configured number of epochs.
+/// configured number of epochs, then evaluates every member on its test set.
 fn fit(
     configs: &[ValidTrainingConfig],
     setup: Setup,
@@ -303,85 +303,36 @@ fn fit(
     dir: &Path,
     done: Vec<Vec<EpochMetrics>>,
 ) -> Result<PopulationRun, TrainError> {
-    let Setup {
-        product,
-        dashboard,
-        watch,
-    } = setup;
     let first = &configs[0];
     let settings = first.config();
-    let members = configs.len();
     let data: Vec<DataSplit> = configs
         .iter()
         .map(ValidTrainingConfig::data_split)
         .collect();
     let start = done.first().map_or(0, Vec::len);
-    let encoding = first.encoding();
-    let points = |part: fn(&DataSplit) -> &LabeledPoints| {
-        let sets: Vec<&LabeledPoints> = data.iter().map(part).collect();
-        Arc::new(MemberPoints::new(&sets, encoding))
-    };
-    let (train, valid) = (points(|d| &d.train), points(|d| &d.valid));
-    let valid_batch = validation_batch(members, valid.points(), settings.batch_size);
-    let seeds = configs.iter().map(|c| c.config().seed).collect();
-    let train_loader: Arc<dyn DataLoader<PopulationBatch>> = Arc::new(PopulationLoader::shuffled(
-        train,
-        settings.batch_size,
-        seeds,
-        start,
-        device,
-    ));
-    let valid_loader: Arc<dyn DataLoader<PopulationBatch>> =
-        Arc::new(PopulationLoader::in_order(valid, valid_batch, device));
-
-    let member_seeds: Vec<(LossKind, u64)> = configs
-        .iter()
-        .map(|c| (c.config().loss, c.config().seed))
-        .collect();
-    // Parameters made on a plain device are not tracked, and forking them to the Learner's
-    // autodiff device keeps them untracked: build them on the autodiff device directly.
-    let model = first
-        .model()
-        .init_population(&member_seeds, &device.clone().autodiff())
-        .with_product(product);
-    let model = match watch {
-        Some(watch) => model.watched_by(watch),
-        None => model,
-    };
-    let ledger = Ledger::shared(members, done);
+    let (train_loader, valid_loader) = loaders(configs, &data, start, device);
+    let model = population(configs, setup.product, setup.watch, device);
+    let ledger = Ledger::shared(configs.len(), done);
     let interrupter = Interrupter::new();
     let stops = StopLog::default();
     let renderer = EpochRecorder::new(
-        dashboard,
+        setup.dashboard,
         interrupter.clone(),
         ledger.clone(),
         stops.clone(),
     )
     .keeping_metrics_in(RunDir::new(dir));
     let ctrl_c = Running::register(interrupter.clone(), stops.clone());
-
-    let mut training = SupervisedTraining::new(dir, train_loader, valid_loader)
-        // In this order: each reads what the one before it wrote into the ledger.
-        .metric_train_numeric(MemberLoss::new(ledger.clone(), false))
-        .metric_train_numeric(MemberAccuracy::new(ledger.clone(), false))
-        .metric_train_numeric(MembersAtFull::new(ledger.clone(), false))
-        .metric_valid_numeric(MemberLoss::new(ledger.clone(), true))
-        .metric_valid_numeric(MemberAccuracy::new(ledger.clone(), true))
-        .metric_valid_numeric(MembersAtFull::new(ledger.clone(), true))
+    let mut training = SupervisedTraining::new(dir, train_loader, valid_loader);
+    training = with_member_metrics(training, &ledger)
         .num_epochs(settings.epochs)
-        .with_interrupter(interrupter.clone())
-        .with_default_checkpointers()
-        .with_checkpointing_strategy(KeepLastNCheckpoints::new(2))
-        // burn's default file logger formats and writes every step's metrics to disk, about a
-        // sixth of the tutorial run's time; `metrics.csv` keeps the per-epoch values instead.
-        .with_metric_logger(InMemoryMetricLogger::new())
-        // burn's file logger installs a process-wide subscriber once, so a second run would log
-        // into the first run's folder; the per-step lines it keeps are not worth that.
-        .with_application_logger(None)
+        .with_interrupter(interrupter)
         .renderer(Box::new(renderer));
+    training = with_our_files(training);
     if start > 0 {
         training = training.checkpoint(start);
     }
+
     let started = Instant::now();
     let result = training.launch(Learner::new(
         model,
@@ -396,7 +347,6 @@ fn fit(
     // The renderer shows the last frame and restores the terminal when dropped, before any
     // message is printed.
     drop(result.renderer);
-
     let (epochs, diverged) = {
         let ledger = Ledger::lock(&ledger);
         (ledger.epochs().to_vec(), ledger.diverged().to_vec())
@@ -408,13 +358,17 @@ fn fit(
         return Err(stopped(stop, dir, &epochs, settings.learning_rate));
     }
 
-    let model = result.model;
     let started = Instant::now();
     let tests: Vec<&LabeledPoints> = data.iter().map(|d| &d.test).collect();
-    let tests = evaluate_population(&model, &tests, encoding, &device.clone().inner())?;
+    let tests = evaluate_population(
+        &result.model,
+        &tests,
+        first.encoding(),
+        &device.clone().inner(),
+    )?;
     Ok(PopulationRun {
         configs: configs.iter().map(|c| c.config().clone()).collect(),
-        model,
+        model: result.model,
         data,
         epochs,
         tests,
@@ -424,6 +378,84 @@ fn fit(
             test: started.elapsed(),
         },
     })
+}
+
+type Loader = Arc<dyn DataLoader<PopulationBatch>>;
+
+/// The training loader (each member's own shuffle, fast-forwarded past `start` epochs) and the
+/// validation loader (in order, in as few batches as memory allows).
+fn loaders(
+    configs: &[ValidTrainingConfig],
+    data: &[DataSplit],
+    start: usize,
+    device: &Device,
+) -> (Loader, Loader) {
+    let first = &configs[0];
+    let batch_size = first.config().batch_size;
+    let points = |part: fn(&DataSplit) -> &LabeledPoints| {
+        let sets: Vec<&LabeledPoints> = data.iter().map(part).collect();
+        Arc::new(MemberPoints::new(&sets, first.encoding()))
+    };
+    let (train, valid) = (points(|d| &d.train), points(|d| &d.valid));
+    let valid_batch = validation_batch(configs.len(), valid.points(), batch_size);
+    let seeds = configs.iter().map(|c| c.config().seed).collect();
+    let train: Loader = Arc::new(PopulationLoader::shuffled(
+        train, batch_size, seeds, start, device,
+    ));
+    let valid: Loader = Arc::new(PopulationLoader::in_order(valid, valid_batch, device));
+    (train, valid)
+}
+
+/// The population to train: member i from config i's loss and seed, on the autodiff device.
+fn population(
+    configs: &[ValidTrainingConfig],
+    product: Product,
+    watch: Option<Arc<dyn Watch>>,
+    device: &Device,
+) -> Population {
+    let members: Vec<(LossKind, u64)> = configs
+        .iter()
+        .map(|c| (c.config().loss, c.config().seed))
+        .collect();
+    // Parameters made on a plain device are not tracked, and forking them to the Learner's
+    // autodiff device keeps them untracked: build them on the autodiff device directly.
+    let model = configs[0]
+        .model()
+        .init_population(&members, &device.clone().autodiff())
+        .with_product(product);
+    match watch {
+        Some(watch) => model.watched_by(watch),
+        None => model,
+    }
+}
+
+/// The per-member metrics of both splits, in this order: each reads what the one before it
+/// wrote into the ledger.
+fn with_member_metrics(
+    training: SupervisedTraining<Population>,
+    ledger: &SharedLedger,
+) -> SupervisedTraining<Population> {
+    training
+        .metric_train_numeric(MemberLoss::new(ledger.clone(), false))
+        .metric_train_numeric(MemberAccuracy::new(ledger.clone(), false))
+        .metric_train_numeric(MembersAtFull::new(ledger.clone(), false))
+        .metric_valid_numeric(MemberLoss::new(ledger.clone(), true))
+        .metric_valid_numeric(MemberAccuracy::new(ledger.clone(), true))
+        .metric_valid_numeric(MembersAtFull::new(ledger.clone(), true))
+}
+
+/// burn's checkpoints of the last two epochs, and no per-step files: `metrics.csv` keeps the
+/// per-epoch values.
+fn with_our_files(training: SupervisedTraining<Population>) -> SupervisedTraining<Population> {
+    training
+        .with_default_checkpointers()
+        .with_checkpointing_strategy(KeepLastNCheckpoints::new(2))
+        // burn's default file logger formats and writes every step's metrics to disk, about a
+        // sixth of the tutorial run's time.
+        .with_metric_logger(InMemoryMetricLogger::new())
+        // burn's file logger installs a process-wide subscriber once, so a second run would log
+        // into the first run's folder; the per-step lines it keeps are not worth that.
+        .with_application_logger(None)
 }
 
 /// Continues the population of `configs` (the configs it started with, in their order) in
