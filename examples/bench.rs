@@ -3,22 +3,11 @@
 //! `artifacts/bench/results.json`.
 //!
 //! `cargo run --release --example bench` (add `--features wgpu` etc. for more backends).
+//!
+//! The same program as `src/bin/bench.rs`, built by `cargo run --example bench`.
 
-use hinge_lab::bench::{BenchCli, run_bench, table};
-use hinge_lab::cli::{end_quietly_on_closed_pipe, one_line, parse_or_exit};
+hinge_lab::use_mimalloc!();
 
 fn main() {
-    end_quietly_on_closed_pipe();
-    let cli: BenchCli = parse_or_exit();
-    match run_bench(&cli) {
-        Ok(results) if cli.case.is_none() => {
-            print!("{}", table(&results));
-            println!("written to {}", cli.out.join("results.json").display());
-        }
-        Ok(_) => {}
-        Err(err) => {
-            eprintln!("error: {}", one_line(&err.to_string()));
-            std::process::exit(1);
-        }
-    }
+    hinge_lab::mains::bench();
 }

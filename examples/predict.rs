@@ -2,15 +2,11 @@
 //!
 //! `cargo run --release --example predict -- --run artifacts/circles/hinge 0.05,0 0.9,0.3`, or
 //! one point per line on standard input.
+//!
+//! The same program as `src/bin/predict.rs`, built by `cargo run --example predict`.
 
-use hinge_lab::cli::{PredictCli, end_quietly_on_closed_pipe, one_line, parse_or_exit};
-use hinge_lab::predict::predict_points;
+hinge_lab::use_mimalloc!();
 
 fn main() {
-    end_quietly_on_closed_pipe();
-    let cli: PredictCli = parse_or_exit();
-    if let Err(err) = predict_points(&cli, std::io::stdin().lock(), std::io::stdout().lock()) {
-        eprintln!("error: {}", one_line(&err.to_string()));
-        std::process::exit(1);
-    }
+    hinge_lab::mains::predict();
 }

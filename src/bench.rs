@@ -1,4 +1,4 @@
-//! The benchmark behind `examples/bench.rs`: the tutorial's run, throughput at scale,
+//! The benchmark behind `src/bin/bench.rs`: the tutorial's run, throughput at scale,
 //! populations of tutorial runs trained together, and the decision-boundary grid, on every
 //! backend compiled in.
 //!

@@ -1,4 +1,4 @@
-//! The command line of `examples/circles.rs`.
+//! The command line of the `circles` program.
 
 use std::path::PathBuf;
 

@@ -39,7 +39,7 @@ impl LossChoice {
     }
 }
 
-/// Everything `examples/circles.rs` asks for, already parsed.
+/// Everything the `circles` program asks for, already parsed.
 #[derive(Debug, Clone)]
 pub struct CirclesRun {
     /// Shared by every loss; its `loss` field is replaced by each one in turn.

@@ -218,7 +218,7 @@ fn no_graphics_driver_is_a_one_line_error_naming_the_vulkan_driver() {
     let artifacts = dir.path().join("run");
     // Point the Vulkan loader and libglvnd's EGL at driver lists that do not exist: wgpu then
     // sees the machine as one with no graphics driver at all.
-    let output = std::process::Command::new(common::example("circles"))
+    let output = std::process::Command::new(common::binary("circles"))
         .args([
             "--no-tui",
             "--backend",

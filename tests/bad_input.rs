@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 
 use burn::tensor::{Device, Tensor, TensorData};
-use common::{assert_one_line_error, circles, example};
+use common::{assert_one_line_error, binary, circles};
 use hinge_lab::hinge_model::{HingeLoss, Reduction, SquaredHingeLoss};
 use hinge_lab::hinge_train::{BackendKind, read_metrics_csv};
 
@@ -20,9 +20,9 @@ fn run(args: &[&str], artifacts: &Path) -> Output {
         .unwrap()
 }
 
-/// The `predict` example on the run in `run`, with `points` as arguments and nothing on stdin.
+/// The `predict` binary on the run in `run`, with `points` as arguments and nothing on stdin.
 fn predict(run: &Path, points: &[&str]) -> Output {
-    std::process::Command::new(example("predict"))
+    std::process::Command::new(binary("predict"))
         .arg("--run")
         .arg(run)
         .args(points)
@@ -189,7 +189,7 @@ fn a_backend_not_compiled_in_names_the_feature_to_enable() {
     assert!(!missing.is_empty() || BackendKind::Cuda.is_compiled());
     let dir = tempfile::tempdir().unwrap();
     for backend in missing {
-        let output = std::process::Command::new(example("circles"))
+        let output = std::process::Command::new(binary("circles"))
             .args(["--no-tui", "--backend", backend.name(), "--artifacts"])
             .arg(dir.path().join("run"))
             .output()

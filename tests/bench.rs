@@ -3,13 +3,13 @@
 
 mod common;
 
-use common::{assert_one_line_error, example};
+use common::{assert_one_line_error, binary};
 
 #[test]
 fn the_benchmark_writes_one_result_per_case_and_backend() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("bench");
-    let output = std::process::Command::new(example("bench"))
+    let output = std::process::Command::new(binary("bench"))
         .args([
             "--backend",
             "flex",
@@ -70,7 +70,7 @@ fn bad_benchmark_sizes_are_refused() {
         (["--population", "0"], "population 0 is too small"),
         (["--grid", "0"], "grid 0 is too small"),
     ] {
-        let output = std::process::Command::new(example("bench"))
+        let output = std::process::Command::new(binary("bench"))
             .args(args)
             .arg("--out")
             .arg(dir.path().join("bench"))

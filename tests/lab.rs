@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{assert_one_line_error, example};
+use common::{assert_one_line_error, binary};
 use hinge_lab::hinge_model::LossKind;
 use hinge_lab::hinge_train::{BackendKind, Dashboard, TrainingConfig};
 use hinge_lab::lab::Batch;
@@ -142,7 +142,7 @@ fn sweep_summarises_each_cell_and_draws_the_figures() {
 }
 
 fn lab(args: &[&str]) -> Command {
-    let mut command = Command::new(example("lab"));
+    let mut command = Command::new(binary("lab"));
     command.args(args).args(["--backend", "flex", "--quiet"]);
     command
 }
@@ -216,7 +216,7 @@ fn margins_measures_a_saved_run_and_draws_its_histogram() {
     assert!(trained.status.success(), "{trained:?}");
     let run = artifacts.join("hinge");
     let margins = |run: &Path| {
-        Command::new(example("lab"))
+        Command::new(binary("lab"))
             .args(["margins", "--backend", "flex", "--run"])
             .arg(run)
             .output()
@@ -253,7 +253,7 @@ fn ctrl_c_stops_every_run_and_writes_nothing() {
     let out = dir.path().join("sweep");
     // Long enough to be caught mid-way: 4000 runs of the tutorial's 30 epochs, trained as 4
     // populations of 1000 one after the other; the progress line comes after the first.
-    let mut child = Command::new(example("lab"))
+    let mut child = Command::new(binary("lab"))
         .args([
             "sweep",
             "--backend",
@@ -366,7 +366,7 @@ fn a_sweep_in_three_shards_merges_into_the_unsharded_sweep() {
     // The same through the binary: a bad shard and a bad merge are one line each.
     let line = assert_one_line_error(&lab(&["sweep", "--shard", "4/3"]).output().unwrap(), 2);
     assert!(line.contains("shard '4/3' is invalid"), "{line}");
-    let mut merge = Command::new(example("lab"));
+    let mut merge = Command::new(binary("lab"));
     merge
         .arg("merge")
         .args(&shard_dirs[..2])
@@ -406,7 +406,7 @@ fn a_sweep_killed_half_way_resumes_to_the_uninterrupted_tables() {
         "flex",
     ];
     let whole = dir.path().join("whole");
-    let output = Command::new(example("lab"))
+    let output = Command::new(binary("lab"))
         .args(args)
         .arg("--quiet")
         .arg("--artifacts")
@@ -416,7 +416,7 @@ fn a_sweep_killed_half_way_resumes_to_the_uninterrupted_tables() {
     assert!(output.status.success(), "{output:?}");
 
     let killed = dir.path().join("killed");
-    let mut child = Command::new(example("lab"))
+    let mut child = Command::new(binary("lab"))
         .args(args)
         .arg("--artifacts")
         .arg(&killed)
@@ -437,14 +437,14 @@ fn a_sweep_killed_half_way_resumes_to_the_uninterrupted_tables() {
 
     // Other settings are refused; the same command with --resume goes on and ends as the
     // uninterrupted sweep.
-    let mut other = Command::new(example("lab"));
+    let mut other = Command::new(binary("lab"));
     other
         .args(args)
         .args(["--first-seed", "5", "--resume", "--artifacts"])
         .arg(&killed);
     let line = assert_one_line_error(&other.output().unwrap(), 1);
     assert!(line.contains("other settings"), "{line}");
-    let output = Command::new(example("lab"))
+    let output = Command::new(binary("lab"))
         .args(args)
         .args(["--quiet", "--resume", "--artifacts"])
         .arg(&killed)
@@ -467,7 +467,7 @@ fn a_sweep_killed_half_way_resumes_to_the_uninterrupted_tables() {
         );
     }
     // Done: nothing is left to resume.
-    let mut again = Command::new(example("lab"));
+    let mut again = Command::new(binary("lab"));
     again
         .args(args)
         .args(["--resume", "--artifacts"])

@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{assert_one_line_error, circles, example};
+use common::{assert_one_line_error, binary, circles};
 use hinge_lab::hinge_train::{MIN_FRAMES, TEST_FILE, TestResult, frames_per_epoch};
 
 /// Every frame of an animated PNG, each as its decoded bytes.
@@ -146,7 +146,7 @@ fn the_linear_svm_of_squared_features_separates_the_circles() {
 
 /// One point through the `predict` binary: its CSV line.
 fn common_predict(run: &Path, point: &str) -> String {
-    let output = std::process::Command::new(example("predict"))
+    let output = std::process::Command::new(binary("predict"))
         .args(["--backend", "flex", "--run", run.to_str().unwrap(), point])
         .output()
         .unwrap();
@@ -201,7 +201,7 @@ fn activation_and_penalties_change_the_run_as_documented() {
 fn the_lab_trains_populations_with_the_knobs() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let output = std::process::Command::new(example("lab"))
+    let output = std::process::Command::new(binary("lab"))
         .args([
             "seeds",
             "--backend",
@@ -249,7 +249,7 @@ fn neuron_maps_are_drawn_for_runs_and_saved_runs() {
     let neurons = run.join("neurons.png");
     assert!(neurons.is_file());
     std::fs::remove_file(&neurons).unwrap();
-    let output = std::process::Command::new(example("lab"))
+    let output = std::process::Command::new(binary("lab"))
         .args([
             "margins",
             "--backend",

@@ -1,4 +1,4 @@
-//! The command line of `examples/lab.rs`.
+//! The command line of the `lab` program.
 
 use std::path::{Path, PathBuf};
 

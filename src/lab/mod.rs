@@ -5,7 +5,7 @@
 //!   of test loss and accuracy, and where each loss puts its boundary.
 //! - [`sweep`]: noise x factor x loss x seeds, as a CSV, a plot and heatmaps.
 //! - [`saved`]: the same margin analysis of one saved run.
-//! - [`cli`]: the command line of `examples/lab.rs`; [`plot`]: the lab's figures.
+//! - [`cli`]: the command line of the `lab` program; [`plot`]: the lab's figures.
 
 pub mod cli;
 pub mod plot;

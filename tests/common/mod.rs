@@ -5,16 +5,15 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// An example binary, built by `cargo test` beside the test's own binary.
-pub fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    // target/<profile>/deps/<test>-<hash> -> target/<profile>/examples/<name>
-    let profile = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let path = profile
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(path.is_file(), "{} is not built", path.display());
-    path
+/// One of the package's binaries (`src/bin/`), which cargo builds for the tests and names.
+pub fn binary(name: &str) -> PathBuf {
+    PathBuf::from(match name {
+        "circles" => env!("CARGO_BIN_EXE_circles"),
+        "lab" => env!("CARGO_BIN_EXE_lab"),
+        "predict" => env!("CARGO_BIN_EXE_predict"),
+        "bench" => env!("CARGO_BIN_EXE_bench"),
+        other => panic!("no binary named {other}"),
+    })
 }
 
 /// A run of an example that failed the way every failure must: exit code `code`, one line on
@@ -30,7 +29,7 @@ pub fn assert_one_line_error(output: &Output, code: i32) -> String {
 
 /// The main job with `args` and plain output, on flex unless `args` name a backend.
 pub fn circles(args: &[&str]) -> Command {
-    let mut command = Command::new(example("circles"));
+    let mut command = Command::new(binary("circles"));
     command.arg("--no-tui");
     if !args.contains(&"--backend") {
         command.args(["--backend", "flex"]);

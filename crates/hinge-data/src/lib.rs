@@ -1,7 +1,30 @@
-//! The data of the hinge-lab runs: scikit-learn's `make_circles` (the tutorial's), `make_moons`
-//! and `make_blobs`, XOR and two spirals; the tutorial's test / train / validation split; a burn
-//! `Dataset` and `Batcher` of single points; and the batch of a population, every member's points
-//! in one tensor, which `hinge-train`'s loader builds.
+//! The point sets of hinge-lab, with scikit-learn's semantics: `make_circles` (the tutorial's
+//! data), `make_moons` and `make_blobs`, plus XOR and two spirals; the tutorial's test / train
+//! / validation split; a burn `Dataset` and `Batcher` of single points; and the batch of a
+//! population (every member's points in one tensor).
+//!
+//! `make_circles(n, factor)` puts n / 2 points evenly on the unit circle (label 0) and the rest
+//! on a circle of radius `factor` (label 1), then adds Gaussian noise of standard deviation
+//! `noise` to both coordinates; the points are shuffled from the seed. The first
+//! `test_samples` points are the test set, and the last `validation_split` of the rest
+//! validates, as Keras's `validation_split` takes the tail.
+//!
+//! ```
+//! use hinge_data::{DataConfig, LabeledPoints, SplitConfig};
+//!
+//! let config = DataConfig::new().check()?; // 1000 points, factor 0.1, no noise
+//! let points = LabeledPoints::generate(&config, 42);
+//! let split = SplitConfig::new().check(1000)?.apply(&points);
+//! assert_eq!((split.train.len(), split.valid.len(), split.test.len()), (600, 150, 250));
+//! // Without noise every point lies on one of the two circles.
+//! let radius = |p: &[f64; 2]| p[0].hypot(p[1]);
+//! assert!(points.points.iter().all(|p| {
+//!     (radius(p) - 1.0).abs() < 1e-12 || (radius(p) - 0.1).abs() < 1e-12
+//! }));
+//! println!("{} training points, {} of the inner circle", split.train.len(),
+//!     split.train.labels.iter().filter(|&&l| l == 1).count());
+//! # Ok::<(), hinge_data::DataError>(())
+//! ```
 
 mod batcher;
 mod datasets;

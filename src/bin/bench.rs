@@ -1,0 +1,11 @@
+//! The benchmark: the tutorial's run, training throughput at 10k/100k/1M samples and the
+//! 500 x 500 decision-boundary grid, on every backend compiled in. Prints a table and writes
+//! `artifacts/bench/results.json`.
+//!
+//! `cargo run --release --example bench` (add `--features wgpu` etc. for more backends).
+
+hinge_lab::use_mimalloc!();
+
+fn main() {
+    hinge_lab::mains::bench();
+}

@@ -1,0 +1,119 @@
+//! The entry points of the four programs, shared by `src/bin/` (the binaries, which the
+//! tests run) and `examples/` (which the README's `cargo run --example ...` commands build):
+//! each of those files sets the allocator and calls one function here.
+
+use hinge_train::{exit_code, stop_on_ctrl_c};
+
+use crate::bench::{BenchCli, run_bench};
+use crate::cli::{Cli, PredictCli, end_quietly_on_closed_pipe, one_line, parse_or_exit};
+use crate::lab::Summary;
+use crate::lab::cli::{LabCli, LabCommand};
+use crate::lab::saved::saved_run_margins;
+use crate::lab::seeds::run_seeds;
+use crate::lab::sweep::{merge_shards, run_sweep};
+use crate::predict::predict_points;
+use crate::run_circles;
+
+/// The tutorial's run: hinge, then squared hinge loss on make_circles.
+///
+/// `cargo run --release --example circles -- --help` lists the flags.
+pub fn circles() {
+    end_quietly_on_closed_pipe();
+    let cli: Cli = parse_or_exit();
+    let outcome = stop_on_ctrl_c()
+        .map_err(Into::into)
+        .and_then(|()| cli.to_run())
+        .and_then(|run| run_circles(&run));
+    if let Err(err) = outcome {
+        eprintln!("error: {}", one_line(&err.to_string()));
+        std::process::exit(exit_code());
+    }
+}
+
+/// The loss lab: `seeds` and `sweep`, each writing its tables and figures under
+/// `artifacts/lab/`, `merge` of a sharded sweep, and `margins` of a saved run.
+///
+/// `cargo run --release --example lab -- --help` lists the commands.
+pub fn lab() {
+    end_quietly_on_closed_pipe();
+    let cli: LabCli = parse_or_exit();
+    if let Err(err) = stop_on_ctrl_c() {
+        eprintln!("error: {}", one_line(&err.to_string()));
+        std::process::exit(1);
+    }
+    let outcome = match cli.command {
+        LabCommand::Seeds(args) => args.to_request().and_then(|request| {
+            let outcome = run_seeds(&request)?;
+            print!("{}", Summary::table(&outcome.summaries));
+            println!("Written to {}", request.batch.artifacts.display());
+            Ok(())
+        }),
+        LabCommand::Sweep(args) => args.to_request().and_then(|request| {
+            let outcome = run_sweep(&request)?;
+            match request.shard {
+                Some(shard) => println!(
+                    "Shard {}/{}: {} runs written to {}; combine the shards with `lab merge`",
+                    shard.index,
+                    shard.count,
+                    outcome.trials.len(),
+                    request.batch.artifacts.display()
+                ),
+                None => {
+                    print!("{}", crate::lab::sweep::table(&request, &outcome.cells));
+                    println!("Written to {}", request.batch.artifacts.display());
+                }
+            }
+            Ok(())
+        }),
+        LabCommand::Merge(args) => {
+            merge_shards(&args.shards, &args.artifacts).map(|(request, cells)| {
+                print!("{}", crate::lab::sweep::table(&request, &cells));
+                println!("Written to {}", args.artifacts.display());
+            })
+        }
+        LabCommand::Margins(args) => args
+            .backend()
+            .device()
+            .map_err(Into::into)
+            .and_then(|device| saved_run_margins(&args.run, &device))
+            .map(|measured| print!("{}", measured.report())),
+    };
+    if let Err(err) = outcome {
+        eprintln!("error: {}", one_line(&err.to_string()));
+        std::process::exit(exit_code());
+    }
+}
+
+/// Predictions of a trained run: `x,y,output,class` for each point.
+///
+/// `cargo run --release --example predict -- --run artifacts/circles/hinge 0.05,0 0.9,0.3`, or
+/// one point per line on standard input.
+pub fn predict() {
+    end_quietly_on_closed_pipe();
+    let cli: PredictCli = parse_or_exit();
+    if let Err(err) = predict_points(&cli, std::io::stdin().lock(), std::io::stdout().lock()) {
+        eprintln!("error: {}", one_line(&err.to_string()));
+        std::process::exit(1);
+    }
+}
+
+/// The benchmark: the tutorial's run, training throughput at 10k/100k/1M samples and the
+/// 500 x 500 decision-boundary grid, on every backend compiled in. Prints a table and writes
+/// `artifacts/bench/results.json`.
+///
+/// `cargo run --release --example bench` (add `--features wgpu` etc. for more backends).
+pub fn bench() {
+    end_quietly_on_closed_pipe();
+    let cli: BenchCli = parse_or_exit();
+    match run_bench(&cli) {
+        Ok(results) if cli.case.is_none() => {
+            print!("{}", crate::bench::table(&results));
+            println!("written to {}", cli.out.join("results.json").display());
+        }
+        Ok(_) => {}
+        Err(err) => {
+            eprintln!("error: {}", one_line(&err.to_string()));
+            std::process::exit(1);
+        }
+    }
+}
