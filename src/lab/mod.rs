@@ -50,7 +50,7 @@ pub struct Trial {
     /// The last epoch's training accuracy.
     pub train_accuracy: f64,
     pub margins: MarginAnalysis,
-    /// The boundary's distance from the origin along each ray (see [`boundary_radii`]); empty
+    /// The boundary's distance from the origin along each ray (see [`crate::margins::boundary_radii`]); empty
     /// for data sets other than circles.
     pub radii: Vec<Option<f64>>,
     /// Per hidden layer, the units that output 0 on every training point.
