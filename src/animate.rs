@@ -13,8 +13,8 @@ use plotters::prelude::*;
 
 use crate::AppError;
 use crate::plot::{
-    OutputGrid, class_colour, confidence_of_outputs, plot_error, register_embedded_font, shade,
-    tick,
+    OutputGrid, class_colour, confidence_of_outputs, draw_plane_axes, plot_error,
+    register_embedded_font, shade,
 };
 
 /// One panel: the title strip above, the square plot, the tick labels left and below.
@@ -224,19 +224,7 @@ pub fn render_frames(spec: &Panel, snapshots: &[Snapshot]) -> Result<Frames, App
                 .y_label_area_size(44)
                 .build_cartesian_2d(grid.x.0..grid.x.1, grid.y.0..grid.y.1)
                 .map_err(plot_error)?;
-            chart
-                .configure_mesh()
-                .disable_mesh()
-                .x_labels(5)
-                .y_labels(5)
-                .x_desc("x")
-                .y_desc("y")
-                .x_label_formatter(&tick)
-                .y_label_formatter(&tick)
-                .label_style(("sans-serif", 13))
-                .axis_desc_style(("sans-serif", 14))
-                .draw()
-                .map_err(plot_error)?;
+            draw_plane_axes(&mut chart, 5, 13)?;
             let (xs, ys) = chart.plotting_area().get_pixel_range();
             let (w, h) = ((xs.end - xs.start).max(1), (ys.end - ys.start).max(1));
             if pad == (0, 0) {

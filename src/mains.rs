@@ -25,8 +25,7 @@ pub fn circles() {
         .and_then(|()| cli.to_run())
         .and_then(|run| run_circles(&run));
     if let Err(err) = outcome {
-        eprintln!("error: {}", one_line(&err.to_string()));
-        std::process::exit(exit_code());
+        fail(&err, exit_code());
     }
 }
 
@@ -38,8 +37,7 @@ pub fn lab() {
     end_quietly_on_closed_pipe();
     let cli: LabCli = parse_or_exit();
     if let Err(err) = stop_on_ctrl_c() {
-        eprintln!("error: {}", one_line(&err.to_string()));
-        std::process::exit(1);
+        fail(&err, 1);
     }
     let outcome = match cli.command {
         LabCommand::Seeds(args) => args.to_request().and_then(|request| {
@@ -79,8 +77,7 @@ pub fn lab() {
             .map(|measured| print!("{}", measured.report())),
     };
     if let Err(err) = outcome {
-        eprintln!("error: {}", one_line(&err.to_string()));
-        std::process::exit(exit_code());
+        fail(&err, exit_code());
     }
 }
 
@@ -92,8 +89,7 @@ pub fn predict() {
     end_quietly_on_closed_pipe();
     let cli: PredictCli = parse_or_exit();
     if let Err(err) = predict_points(&cli, std::io::stdin().lock(), std::io::stdout().lock()) {
-        eprintln!("error: {}", one_line(&err.to_string()));
-        std::process::exit(1);
+        fail(&err, 1);
     }
 }
 
@@ -111,9 +107,13 @@ pub fn bench() {
             println!("written to {}", cli.out.join("results.json").display());
         }
         Ok(_) => {}
-        Err(err) => {
-            eprintln!("error: {}", one_line(&err.to_string()));
-            std::process::exit(1);
-        }
+        Err(err) => fail(&err, 1),
     }
+}
+
+/// Ends the program as every failure must: one line on stderr, naming what is wrong, and the
+/// exit code `code`.
+fn fail(err: &dyn std::fmt::Display, code: i32) -> ! {
+    eprintln!("error: {}", one_line(&err.to_string()));
+    std::process::exit(code);
 }

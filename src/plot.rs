@@ -247,17 +247,7 @@ fn draw_decision_boundary(
         .y_label_area_size(Y_LABEL_AREA)
         .build_cartesian_2d(grid.x.0..grid.x.1, grid.y.0..grid.y.1)
         .map_err(plot_error)?;
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_desc("x")
-        .y_desc("y")
-        .x_label_formatter(&tick)
-        .y_label_formatter(&tick)
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 16))
-        .draw()
-        .map_err(plot_error)?;
+    draw_plane_axes(&mut chart, 10, 14)?;
     let everywhere = (grid.x, grid.y);
     draw_surface(&mut chart, grid, everywhere)?
         .label(if grid.width == 1 {
@@ -276,7 +266,29 @@ fn draw_decision_boundary(
     Ok(())
 }
 
-type PlaneChart<'a, 'b> = ChartContext<
+/// The axes of a plane plot: about `ticks` ticks a side with one decimal, x and y named, no
+/// grid lines over the surface; tick labels of `text` pixels, axis names a little larger.
+pub(crate) fn draw_plane_axes(
+    chart: &mut PlaneChart<'_, '_>,
+    ticks: usize,
+    text: u32,
+) -> Result<(), AppError> {
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(ticks)
+        .y_labels(ticks)
+        .x_desc("x")
+        .y_desc("y")
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
+        .label_style(("sans-serif", text))
+        .axis_desc_style(("sans-serif", text + 2))
+        .draw()
+        .map_err(plot_error)
+}
+
+pub(crate) type PlaneChart<'a, 'b> = ChartContext<
     'a,
     BitMapBackend<'b>,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,

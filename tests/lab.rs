@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{assert_one_line_error, binary};
+use common::{assert_one_line_error, binary, succeed};
 use hinge_lab::hinge_model::LossKind;
 use hinge_lab::hinge_train::{BackendKind, Dashboard, TrainingConfig};
 use hinge_lab::lab::Batch;
@@ -170,27 +170,21 @@ fn bad_lab_settings_fail_on_one_line_before_training() {
 #[test]
 fn the_lab_binary_prints_the_summary_table() {
     let dir = tempfile::tempdir().unwrap();
-    let output = lab(&[
-        "seeds",
-        "--seeds",
-        "2",
-        "--epochs",
-        "2",
-        "--samples",
-        "200",
-        "--test-samples",
-        "50",
-        "--loss",
-        "both",
-    ])
-    .args(["--artifacts", dir.path().to_str().unwrap()])
-    .output()
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let stdout = succeed(
+        lab(&[
+            "seeds",
+            "--seeds",
+            "2",
+            "--epochs",
+            "2",
+            "--samples",
+            "200",
+            "--test-samples",
+            "50",
+            "--loss",
+            "both",
+        ])
+        .args(["--artifacts", dir.path().to_str().unwrap()]),
     );
     assert!(stdout.contains("100% runs"), "{stdout}");
     assert!(stdout.lines().any(|l| l.starts_with("hinge ")), "{stdout}");

@@ -5,9 +5,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::Output;
+use std::process::Command;
 
-use common::{assert_one_line_error, binary, circles};
+use common::{assert_one_line_error, binary, circles, succeed};
 use hinge_lab::hinge_train::{MIN_FRAMES, TEST_FILE, TestResult, frames_per_epoch};
 
 /// Every frame of an animated PNG, each as its decoded bytes.
@@ -31,19 +31,25 @@ fn decode_frames(path: &Path) -> Vec<Vec<u8>> {
     frames
 }
 
-fn run_ok(args: &[&str]) -> Output {
-    let output = circles(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
+fn run_ok(args: &[&str]) -> String {
+    succeed(&mut circles(args))
 }
 
 fn test_result(dir: &Path) -> TestResult {
     serde_json::from_str(&std::fs::read_to_string(dir.join(TEST_FILE)).unwrap()).unwrap()
 }
+
+/// A linear model of the squared coordinates with a linear output, trained with hinge loss.
+const LINEAR_SVM: [&str; 8] = [
+    "--loss",
+    "hinge",
+    "--features",
+    "x2,y2",
+    "--hidden",
+    "none",
+    "--output",
+    "linear",
+];
 
 /// Steps per epoch of the tutorial's split: 600 training points in batches of 5.
 const TUTORIAL_STEPS: usize = 120;
@@ -52,8 +58,7 @@ const TUTORIAL_STEPS: usize = 120;
 fn the_tutorial_run_animates_every_epoch_and_the_comparison() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let output = run_ok(&["--artifacts", out]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = run_ok(&["--artifacts", out]);
     // The model summary, as Keras prints it: 12 + 10 + 3 parameters.
     assert!(stdout.contains("Total params: 25"), "{stdout}");
     assert!(
@@ -104,22 +109,9 @@ fn the_linear_svm_of_squared_features_separates_the_circles() {
     // linear model with hinge loss and an L2 penalty is the soft-margin linear SVM.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let args = [
-        "--loss",
-        "hinge",
-        "--features",
-        "x2,y2",
-        "--hidden",
-        "none",
-        "--output",
-        "linear",
-        "--l2",
-        "0.001",
-        "--artifacts",
-        out,
-    ];
-    let output = run_ok(&args);
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut args = LINEAR_SVM.to_vec();
+    args.extend(["--l2", "0.001", "--artifacts", out]);
+    let stdout = run_ok(&args);
     assert!(stdout.contains("Total params: 3"), "{stdout}");
     assert!(stdout.contains("Accuracy: 100.0%"), "{stdout}");
     let config = std::fs::read_to_string(dir.path().join("hinge/config.json")).unwrap();
@@ -146,16 +138,13 @@ fn the_linear_svm_of_squared_features_separates_the_circles() {
 
 /// One point through the `predict` binary: its CSV line.
 fn common_predict(run: &Path, point: &str) -> String {
-    let output = std::process::Command::new(binary("predict"))
-        .args(["--backend", "flex", "--run", run.to_str().unwrap(), point])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    let stdout = succeed(Command::new(binary("predict")).args([
+        "--backend",
+        "flex",
+        "--run",
+        run.to_str().unwrap(),
+        point,
+    ]));
     stdout.lines().last().unwrap().to_string()
 }
 
@@ -166,8 +155,7 @@ fn activation_and_penalties_change_the_run_as_documented() {
         let out = dir.path().to_str().unwrap().to_string();
         let mut args = vec!["--loss", "hinge", "--epochs", "3", "--artifacts", &out];
         args.extend_from_slice(extra);
-        let output = run_ok(&args);
-        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        let stdout = run_ok(&args);
         let model = std::fs::read(dir.path().join("hinge/model.bpk")).unwrap();
         (stdout, test_result(&dir.path().join("hinge")), model, dir)
     };
@@ -201,32 +189,11 @@ fn activation_and_penalties_change_the_run_as_documented() {
 fn the_lab_trains_populations_with_the_knobs() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let output = std::process::Command::new(binary("lab"))
-        .args([
-            "seeds",
-            "--backend",
-            "flex",
-            "--quiet",
-            "--loss",
-            "hinge",
-            "--seeds",
-            "4",
-            "--features",
-            "x2,y2",
-            "--hidden",
-            "none",
-            "--output",
-            "linear",
-            "--artifacts",
-            out,
-        ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let stdout = succeed(
+        Command::new(binary("lab"))
+            .args(["seeds", "--backend", "flex", "--quiet", "--seeds", "4"])
+            .args(LINEAR_SVM)
+            .args(["--artifacts", out]),
     );
     // Every one of the 4 seeds separates the rings with the linear SVM.
     assert!(stdout.contains("4/4"), "{stdout}");

@@ -9,11 +9,14 @@ use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 
 use super::Trial;
-use super::sweep::{SweepCell, SweepRequest};
+use super::summary::SweepCell;
 use crate::AppError;
 use crate::plot::{draw_legend, plot_error, render};
 
 /// Each panel of a multi-panel figure.
+/// The margin histograms, of `lab seeds` and of `lab margins --run`.
+pub const MARGINS_PLOT: &str = "margins.png";
+
 const PANEL: (u32, u32) = (560, 460);
 const HISTOGRAM_BINS: usize = 40;
 
@@ -202,13 +205,22 @@ pub fn boundary_radius_plot(
 /// `accuracy_vs_noise.png`: one panel per factor; per loss, the mean test accuracy over seeds
 /// against noise, in its 95% confidence band (Student's t over the seeds): where two losses'
 /// bands do not overlap, their means differ beyond the seed-to-seed noise.
+/// What a sweep varied, for its figures: the axes, the losses and the runs per cell.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepGrid<'a> {
+    pub noises: &'a [f64],
+    pub factors: &'a [f64],
+    pub losses: &'a [LossKind],
+    pub seeds: usize,
+}
+
 pub fn accuracy_vs_noise(
     path: &Path,
-    request: &SweepRequest,
+    grid: &SweepGrid<'_>,
     cells: &[SweepCell],
 ) -> Result<(), AppError> {
-    let noise_max = request.noises.iter().copied().fold(0.0, f64::max);
-    let noise_min = request.noises.iter().copied().fold(f64::INFINITY, f64::min);
+    let noise_max = grid.noises.iter().copied().fold(0.0, f64::max);
+    let noise_min = grid.noises.iter().copied().fold(f64::INFINITY, f64::min);
     let x_range = if noise_max > noise_min {
         noise_min..noise_max
     } else {
@@ -224,15 +236,12 @@ pub fn accuracy_vs_noise(
         .map(|c| c.summary.accuracy.0 - half_width(c))
         .fold(1.0, f64::min);
     let y_low = ((lowest * 100.0 / 10.0).floor() * 10.0).clamp(0.0, 90.0);
-    render(path, panels_size(request.factors.len()), |root| {
-        let areas = split_into_panels(root, request.factors.len());
-        for (area, &factor) in areas.iter().zip(&request.factors) {
+    render(path, panels_size(grid.factors.len()), |root| {
+        let areas = split_into_panels(root, grid.factors.len());
+        for (area, &factor) in areas.iter().zip(grid.factors) {
             let mut chart = ChartBuilder::on(area)
                 .caption(
-                    format!(
-                        "factor {factor}: mean and 95% CI over {} seeds",
-                        request.batch.seeds
-                    ),
+                    format!("factor {factor}: mean and 95% CI over {} seeds", grid.seeds),
                     ("sans-serif", 18),
                 )
                 .margin(12)
@@ -247,7 +256,7 @@ pub fn accuracy_vs_noise(
                 .axis_desc_style(("sans-serif", 15))
                 .draw()
                 .map_err(plot_error)?;
-            for &loss in &request.batch.losses {
+            for &loss in grid.losses {
                 let colour = loss_colour(loss);
                 let line: Vec<(f64, f64, f64)> = cells
                     .iter()
@@ -288,13 +297,13 @@ pub fn accuracy_vs_noise(
 /// its mean test accuracy, with the value written in it.
 pub fn accuracy_heatmaps(
     path: &Path,
-    request: &SweepRequest,
+    grid: &SweepGrid<'_>,
     cells: &[SweepCell],
 ) -> Result<(), AppError> {
-    let (columns, rows) = (request.noises.len(), request.factors.len());
-    render(path, panels_size(request.batch.losses.len()), |root| {
-        let areas = split_into_panels(root, request.batch.losses.len());
-        for (area, &loss) in areas.iter().zip(&request.batch.losses) {
+    let (columns, rows) = (grid.noises.len(), grid.factors.len());
+    render(path, panels_size(grid.losses.len()), |root| {
+        let areas = split_into_panels(root, grid.losses.len());
+        for (area, &loss) in areas.iter().zip(grid.losses) {
             let area = area
                 .titled(
                     &format!("{}: mean test accuracy", loss.title()),
@@ -307,8 +316,8 @@ pub fn accuracy_heatmaps(
                 .y_label_area_size(50)
                 .build_cartesian_2d(0.0..columns as f64, 0.0..rows as f64)
                 .map_err(plot_error)?;
-            let noises = request.noises.clone();
-            let factors = request.factors.clone();
+            let noises = grid.noises;
+            let factors = grid.factors;
             chart
                 .configure_mesh()
                 .disable_mesh()
@@ -321,8 +330,8 @@ pub fn accuracy_heatmaps(
                 .axis_desc_style(("sans-serif", 15))
                 .draw()
                 .map_err(plot_error)?;
-            for (col, &noise) in request.noises.iter().enumerate() {
-                for (row, &factor) in request.factors.iter().enumerate() {
+            for (col, &noise) in grid.noises.iter().enumerate() {
+                for (row, &factor) in grid.factors.iter().enumerate() {
                     let Some(cell) = cells
                         .iter()
                         .find(|c| c.noise == noise && c.factor == factor && c.summary.loss == loss)

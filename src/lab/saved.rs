@@ -13,7 +13,7 @@ use crate::AppError;
 use crate::margins::{MarginAnalysis, mean_and_spread};
 use crate::neurons::{NEURONS_PLOT, neuron_maps, neurons_plot};
 
-pub const MARGINS_PLOT: &str = "margins.png";
+pub use super::plot::MARGINS_PLOT;
 
 /// What `lab margins` measured of a saved run.
 pub struct SavedRunMargins {

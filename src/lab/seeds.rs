@@ -4,6 +4,7 @@
 use hinge_data::DatasetKind;
 use hinge_train::TrainingConfig;
 
+pub use super::plot::MARGINS_PLOT;
 use super::plot::{boundary_radius_plot, margin_histograms};
 pub use super::record::RUNS_FILE;
 use super::record::{RunRow, write_rows};
@@ -12,7 +13,6 @@ use super::{Batch, Summary, Trial};
 use crate::AppError;
 
 pub const SUMMARY_FILE: &str = "summary.csv";
-pub const MARGINS_PLOT: &str = "margins.png";
 pub const BOUNDARY_PLOT: &str = "boundary_radius.png";
 
 /// Everything `lab seeds` asks for, parsed.

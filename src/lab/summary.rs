@@ -6,6 +6,14 @@ use serde::{Deserialize, Serialize};
 use super::record::RunRow;
 use crate::margins::mean_and_spread;
 
+/// One cell of a sweep (a noise and a factor) for one loss, summarised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepCell {
+    pub noise: f64,
+    pub factor: f64,
+    pub summary: Summary,
+}
+
 /// Statistics over the runs of one loss; spreads are sample standard deviations over runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {

@@ -9,8 +9,9 @@ use hinge_model::LossKind;
 use hinge_train::{BackendKind, TrainingConfig, ensure_writable, keyed_csv_text, write_atomic};
 use serde::{Deserialize, Serialize};
 
-use super::plot::{accuracy_heatmaps, accuracy_vs_noise};
+use super::plot::{SweepGrid, accuracy_heatmaps, accuracy_vs_noise};
 use super::record::{RunRow, read_rows, write_rows};
+pub use super::summary::SweepCell;
 use super::{Batch, Summary, Trial};
 use crate::AppError;
 
@@ -121,12 +122,6 @@ impl SweepPlan {
 
 /// One (noise, factor, loss) cell of the sweep, summarised over its seeds.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SweepCell {
-    pub noise: f64,
-    pub factor: f64,
-    pub summary: Summary,
-}
-
 pub struct SweepOutcome {
     /// The runs trained here: all of them, or the shard's.
     pub trials: Vec<Trial>,
@@ -218,8 +213,14 @@ fn write_results(request: &SweepRequest, rows: &[RunRow]) -> Result<Vec<SweepCel
             .map(|cell| ((cell.noise, cell.factor), cell.summary.row())),
     );
     write_atomic(&dir.join(CELLS_FILE), &csv)?;
-    accuracy_vs_noise(&dir.join(NOISE_PLOT), request, &cells)?;
-    accuracy_heatmaps(&dir.join(HEATMAP_PLOT), request, &cells)?;
+    let grid = SweepGrid {
+        noises: &request.noises,
+        factors: &request.factors,
+        losses: &request.batch.losses,
+        seeds: request.batch.seeds,
+    };
+    accuracy_vs_noise(&dir.join(NOISE_PLOT), &grid, &cells)?;
+    accuracy_heatmaps(&dir.join(HEATMAP_PLOT), &grid, &cells)?;
     Ok(cells)
 }
 

@@ -37,3 +37,14 @@ pub fn circles(args: &[&str]) -> Command {
     command.args(args);
     command
 }
+
+/// Runs `command`, which must succeed (else its stderr is the failure), and returns its stdout.
+pub fn succeed(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}

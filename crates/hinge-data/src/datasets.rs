@@ -10,20 +10,15 @@ use rand_distr::{Distribution, Normal};
 
 crate::named_enum! {
     /// Which point set a run trains on; the names are those of `--dataset` and `config.json`.
-    pub enum DatasetKind("dataset") {
-        /// `make_circles`: two concentric rings, the tutorial's data.
-        Circles = "circles",
-        /// `make_moons`: two interleaving half circles.
-        Moons = "moons",
-        /// `make_blobs`: Gaussian clusters around random centres, one class per centre (two by
-        /// default, more for the categorical hinge).
-        Blobs = "blobs",
-        /// Uniform points in [-1, 1]^2, class 1 where x * y > 0: no straight line separates
-        /// them.
-        Xor = "xor",
-        /// Two interleaved spirals of one and a half turns each.
-        Spirals = "spirals",
-    }
+    ///
+    /// - `circles`: `make_circles`, two concentric rings, the tutorial's data.
+    /// - `moons`: `make_moons`, two interleaving half circles.
+    /// - `blobs`: `make_blobs`, Gaussian clusters around random centres, one class per centre
+    ///   (two by default, more for the categorical hinge).
+    /// - `xor`: uniform points in [-1, 1]², class 1 where x·y > 0: no straight line separates
+    ///   them.
+    /// - `spirals`: two interleaved spirals of one and a half turns each.
+    pub enum DatasetKind("dataset") { Circles = "circles", Moons = "moons", Blobs = "blobs", Xor = "xor", Spirals = "spirals" }
 }
 
 impl DatasetKind {

@@ -8,40 +8,23 @@ use burn::tensor::activation::{relu, sigmoid};
 use hinge_data::named_enum;
 
 named_enum! {
-    /// The hidden layers' activation.
-    pub enum Activation("activation") {
-        /// max(0, z): the tutorial's; a unit that is 0 on every point learns nothing more.
-        Relu = "relu",
-        Tanh = "tanh",
-        Sigmoid = "sigmoid",
-        /// z itself: the network stays linear in its inputs, whatever its depth.
-        Linear = "linear",
-    }
+    /// The hidden layers' activation: `relu`, max(0, z), the tutorial's (a unit that is 0 on
+    /// every point learns nothing more); `tanh`; `sigmoid`; or `linear`, z itself (the network
+    /// stays linear in its inputs, whatever its depth).
+    pub enum Activation("activation") { Relu = "relu", Tanh = "tanh", Sigmoid = "sigmoid", Linear = "linear" }
 }
 
 named_enum! {
-    /// What the output layer applies to its sum.
-    pub enum OutputActivation("output") {
-        /// The tutorial's: outputs in (-1, 1), so the hinge's margin of 1 is never reached
-        /// exactly.
-        Tanh = "tanh",
-        /// The raw sum: with no hidden layer and an L2 penalty, hinge loss then trains the
-        /// soft-margin linear SVM.
-        Linear = "linear",
-    }
+    /// What the output layer applies to its sum: `tanh`, the tutorial's (outputs in (-1, 1), so
+    /// the hinge's margin of 1 is never reached exactly), or `linear`, the raw sum (with no
+    /// hidden layer and an L2 penalty, hinge loss then trains the soft-margin linear SVM).
+    pub enum OutputActivation("output") { Tanh = "tanh", Linear = "linear" }
 }
 
 named_enum! {
-    /// One input of the network, computed from a point (x, y): Playground's feature list.
-    pub enum Feature("feature") {
-        X = "x",
-        Y = "y",
-        X2 = "x2",
-        Y2 = "y2",
-        Xy = "xy",
-        SinX = "sinx",
-        SinY = "siny",
-    }
+    /// One input of the network, computed from a point (x, y): Playground's feature list, x,
+    /// y, x², y², xy, sin x and sin y.
+    pub enum Feature("feature") { X = "x", Y = "y", X2 = "x2", Y2 = "y2", Xy = "xy", SinX = "sinx", SinY = "siny" }
 }
 
 impl Activation {

@@ -10,16 +10,11 @@ use hinge_data::TargetEncoding;
 use crate::ModelError;
 
 hinge_data::named_enum! {
-    /// Which margin loss a run trains with; the names are those of the CLI and `config.json`.
-    pub enum LossKind("loss") {
-        Hinge = "hinge",
-        SquaredHinge = "squared-hinge",
-        /// Binary cross-entropy, the baseline the tutorial promises: see [`LogisticLoss`].
-        Logistic = "logistic",
-        /// Keras's `categorical_hinge`, for one-hot targets over any number of classes: see
-        /// [`CategoricalHingeLoss`].
-        CategoricalHinge = "categorical-hinge",
-    }
+    /// Which margin loss a run trains with; the names are those of the CLI and `config.json`:
+    /// [`HingeLoss`], [`SquaredHingeLoss`], the logistic baseline the tutorial promises
+    /// ([`LogisticLoss`]), and Keras's `categorical_hinge` for one-hot targets over any number
+    /// of classes ([`CategoricalHingeLoss`]).
+    pub enum LossKind("loss") { Hinge = "hinge", SquaredHinge = "squared-hinge", Logistic = "logistic", CategoricalHinge = "categorical-hinge" }
 }
 
 impl LossKind {

@@ -44,7 +44,8 @@ pub(crate) enum Durability {
     Unsynced,
 }
 
-/// Replaces `path` with `bytes` through a temporary file and a rename, syncing as `durability`
+/// Replaces `path` with `bytes` through a temporary file beside it (tempfile's, removed if
+/// anything fails) and a rename, syncing the file and then the folder's entry as `durability`
 /// says.
 pub(crate) fn replace_file(
     path: &Path,
@@ -59,24 +60,28 @@ pub(crate) fn replace_file(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
+        let mut file = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
         file.write_all(bytes)?;
         if durability == Durability::Synced {
-            file.sync_all()?;
+            file.as_file().sync_all()?;
         } else {
             pause_for_fault_injection();
         }
-        std::fs::rename(&temporary, path)
-    })();
-    result.map_err(|source| {
-        let _ = std::fs::remove_file(&temporary);
-        TrainError::Io {
-            action: "write",
-            path: path.to_path_buf(),
-            source,
+        file.persist(path).map_err(|err| err.error)?;
+        if durability == Durability::Synced {
+            // The rename is an entry in the folder: without this a power cut may undo it.
+            std::fs::File::open(dir)?.sync_all()?;
         }
+        Ok(())
+    })();
+    result.map_err(|source| TrainError::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
     })
 }
 

@@ -5,12 +5,7 @@ use crate::TrainError;
 hinge_data::named_enum! {
     /// The compute backends a run can use; each one is compiled in only with its cargo
     /// feature, so the default build stays small.
-    pub enum BackendKind("backend") {
-        Flex = "flex",
-        Ndarray = "ndarray",
-        Wgpu = "wgpu",
-        Cuda = "cuda",
-    }
+    pub enum BackendKind("backend") { Flex = "flex", Ndarray = "ndarray", Wgpu = "wgpu", Cuda = "cuda" }
 }
 
 impl BackendKind {

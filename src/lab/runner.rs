@@ -1,0 +1,162 @@
+//! Training a lab's runs: as populations, several at a time, each measured as it finishes.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use burn::tensor::Device;
+use hinge_train::{
+    BackendKind, CtrlCScope, Dashboard, TrainError, ValidTrainingConfig, train_population,
+};
+
+use super::{Measurements, Progress, Trial};
+use crate::AppError;
+
+/// How a batch of runs is spread over populations and threads.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    /// Populations trained at once.
+    pub jobs: usize,
+    /// Most members in one population.
+    pub max_population: usize,
+    pub dashboard: Dashboard,
+}
+
+/// Trains every configuration as a member of a population, `jobs` populations at a time, and
+/// measures each trained member; results come back in the order of `configs` whatever order the
+/// populations finish in. Each population trains in a temporary folder that is removed
+/// afterwards: the lab keeps its tables, not its checkpoints. The first failure stops the
+/// populations not yet started and is returned; Ctrl-C (with
+/// [`hinge_train::stop_on_ctrl_c`] installed) stops the ones in flight too.
+pub fn run_trials(
+    configs: &[ValidTrainingConfig],
+    device: &Device,
+    schedule: Schedule,
+    progress: &mut Progress,
+    finished: &mut dyn FnMut(&[Trial]) -> Result<(), AppError>,
+) -> Result<Vec<Trial>, AppError> {
+    let ctrl_c = CtrlCScope::hold();
+    let jobs = schedule.jobs.clamp(1, configs.len().max(1));
+    let dashboard = schedule.dashboard;
+    let size = population_size(configs.len(), jobs, schedule.max_population);
+    let populations: Vec<&[ValidTrainingConfig]> = configs.chunks(size.max(1)).collect();
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let (sender, receiver) = mpsc::channel();
+    let mut results: Vec<Option<Vec<Trial>>> = vec![None; populations.len()];
+    let mut first_error = None;
+    let mut stopped = false;
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(populations.len()) {
+            let sender = sender.clone();
+            let (next, failed, ctrl_c, populations) = (&next, &failed, &ctrl_c, &populations);
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::SeqCst);
+                    if index >= populations.len()
+                        || failed.load(Ordering::SeqCst)
+                        || ctrl_c.pressed()
+                    {
+                        break;
+                    }
+                    let trials = run_population(populations[index], device, dashboard);
+                    if trials.is_err() {
+                        // A failure or a stop signal: start no more populations.
+                        failed.store(true, Ordering::SeqCst);
+                    }
+                    if sender.send((index, trials)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for (index, trials) in receiver {
+            match trials.and_then(|trials| finished(&trials).map(|()| trials)) {
+                Ok(trials) => {
+                    progress.advance_by(trials.len());
+                    results[index] = Some(trials);
+                }
+                Err(AppError::Train(TrainError::Stopped { .. })) => {
+                    // The populations that were training report the same stop; their
+                    // checkpoints are in temporary folders, already gone.
+                    stopped = true;
+                }
+                Err(err) => {
+                    first_error.get_or_insert(err);
+                }
+            }
+        }
+    });
+    progress.finish();
+    if let Some(err) = first_error {
+        return Err(err);
+    }
+    if stopped || ctrl_c.pressed() {
+        return Err(AppError::LabStopped {
+            reason: hinge_train::stop_reason(),
+            done: progress.done(),
+            total: configs.len(),
+        });
+    }
+    Ok(results
+        .into_iter()
+        .flat_map(|trials| trials.expect("every population was sent once without error"))
+        .collect())
+}
+
+/// The default for the most members one population trains: past this, a population's step is
+/// big enough that burn's fixed cost per operation no longer matters, and more members only
+/// cost memory, a coarser progress bar and more to redo after a kill.
+pub const MAX_POPULATION: usize = 1024;
+
+/// Members per population: the runs split evenly over the `jobs` threads, so each core trains
+/// one population, in populations of at most `max_population`.
+fn population_size(runs: usize, jobs: usize, max_population: usize) -> usize {
+    let populations = runs.div_ceil(max_population.max(1)).max(jobs).max(1);
+    runs.div_ceil(populations)
+}
+
+/// Trains `configs` as one population and measures every member, all members at once.
+fn run_population(
+    configs: &[ValidTrainingConfig],
+    device: &Device,
+    dashboard: Dashboard,
+) -> Result<Vec<Trial>, AppError> {
+    let folder = tempfile::tempdir().map_err(AppError::TempFolder)?;
+    let run = train_population(configs, device, folder.path(), dashboard)?;
+    let dataset = configs[0].config().data.dataset;
+    let measured = Measurements::of_all(&run.model, dataset, &run.data, &device.clone().inner())?;
+    Ok(configs
+        .iter()
+        .zip(measured)
+        .enumerate()
+        .map(|(member, (config, measured))| {
+            let settings = config.config();
+            Trial {
+                loss: settings.loss,
+                seed: settings.seed,
+                noise: settings.data.noise,
+                factor: settings.data.factor,
+                test: run.tests[member],
+                train_accuracy: run.epochs[member]
+                    .last()
+                    .map_or(f64::NAN, |e| e.train_accuracy),
+                margins: measured.margins,
+                radii: measured.radii,
+                dead_units: measured.dead_units,
+                diverged: run.diverged[member].is_some(),
+            }
+        })
+        .collect())
+}
+
+/// Parallel runs by default where the backend computes on the CPU cores; one at a time on a
+/// GPU, where runs would queue on the same device.
+pub fn default_jobs(backend: BackendKind) -> usize {
+    match backend {
+        BackendKind::Flex | BackendKind::Ndarray => {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        }
+        BackendKind::Wgpu | BackendKind::Cuda => 1,
+    }
+}

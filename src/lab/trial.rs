@@ -1,0 +1,117 @@
+//! One finished run of the lab, and what is measured of it.
+
+use burn::tensor::Device;
+use hinge_data::{DataSplit, DatasetKind, LabeledPoints};
+use hinge_model::{LossKind, Mlp, Population};
+use hinge_train::{TestResult, ValidTrainingConfig};
+
+use crate::AppError;
+use crate::margins::{MarginAnalysis, boundary_radii_all, dead_units_all, mean_and_spread};
+
+/// How far from the origin [`crate::margins::boundary_radii`] looks: past the outer ring (radius 1) with room
+/// for noisy points, so a boundary drawn around everything is still found.
+const RAY_REACH: f64 = 1.5;
+
+/// One finished run of the lab, reduced to what the tables and plots need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trial {
+    pub loss: LossKind,
+    pub seed: u64,
+    pub noise: f64,
+    pub factor: f64,
+    pub test: TestResult,
+    /// The last epoch's training accuracy.
+    pub train_accuracy: f64,
+    pub margins: MarginAnalysis,
+    /// The boundary's distance from the origin along each ray (see [`crate::margins::boundary_radii`]); empty
+    /// for data sets other than circles.
+    pub radii: Vec<Option<f64>>,
+    /// Per hidden layer, the units that output 0 on every training point.
+    pub dead_units: Vec<usize>,
+    /// Its loss stopped being a number; it trained no further and its figures are those of
+    /// a broken network.
+    pub diverged: bool,
+}
+
+/// What tells a lab's runs apart: loss, seed, noise and factor (as bits, so a key is exact).
+pub(crate) type RunKey = (LossKind, u64, u64, u64);
+
+pub(crate) fn run_key(config: &ValidTrainingConfig) -> RunKey {
+    let c = config.config();
+    (
+        c.loss,
+        c.seed,
+        c.data.noise.to_bits(),
+        c.data.factor.to_bits(),
+    )
+}
+
+impl Trial {
+    pub(crate) fn key(&self) -> RunKey {
+        (
+            self.loss,
+            self.seed,
+            self.noise.to_bits(),
+            self.factor.to_bits(),
+        )
+    }
+
+    /// Mean and spread over the rays that cross the boundary, and how many do.
+    pub fn radius_summary(&self) -> (f64, f64, usize) {
+        let found: Vec<f64> = self.radii.iter().flatten().copied().collect();
+        let (mean, spread) = mean_and_spread(&found);
+        (mean, spread, found.len())
+    }
+}
+
+/// What the lab measures of a trained two-class model.
+pub struct Measurements {
+    /// On the test set.
+    pub margins: MarginAnalysis,
+    /// Along rays from the origin, for circles; empty for other data.
+    pub radii: Vec<Option<f64>>,
+    /// Per hidden layer, on the training set.
+    pub dead_units: Vec<usize>,
+}
+
+impl Measurements {
+    /// The measurements of one trained network.
+    pub fn of(
+        model: &Mlp,
+        dataset: DatasetKind,
+        data: &DataSplit,
+        device: &Device,
+    ) -> Result<Self, AppError> {
+        let population = Population::stack(std::slice::from_ref(model));
+        Ok(Self::of_all(&population, dataset, std::slice::from_ref(data), device)?.remove(0))
+    }
+
+    /// The measurements of every member, each on its own data, all members in each pass.
+    pub fn of_all(
+        model: &Population,
+        dataset: DatasetKind,
+        data: &[DataSplit],
+        device: &Device,
+    ) -> Result<Vec<Self>, AppError> {
+        let tests: Vec<&LabeledPoints> = data.iter().map(|d| &d.test).collect();
+        let trains: Vec<&LabeledPoints> = data.iter().map(|d| &d.train).collect();
+        // Rays from the origin only mean something for rings around it.
+        let radii = if dataset == DatasetKind::Circles {
+            boundary_radii_all(model, RAY_REACH, device)?
+        } else {
+            vec![Vec::new(); data.len()]
+        };
+        let margins = MarginAnalysis::measure_all(model, &tests, device)?;
+        let dead = dead_units_all(model, &trains, device)?;
+        Ok(margins
+            .into_iter()
+            .zip(radii)
+            .zip(dead)
+            .map(|((margins, radii), dead_units)| Self {
+                margins,
+                radii,
+                dead_units,
+            })
+            .collect())
+    }
+}
