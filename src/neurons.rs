@@ -12,7 +12,7 @@ use hinge_train::TrainError;
 use plotters::prelude::*;
 
 use crate::AppError;
-use crate::plot::{OutputGrid, class_colour, plot_error, render};
+use crate::plot::{OutputGrid, class_colour, plot_error, render, wash};
 
 pub const NEURONS_PLOT: &str = "neurons.png";
 
@@ -238,13 +238,9 @@ fn draw_map(
             let col = ((px as f64 / cell) as usize).min(MAP_CELLS - 1);
             let value = unit.values[row * MAP_CELLS + col] / largest;
             let base = class_colour(usize::from(value > 0.0));
-            let strength = value.abs().clamp(0.0, 1.0) as f64 * 0.85;
-            let mix = |c: u8| (255.0 - (255.0 - c as f64) * strength).round() as u8;
-            root.draw_pixel(
-                (left + px, top + py),
-                &RGBColor(mix(base.0), mix(base.1), mix(base.2)),
-            )
-            .map_err(plot_error)?;
+            let colour = wash(base, value.abs().clamp(0.0, 1.0) as f64 * 0.85);
+            root.draw_pixel((left + px, top + py), &colour)
+                .map_err(plot_error)?;
         }
     }
     let frame = if unit.dead {

@@ -219,10 +219,16 @@ pub fn confidence_of_outputs(outputs: &[f32]) -> f32 {
 /// The class colour, washed out towards white as the model's confidence falls, so the margin
 /// band (-1 < f(x) < 1 for one output) shows as a pale stripe around the boundary.
 pub(crate) fn shade(class: usize, confidence: f32) -> RGBColor {
-    let base = class_colour(class);
-    let strength = 0.15 + 0.55 * confidence.clamp(0.0, 1.0) as f64;
+    wash(
+        class_colour(class),
+        0.15 + 0.55 * confidence.clamp(0.0, 1.0) as f64,
+    )
+}
+
+/// `colour` at `strength` in [0, 1] over white: 0 is white, 1 the colour itself.
+pub(crate) fn wash(colour: RGBColor, strength: f64) -> RGBColor {
     let mix = |c: u8| (255.0 - (255.0 - c as f64) * strength).round() as u8;
-    RGBColor(mix(base.0), mix(base.1), mix(base.2))
+    RGBColor(mix(colour.0), mix(colour.1), mix(colour.2))
 }
 
 /// Test points to draw over a decision boundary: coordinates, class labels, and each class's

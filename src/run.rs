@@ -119,8 +119,9 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
             }
         };
         println!("{}", run.test.tutorial_line());
-        let grid = plot_run(&run, loss, &device, &dir)?;
+        // The animation draws on its own thread, beside the plots and the next loss.
         animations.extend(watched.animate(&run, loss, &dir)?);
+        let grid = plot_run(&run, loss, &device, &dir)?;
         grids.push((loss, grid));
         outcomes.push(RunOutcome { run, loss });
     }

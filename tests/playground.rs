@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{assert_one_line_error, binary, circles, succeed};
-use hinge_lab::hinge_train::{MIN_FRAMES, TEST_FILE, TestResult, frames_per_epoch};
+use hinge_lab::hinge_train::{MIN_FRAMES, RunDir, TestResult, frames_per_epoch};
 
 /// Every frame of an animated PNG, each as its decoded bytes.
 fn decode_frames(path: &Path) -> Vec<Vec<u8>> {
@@ -36,7 +36,7 @@ fn run_ok(args: &[&str]) -> String {
 }
 
 fn test_result(dir: &Path) -> TestResult {
-    serde_json::from_str(&std::fs::read_to_string(dir.join(TEST_FILE)).unwrap()).unwrap()
+    RunDir::new(dir).read_test().unwrap()
 }
 
 /// A linear model of the squared coordinates with a linear output, trained with hinge loss.
