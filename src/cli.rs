@@ -27,8 +27,9 @@ pub struct Cli {
     pub backend: Option<BackendKind>,
     #[command(flatten)]
     pub run: RunFlags,
-    /// Continue the interrupted runs in --artifacts from their last checkpoint, with the
-    /// configuration they saved.
+    /// Complete the command started in --artifacts, as it was given: finished losses are
+    /// kept, an interrupted one continues from its last checkpoint, the rest train, and every
+    /// figure is drawn.
     #[arg(long, conflicts_with_all = CONFIG_FLAGS)]
     pub resume: bool,
     #[command(flatten)]
@@ -169,10 +170,12 @@ impl RunFlags {
     }
 }
 
-/// The flags that set the run's configuration, which `--resume` takes from the saved run. Named
+/// The flags that set what a run does, which `--resume` takes from the run's record. Named
 /// one by one, not as clap's group of `RunFlags`, so the error names the flag given rather
 /// than all of them.
-const CONFIG_FLAGS: [&str; 19] = [
+const CONFIG_FLAGS: [&str; 21] = [
+    "loss",
+    "no_animation",
     "config",
     "dataset",
     "cluster_std",
@@ -260,7 +263,7 @@ impl Cli {
         Ok(CirclesRun {
             config,
             losses,
-            backend: chosen_backend(self.backend),
+            backend: self.backend,
             artifacts: self.artifacts.clone(),
             dashboard: Dashboard::for_stdout(self.no_tui),
             resume: self.resume,
@@ -384,7 +387,7 @@ mod tests {
             (400, 0.4, 0.05)
         );
         assert_eq!((c.split.test_samples, c.split.validation_split), (100, 0.5));
-        assert_eq!(run.backend, BackendKind::Flex);
+        assert_eq!(run.backend, Some(BackendKind::Flex));
         assert_eq!(run.dashboard, Dashboard::Plain);
         assert_eq!(run.artifacts, PathBuf::from("out"));
     }

@@ -38,6 +38,11 @@ pub enum AppError {
         path: std::path::PathBuf,
         reason: String,
     },
+    #[error(
+        "nothing to resume in {}: no circles run was started there (it has no run.json); start the run without --resume",
+        .0.display()
+    )]
+    NoRunToResume(std::path::PathBuf),
     #[error("cannot create a temporary run folder: {0}")]
     TempFolder(std::io::Error),
     #[error(
@@ -61,6 +66,9 @@ fn advice(err: &TrainError) -> &'static str {
             checkpoint: Some(_),
             ..
         } => ": continue it with --resume and the same --artifacts",
+        TrainError::Stopped {
+            checkpoint: None, ..
+        } => "; --resume with the same --artifacts trains it from the start",
         TrainError::NonFiniteLoss { .. } => "; try a smaller --lr",
         TrainError::NothingToResume(_) => " (start the run without --resume)",
         TrainError::NoUsableCheckpoint { .. } => "; start the run again without --resume",

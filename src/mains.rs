@@ -64,17 +64,24 @@ pub fn lab() {
             Ok(())
         }),
         LabCommand::Merge(args) => {
+            if args.resume {
+                println!("A merge trains nothing, so nothing is resumed: merging again");
+            }
             merge_shards(&args.shards, &args.artifacts).map(|(request, cells)| {
                 print!("{}", crate::lab::sweep::table(&request, &cells));
                 println!("Written to {}", args.artifacts.display());
             })
         }
-        LabCommand::Margins(args) => args
-            .backend()
-            .device()
-            .map_err(Into::into)
-            .and_then(|device| saved_run_margins(&args.run, &device))
-            .map(|measured| print!("{}", measured.report())),
+        LabCommand::Margins(args) => {
+            if args.resume {
+                println!("lab margins trains nothing, so nothing is resumed: measuring again");
+            }
+            args.backend()
+                .device()
+                .map_err(Into::into)
+                .and_then(|device| saved_run_margins(&args.run, &device))
+                .map(|measured| print!("{}", measured.report()))
+        }
     };
     if let Err(err) = outcome {
         fail(&err, exit_code());

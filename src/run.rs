@@ -5,9 +5,9 @@ use burn::tensor::Device;
 use hinge_data::{DataSplit, LabeledPoints, TargetEncoding};
 use hinge_model::{LayerKind, LossKind, Mlp, ValidMlpConfig, Watch};
 use hinge_train::{
-    BackendKind, Dashboard, MemoryEstimate, RunDir, Snapshots, TrainError, TrainedRun,
-    TrainingConfig, ValidTrainingConfig, ensure_writable, predict, resume_point, resume_watched,
-    train_watched,
+    BackendKind, Dashboard, FolderLock, Frame, MemoryEstimate, ResumePoint, RunDir, Snapshots,
+    TrainError, TrainedRun, TrainingConfig, ValidTrainingConfig, ensure_writable, predict,
+    resume_point, resume_watched, saved_frames, surfaces, train_watched, write_atomic,
 };
 
 use crate::AppError;
@@ -45,11 +45,12 @@ pub struct CirclesRun {
     /// Shared by every loss; its `loss` field is replaced by each one in turn.
     pub config: TrainingConfig,
     pub losses: LossChoice,
-    pub backend: BackendKind,
+    /// `None`: the backend a resumed run started on, else the preferred one compiled in.
+    pub backend: Option<BackendKind>,
     /// Each loss writes to `<artifacts>/<loss name>/`.
     pub artifacts: PathBuf,
     pub dashboard: Dashboard,
-    /// Continue the runs in `artifacts` from their checkpoints instead of starting them.
+    /// Complete the command started in `artifacts` (see [`RunRecord`]) instead of starting one.
     pub resume: bool,
     /// Write each run's decision surface as it forms, as an animated PNG.
     pub animate: bool,
@@ -61,51 +62,143 @@ pub struct RunOutcome {
     pub loss: LossKind,
 }
 
-/// The tutorial's story: train each loss, print its test result, plot it, and compare the
-/// decision boundaries when more than one loss ran.
-pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
-    // Everything that can be checked is checked before anything trains, so a bad value or an
-    // unwritable folder fails in milliseconds and leaves nothing behind.
-    let plans = if request.resume {
-        resumable(request)?
-    } else {
-        request
-            .losses
-            .kinds()
-            .into_iter()
-            .map(|loss| {
-                let config = request.config.clone().with_loss(loss).check()?;
+/// What a `circles` command does and how far it got, kept in `<artifacts>/run.json` from its
+/// start: `--resume` reads it and completes the whole command, not only the loss it was killed
+/// in.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RunRecord {
+    /// In training order.
+    pub losses: Vec<LossKind>,
+    /// Every loss's configuration but for its `loss`.
+    pub config: TrainingConfig,
+    pub backend: BackendKind,
+    pub animate: bool,
+    /// The losses whose files are written, in training order.
+    pub finished: Vec<LossKind>,
+}
+
+/// The file [`RunRecord`] is kept in, in the artifacts folder.
+pub const RECORD_FILE: &str = "run.json";
+
+impl RunRecord {
+    fn of(request: &CirclesRun) -> Self {
+        Self {
+            losses: request.losses.kinds(),
+            config: request.config.clone(),
+            backend: request.backend.unwrap_or_else(BackendKind::preferred),
+            animate: request.animate,
+            finished: Vec::new(),
+        }
+    }
+
+    /// The record of the command started in `artifacts`.
+    fn load(artifacts: &Path) -> Result<Self, AppError> {
+        let path = artifacts.join(RECORD_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Err(AppError::NoRunToResume(artifacts.to_path_buf()));
+            }
+            Err(source) => {
+                return Err(TrainError::Io {
+                    action: "read",
+                    path,
+                    source,
+                }
+                .into());
+            }
+        };
+        serde_json::from_str(&text).map_err(|err| {
+            TrainError::Format {
+                what: "run record",
+                path,
+                reason: err.to_string(),
+            }
+            .into()
+        })
+    }
+
+    fn save(&self, artifacts: &Path) -> Result<(), AppError> {
+        let json = serde_json::to_string_pretty(self).expect("a record of numbers and names");
+        Ok(write_atomic(&artifacts.join(RECORD_FILE), json.as_bytes())?)
+    }
+
+    /// Each loss's configuration, checked, with the memory it needs and its data.
+    fn checked(&self) -> Result<Vec<(LossKind, ValidTrainingConfig)>, AppError> {
+        self.losses
+            .iter()
+            .map(|&loss| {
+                let config = self.config.clone().with_loss(loss).check()?;
                 // Before the data is generated: that alone may not fit.
                 MemoryEstimate::of(std::slice::from_ref(&config)).check_fits()?;
                 config.check_data_fits()?;
-                Ok(Plan::Fresh(loss, Box::new(config)))
+                Ok((loss, config))
             })
-            .collect::<Result<Vec<_>, AppError>>()?
+            .collect()
+    }
+}
+
+/// The tutorial's story: train each loss, print its test result, plot it, and compare the
+/// decision boundaries when more than one loss ran. With `resume`, the command started in the
+/// artifacts folder is completed: finished losses are kept, an interrupted one goes on from its
+/// checkpoint, the others train from the start, and every figure is drawn.
+pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
+    // Everything that can be checked is checked before anything trains, so a bad value or an
+    // unwritable folder fails in milliseconds and leaves nothing behind.
+    let mut record = if request.resume {
+        RunRecord::load(&request.artifacts)?
+    } else {
+        RunRecord::of(request)
     };
-    let opened = request.backend.open()?;
+    let configs = record.checked()?;
+    let opened = request.backend.unwrap_or(record.backend).open()?;
     ensure_writable(&request.artifacts)?;
+    // One command per artifacts folder: its record and its losses' folders are this one's.
+    let _lock = FolderLock::acquire(&request.artifacts)?;
+    let device = opened.device.clone();
+    let steps = if request.resume {
+        resume_steps(&record, configs, &request.artifacts, &device)?
+    } else {
+        start(&record, &request.artifacts)?;
+        configs
+            .into_iter()
+            .map(|(loss, config)| (loss, config, Step::Fresh))
+            .collect()
+    };
+    if steps
+        .iter()
+        .all(|(_, _, step)| matches!(step, Step::Finished))
+    {
+        // Figures are redrawn: a kill while they were drawn may have left some missing.
+        draw_finished(&steps, &record, &request.artifacts, &device)?;
+        println!(
+            "The run in {} is complete: nothing was left to train; its figures are drawn",
+            request.artifacts.display()
+        );
+        return Ok(Vec::new());
+    }
     println!("Backend: {opened}");
     // Every loss of a run trains the same network (the categorical hinge runs alone).
-    if let Some(Plan::Fresh(_, config) | Plan::Resume(_, config)) = plans.first() {
+    if let Some((_, config, _)) = steps.first() {
         print!("{}", model_summary(config.model()));
     }
-    let device = opened.device;
 
     let mut outcomes = Vec::new();
     let mut grids = Vec::new();
     let mut animations = Vec::new();
-    for plan in plans {
-        let (Plan::Fresh(loss, ref config) | Plan::Resume(loss, ref config)) = plan;
+    for (loss, config, step) in steps {
         let dir = request.artifacts.join(loss.name());
-        let mut watched = Watched::new(config, request.animate);
-        let run = match plan {
-            Plan::Fresh(_, ref config) => {
+        let files = RunDir::new(&dir);
+        let watched = Watched::new(&config, record.animate);
+        let (run, frames) = match step {
+            Step::Fresh => {
                 println!("Training with {loss} loss, writing to {}", dir.display());
-                let watch = watched.snapshots(config, 0);
-                train_watched(config, &device, &dir, request.dashboard, watch)?
+                let watch = watched.snapshots(&config, &files, 0);
+                let run =
+                    train_watched(&config, &device, &dir, request.dashboard, watching(&watch))?;
+                (run, watch)
             }
-            Plan::Resume(_, ref config) => {
-                let point = resume_point(&dir, std::slice::from_ref(&**config), &device)?;
+            Step::Resume(point) => {
                 for (epoch, reason) in &point.skipped {
                     println!("Passing over the checkpoint of epoch {epoch}: {reason}");
                 }
@@ -114,19 +207,135 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
                     point.epoch,
                     dir.display()
                 );
-                let watch = watched.snapshots(config, point.epoch);
-                resume_watched(&dir, &device, request.dashboard, watch)?
+                let watch = watched.snapshots(&config, &files, point.epoch);
+                let run = resume_watched(&dir, &device, request.dashboard, watching(&watch))?;
+                (run, watch)
+            }
+            Step::Finished => {
+                println!("Keeping the finished {loss} loss run in {}", dir.display());
+                (files.finished_run(&device)?, None)
             }
         };
         println!("{}", run.test.tutorial_line());
+        if !record.finished.contains(&loss) {
+            record.finished.push(loss);
+            record.save(&request.artifacts)?;
+        }
+        let frames = match frames {
+            Some(snapshots) => Some(snapshots.frames()?),
+            None if record.animate => Some(saved_frames(&files)?),
+            None => None,
+        };
         // The animation draws on its own thread, beside the plots and the next loss.
-        animations.extend(watched.animate(&run, loss, &dir)?);
+        animations.extend(watched.animate(frames, &config, &run, loss, &dir, &device)?);
         let grid = plot_run(&run, loss, &device, &dir)?;
         grids.push((loss, grid));
         outcomes.push(RunOutcome { run, loss });
     }
     finish_animations(animations, &request.artifacts)?;
-    if let [first, ..] = outcomes.as_slice()
+    if let Some(path) = compare(&outcomes, &grids, &request.artifacts)? {
+        println!("Comparison of the decision boundaries: {}", path.display());
+    }
+    Ok(outcomes)
+}
+
+/// The watch a training takes from the snapshots that keep its frames.
+fn watching(snapshots: &Option<Arc<Snapshots>>) -> Option<Arc<dyn Watch>> {
+    snapshots.clone().map(|s| s as Arc<dyn Watch>)
+}
+
+/// What one loss of a run does now.
+enum Step {
+    /// Train from the start.
+    Fresh,
+    /// Continue from this checkpoint.
+    Resume(ResumePoint),
+    /// Its files are written: keep them and draw its figures.
+    Finished,
+}
+
+/// Starts the command of `record`: forgets the earlier command's record and what its losses'
+/// folders hold to be resumed from, then records this one. In that order, so that a kill at
+/// any moment leaves either no record (nothing to resume) or this command's.
+fn start(record: &RunRecord, artifacts: &Path) -> Result<(), AppError> {
+    let path = artifacts.join(RECORD_FILE);
+    match std::fs::remove_file(&path) {
+        Err(source) if source.kind() != std::io::ErrorKind::NotFound => {
+            return Err(TrainError::Io {
+                action: "remove the earlier run record",
+                path,
+                source,
+            }
+            .into());
+        }
+        _ => {}
+    }
+    for loss in &record.losses {
+        RunDir::new(artifacts.join(loss.name())).clear_progress()?;
+    }
+    record.save(artifacts)
+}
+
+/// What each loss of the recorded command does on `--resume`: kept when finished, continued
+/// from its newest usable checkpoint when it has one, else trained from the start.
+fn resume_steps(
+    record: &RunRecord,
+    configs: Vec<(LossKind, ValidTrainingConfig)>,
+    artifacts: &Path,
+    device: &Device,
+) -> Result<Vec<(LossKind, ValidTrainingConfig, Step)>, AppError> {
+    configs
+        .into_iter()
+        .map(|(loss, config)| {
+            let dir = artifacts.join(loss.name());
+            let step = if record.finished.contains(&loss) {
+                Step::Finished
+            } else if RunDir::new(&dir).last_checkpoint().is_some() {
+                Step::Resume(resume_point(&dir, std::slice::from_ref(&config), device)?)
+            } else {
+                Step::Fresh
+            };
+            Ok((loss, config, step))
+        })
+        .collect()
+}
+
+/// Draws every figure of a run whose losses all finished.
+fn draw_finished(
+    steps: &[(LossKind, ValidTrainingConfig, Step)],
+    record: &RunRecord,
+    artifacts: &Path,
+    device: &Device,
+) -> Result<(), AppError> {
+    let mut outcomes = Vec::new();
+    let mut grids = Vec::new();
+    let mut animations = Vec::new();
+    for (loss, config, _) in steps {
+        let dir = artifacts.join(loss.name());
+        let files = RunDir::new(&dir);
+        let run = files.finished_run(device)?;
+        let frames = if record.animate {
+            Some(saved_frames(&files)?)
+        } else {
+            None
+        };
+        let watched = Watched::new(config, record.animate);
+        animations.extend(watched.animate(frames, config, &run, *loss, &dir, device)?);
+        grids.push((*loss, plot_run(&run, *loss, device, &dir)?));
+        outcomes.push(RunOutcome { run, loss: *loss });
+    }
+    finish_animations(animations, artifacts)?;
+    compare(&outcomes, &grids, artifacts).map(|_| ())
+}
+
+/// With more than one loss, their decision boundaries side by side in `comparison.png`; where
+/// it was written.
+fn compare(
+    outcomes: &[RunOutcome],
+    grids: &[(LossKind, OutputGrid)],
+    artifacts: &Path,
+) -> Result<Option<PathBuf>, AppError> {
+    if let [first, ..] = outcomes
         && grids.len() > 1
     {
         let test = &first.run.data.test;
@@ -134,12 +343,12 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
             .iter()
             .map(|(loss, grid)| (loss.title(), grid))
             .collect();
-        let path = request.artifacts.join("comparison.png");
+        let path = artifacts.join("comparison.png");
         let legend = legend(&first.run.config);
         comparison_plot(&path, &panels, labelled(test, &legend))?;
-        println!("Comparison of the decision boundaries: {}", path.display());
+        return Ok(Some(path));
     }
-    Ok(outcomes)
+    Ok(None)
 }
 
 /// The points a run trained, validated and was tested on, for other tools (e.g.
@@ -185,11 +394,10 @@ pub const BOUNDARY_ANIMATION: &str = "boundary_animation.png";
 /// The runs' animations side by side, when a run trains several losses.
 pub const COMPARISON_ANIMATION: &str = "comparison_animation.png";
 
-/// The snapshots one loss's training takes for its animation, over the region its decision
-/// boundary plot covers.
+/// The animation of one loss: the region its decision boundary plot covers, the frames its
+/// training takes there, and drawing them.
 struct Watched {
     region: Option<OutputGrid>,
-    snapshots: Option<Arc<Snapshots>>,
 }
 
 impl Watched {
@@ -205,37 +413,43 @@ impl Watched {
                 outputs: Vec::new(),
             }
         });
-        Self {
-            region,
-            snapshots: None,
-        }
+        Self { region }
     }
 
-    /// The watch to train with, from the end of `start_epoch`.
+    /// The watch to train with, from the end of `start_epoch`, keeping the frames `run`
+    /// holds up to there.
     fn snapshots(
-        &mut self,
+        &self,
         config: &ValidTrainingConfig,
+        run: &RunDir,
         start_epoch: usize,
-    ) -> Option<Arc<dyn Watch>> {
-        let region = self.region.as_ref()?;
-        let centres = OutputGrid::cell_centres(region.x, region.y, region.resolution);
-        let snapshots = Snapshots::new(config, &centres, start_epoch);
-        self.snapshots = Some(snapshots.clone());
-        Some(snapshots)
+    ) -> Option<Arc<Snapshots>> {
+        self.region.as_ref()?;
+        Some(Snapshots::new(config, run, start_epoch))
     }
 
-    /// Starts writing `boundary_animation.png` into `dir` on a thread of its own, so the next
-    /// loss trains meanwhile; the thread hands back the frames for the side-by-side animation.
+    /// Computes the surfaces of `frames` and starts writing `boundary_animation.png` into
+    /// `dir` on a thread of its own, so the next loss trains meanwhile; the thread hands back
+    /// the frames for the side-by-side animation.
     fn animate(
         self,
+        frames: Option<Vec<Frame>>,
+        config: &ValidTrainingConfig,
         run: &TrainedRun,
         loss: LossKind,
         dir: &Path,
+        device: &Device,
     ) -> Result<Option<Animating>, AppError> {
-        let (Some(grid), Some(snapshots)) = (self.region, self.snapshots) else {
+        let (Some(grid), Some(frames)) = (self.region, frames) else {
             return Ok(None);
         };
-        let taken = snapshots.taken().map_err(TrainError::Read)?;
+        let plain = device.clone().inner();
+        let settings = config.config();
+        let template = config
+            .model()
+            .init_population(&[(settings.loss, settings.seed)], &plain);
+        let centres = OutputGrid::cell_centres(grid.x, grid.y, grid.resolution);
+        let taken = surfaces(&frames, &template, &centres, &plain)?;
         let panel = Panel {
             title: loss.title().to_string(),
             grid,
@@ -334,37 +548,6 @@ pub fn model_summary(model: &ValidMlpConfig) -> String {
     text += &rule;
     text += &format!(" Total params: {total}\n");
     text
-}
-
-/// What one loss of a run will do.
-enum Plan {
-    Fresh(LossKind, Box<ValidTrainingConfig>),
-    /// Continue from the run folder's newest usable checkpoint, with its saved config.
-    Resume(LossKind, Box<ValidTrainingConfig>),
-}
-
-/// The losses to resume: those asked for, or with `both`, every loss folder that has a
-/// checkpoint. Each must have one, and a config that still passes the checks.
-fn resumable(request: &CirclesRun) -> Result<Vec<Plan>, AppError> {
-    let wanted = request.losses.kinds();
-    let mut plans = Vec::new();
-    for loss in &wanted {
-        let dir = request.artifacts.join(loss.name());
-        let run = RunDir::new(&dir);
-        match run.last_checkpoint() {
-            Some(_) => {
-                let config = run.load_config()?;
-                plans.push(Plan::Resume(*loss, Box::new(config)));
-            }
-            // `both` is the default: resume what is there.
-            None if !matches!(request.losses, LossChoice::One(_)) => {}
-            None => return Err(TrainError::NothingToResume(dir).into()),
-        }
-    }
-    if plans.is_empty() {
-        return Err(TrainError::NothingToResume(request.artifacts.clone()).into());
-    }
-    Ok(plans)
 }
 
 /// Writes `data.png`, `decision_boundary.png` and `loss.png` for one run; returns the output

@@ -147,7 +147,7 @@ fn the_whole_run_prints_the_same_epochs_on_wgpu_as_on_flex() {
         let request = CirclesRun {
             config: TrainingConfig::new().with_epochs(1),
             losses: LossChoice::One(LossKind::Hinge),
-            backend,
+            backend: Some(backend),
             artifacts: dir.path().to_path_buf(),
             dashboard: Dashboard::Silent,
             resume: false,

@@ -460,12 +460,35 @@ fn a_sweep_killed_half_way_resumes_to_the_uninterrupted_tables() {
             "{file}"
         );
     }
-    // Done: nothing is left to resume.
+    // Done: a resume trains nothing, says so, and writes the same tables again.
     let mut again = Command::new(binary("lab"));
     again
         .args(args)
-        .args(["--resume", "--artifacts"])
+        .args(["--quiet", "--resume", "--artifacts"])
         .arg(&killed);
-    let line = assert_one_line_error(&again.output().unwrap(), 1);
-    assert!(line.contains("no stopped lab"), "{line}");
+    let stdout = succeed(&mut again);
+    assert!(
+        stdout.contains("is complete: nothing was left to train"),
+        "{stdout}"
+    );
+    for file in [RUNS_FILE, CELLS_FILE] {
+        assert_eq!(
+            std::fs::read_to_string(killed.join(file)).unwrap(),
+            std::fs::read_to_string(whole.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // A scheduler passes --resume every time: where no lab was started, it starts one.
+    let fresh = dir.path().join("fresh");
+    let mut first = Command::new(binary("lab"));
+    first
+        .args(args)
+        .args(["--quiet", "--resume", "--artifacts"])
+        .arg(&fresh);
+    let stdout = succeed(&mut first);
+    assert!(stdout.contains("No lab was started in"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(fresh.join(RUNS_FILE)).unwrap(),
+        std::fs::read_to_string(whole.join(RUNS_FILE)).unwrap()
+    );
 }

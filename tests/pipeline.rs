@@ -42,7 +42,7 @@ fn request(config: TrainingConfig, losses: LossChoice, artifacts: &Path) -> Circ
     CirclesRun {
         config,
         losses,
-        backend: BackendKind::Flex,
+        backend: Some(BackendKind::Flex),
         artifacts: artifacts.to_path_buf(),
         dashboard: Dashboard::Silent,
         resume: false,

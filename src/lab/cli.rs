@@ -44,6 +44,10 @@ pub struct MergeArgs {
     /// Folder for the whole sweep's runs.csv, cells.csv and figures.
     #[arg(long, default_value = "artifacts/lab/sweep")]
     pub artifacts: PathBuf,
+    /// Accepted as every lab command accepts it: a merge trains nothing and is written whole or
+    /// not at all, so it is done again.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 #[derive(Debug, Args)]
@@ -55,6 +59,10 @@ pub struct MarginsArgs {
     /// Compute backend. [default: as for circles]
     #[arg(long, value_parser = named::<BackendKind>())]
     pub backend: Option<BackendKind>,
+    /// Accepted as every lab command accepts it: the analysis trains nothing and its figures
+    /// are written whole or not at all, so it is done again.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 impl MarginsArgs {

@@ -127,16 +127,31 @@ impl Batch {
                 allowed: "the dashboard shows one population at a time: add --jobs 1",
             });
         }
-        let mut finished = if self.resume {
+        // A lab resumes from its journal: the plan it was started with and the runs finished.
+        // With none yet (killed before it began, or a scheduler that always passes --resume)
+        // there is nothing to keep, and the lab starts.
+        let resuming = self.resume && self.artifacts.join(PROGRESS_PLAN).exists();
+        let mut finished = if resuming {
             self.progress_so_far(plan)?
         } else {
             Vec::new()
         };
         let opened = self.backend.open()?;
         ensure_writable(&self.artifacts)?;
-        if !self.resume {
-            write_atomic(&self.artifacts.join(PROGRESS_PLAN), plan.as_bytes())?;
+        if !resuming {
+            // The earlier lab's plan first: a kill from here on leaves no journal, or this one.
+            match std::fs::remove_file(self.artifacts.join(PROGRESS_PLAN)) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(AppError::LabFile {
+                        path: self.artifacts.join(PROGRESS_PLAN),
+                        reason: err.to_string(),
+                    });
+                }
+                _ => {}
+            }
             write_atomic(&self.artifacts.join(PROGRESS_FILE), b"")?;
+            // The plan last: a journal with a plan is one whose progress file belongs to it.
+            write_atomic(&self.artifacts.join(PROGRESS_PLAN), plan.as_bytes())?;
         }
         let key = |t: &Trial| (t.loss, t.seed, t.noise.to_bits(), t.factor.to_bits());
         let done: std::collections::HashSet<_> = finished.iter().map(key).collect();
@@ -153,17 +168,31 @@ impl Batch {
             })
             .cloned()
             .collect();
-        println!("Backend: {opened}");
-        println!(
-            "Training {} runs: {what}, {} at a time{}",
-            todo.len(),
-            self.jobs,
-            if self.resume {
-                format!(" ({} done before)", configs.len() - todo.len())
-            } else {
-                String::new()
-            }
-        );
+        if self.resume && !resuming {
+            println!(
+                "No lab was started in {}: starting it",
+                self.artifacts.display()
+            );
+        }
+        if resuming && todo.is_empty() {
+            println!(
+                "The lab in {} is complete: nothing was left to train ({} runs done before); its tables and figures are written",
+                self.artifacts.display(),
+                configs.len()
+            );
+        } else {
+            println!("Backend: {opened}");
+            println!(
+                "Training {} runs: {what}, {} at a time{}",
+                todo.len(),
+                self.jobs,
+                if resuming {
+                    format!(" ({} done before)", configs.len() - todo.len())
+                } else {
+                    String::new()
+                }
+            );
+        }
         let mut progress = if self.show_progress {
             Progress::new(label, todo.len())
         } else {
@@ -195,13 +224,12 @@ impl Batch {
             .collect())
     }
 
-    /// The trials of the stopped lab in `artifacts`, which must have been started with `plan`.
+    /// The trials of the lab in `artifacts`, which must have been started with `plan`.
     fn progress_so_far(&self, plan: &str) -> Result<Vec<Trial>, AppError> {
-        let saved = std::fs::read_to_string(self.artifacts.join(PROGRESS_PLAN)).map_err(|_| {
-            AppError::Resume {
-                dir: self.artifacts.clone(),
-                reason: "it holds no stopped lab (no progress.json): start without --resume".into(),
-            }
+        let path = self.artifacts.join(PROGRESS_PLAN);
+        let saved = std::fs::read_to_string(&path).map_err(|err| AppError::LabFile {
+            path,
+            reason: err.to_string(),
         })?;
         if saved != plan {
             return Err(AppError::Resume {
@@ -210,12 +238,5 @@ impl Batch {
             });
         }
         read_progress(&self.artifacts)
-    }
-
-    /// Removes the progress files once the lab's tables are written: nothing is left to resume.
-    pub fn clear_progress(&self) {
-        for file in [PROGRESS_FILE, PROGRESS_PLAN] {
-            let _ = std::fs::remove_file(self.artifacts.join(file));
-        }
     }
 }

@@ -60,6 +60,5 @@ pub fn run_seeds(request: &SeedsRequest) -> Result<SeedsOutcome, AppError> {
             request.config.data.factor,
         )?;
     }
-    batch.clear_progress();
     Ok(SeedsOutcome { trials, summaries })
 }

@@ -195,7 +195,6 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
         }
         None => write_results(request, &rows)?,
     };
-    batch.clear_progress();
     Ok(SweepOutcome { trials, cells })
 }
 

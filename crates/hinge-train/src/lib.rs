@@ -66,8 +66,12 @@ pub use loader::{MemberPoints, PopulationLoader};
 pub use lock::{FolderLock, LOCK_FILE};
 pub use memory::{MemoryEstimate, human_bytes};
 pub use renderer::{Dashboard, EpochRecorder};
-pub use run_dir::{CHECKPOINT_DIR, CONFIG_FILE, METRICS_FILE, MODEL_FILE, RunDir, TEST_FILE};
-pub use snapshots::{MIN_FRAMES, Snapshot, Snapshots, frames_per_epoch};
+pub use run_dir::{
+    CHECKPOINT_DIR, CONFIG_FILE, FRAMES_FILE, METRICS_FILE, MODEL_FILE, RunDir, TEST_FILE,
+};
+pub use snapshots::{
+    Frame, MIN_FRAMES, Snapshot, Snapshots, frames_per_epoch, saved_frames, surfaces,
+};
 pub use training::{
     PopulationRun, ResumePoint, RunTimings, TrainedRun, resume, resume_point, resume_population,
     resume_watched, train, train_population, train_watched,

@@ -5,11 +5,13 @@
 //! <run>/model.bpk        the trained weights (burn record)
 //! <run>/metrics.csv      one row per finished epoch (a `member` column first for populations)
 //! <run>/test.json        the test-set result
+//! <run>/frames.json      the network's parameters at every frame of its animation so far
 //! <run>/.lock            held while a process trains here
 //! <run>/checkpoint/      burn's model-, optim- and scheduler-<epoch>.bpk of the last epochs
 //! ```
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use burn::module::Module;
 use burn::tensor::Device;
@@ -18,14 +20,16 @@ use hinge_model::Mlp;
 
 use crate::artifacts::{Durability, read_member_metrics, write_member_metrics};
 use crate::{
-    EpochMetrics, TestResult, TrainError, TrainingConfig, ValidTrainingConfig, load_model,
-    write_atomic,
+    EpochMetrics, RunTimings, TestResult, TrainError, TrainedRun, TrainingConfig,
+    ValidTrainingConfig, load_model, write_atomic,
 };
 
 pub const CONFIG_FILE: &str = "config.json";
 pub const MODEL_FILE: &str = "model.bpk";
 pub const METRICS_FILE: &str = "metrics.csv";
 pub const TEST_FILE: &str = "test.json";
+/// The parameters at each frame of the run's animation (see [`crate::Snapshots`]).
+pub const FRAMES_FILE: &str = "frames.json";
 /// The folder, under a run's folder, where burn's checkpointer keeps the model, optimizer and
 /// scheduler state of the last epochs (`model-<epoch>.bpk`, ...).
 pub const CHECKPOINT_DIR: &str = "checkpoint";
@@ -146,6 +150,39 @@ impl RunDir {
     /// The newest epoch whose model, optimizer and scheduler were all checkpointed.
     pub fn last_checkpoint(&self) -> Option<usize> {
         self.complete_checkpoints().last().copied()
+    }
+
+    /// A finished run as training handed it back: its config, model, data, epochs and test
+    /// result, read from the folder (no timings: it trained earlier).
+    pub fn finished_run(&self, device: &Device) -> Result<TrainedRun, TrainError> {
+        let config = self.load_config()?;
+        let mut epochs = self.read_metrics(1)?;
+        Ok(TrainedRun {
+            model: self.load_model(device)?,
+            data: config.data_split(),
+            epochs: epochs.swap_remove(0),
+            test: self.read_test()?,
+            dir: self.path.clone(),
+            config: config.config().clone(),
+            timings: RunTimings {
+                training: Duration::ZERO,
+                test: Duration::ZERO,
+            },
+        })
+    }
+
+    /// Removes what an earlier run left here to be resumed from (its checkpoints and frames),
+    /// which a resume of the run starting now would otherwise take for its own; its results
+    /// stay until this run replaces them.
+    pub fn clear_progress(&self) -> Result<(), TrainError> {
+        self.clear_checkpoints()?;
+        let path = self.file(FRAMES_FILE);
+        match std::fs::remove_file(&path) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                Err(TrainError::io("remove the earlier run's file", &path)(err))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Removes the checkpoint files of an earlier run in this folder, which would be taken for

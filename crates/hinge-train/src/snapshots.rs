@@ -1,36 +1,94 @@
-//! The network's outputs over a fixed set of points, taken while it trains: the frames of the
-//! decision surface forming, as TensorFlow Playground shows it.
+//! The network as it trains, kept frame by frame: the frames of the decision surface forming, as
+//! TensorFlow Playground shows it.
+//!
+//! A frame keeps the network's parameters, not its outputs: the tutorial's network has 25, so a
+//! whole run's frames fit in a few kilobytes, and they are written into the run folder at every
+//! epoch's end (before burn saves that epoch's checkpoint). A run resumed from epoch `e` keeps
+//! the frames up to `e` and takes the rest, so its animation is the uninterrupted run's. The
+//! surfaces are computed from the parameters when the animation is drawn, the same way for
+//! every frame, however the run was interrupted.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use burn::module::Module;
-use burn::tensor::{Tensor, TensorData};
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::tensor::{Device, Tensor, TensorData};
 use hinge_model::{Population, Watch};
+use serde::{Deserialize, Serialize};
 
-use crate::ValidTrainingConfig;
+use crate::artifacts::{Durability, replace_file};
+use crate::run_dir::{FRAMES_FILE, RunDir};
+use crate::{TrainError, ValidTrainingConfig};
 
 /// A run of few epochs still gets at least this many frames: each epoch is then cut into
 /// several, at whole training steps.
 pub const MIN_FRAMES: usize = 24;
 
-/// One moment of training: every member's outputs at the watched points.
+/// One moment of training: every parameter of the network.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Snapshot {
+pub struct Frame {
     /// Epochs trained so far; fractional between epoch ends (1.5 is half-way through the
     /// second epoch).
+    pub epoch: f64,
+    /// Every member's parameters, in the order burn visits the population's.
+    pub parameters: Vec<f32>,
+}
+
+/// One moment of training as the animation draws it: every member's outputs at the points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
     pub epoch: f64,
     /// `[members, points, outputs]`, row-major.
     pub outputs: Vec<f32>,
 }
 
-/// Takes a [`Snapshot`] before the first step, at every epoch's end, and, for runs of few
-/// epochs, at evenly spaced steps within each epoch. Shared with the population it watches,
-/// which calls it from its own training and validation steps.
+/// `frames.json`: a run's frames so far. Parameters are written as f64, whose text reads back
+/// to the same f32 whatever the parser's last-bit rounding, so a resumed run's early frames
+/// are the uninterrupted run's, bit for bit.
+#[derive(Serialize, Deserialize)]
+struct FramesFile {
+    frames: Vec<FrameText>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FrameText {
+    epoch: f64,
+    parameters: Vec<f64>,
+}
+
+impl FramesFile {
+    fn of(frames: &[Frame]) -> Self {
+        Self {
+            frames: frames
+                .iter()
+                .map(|frame| FrameText {
+                    epoch: frame.epoch,
+                    parameters: frame.parameters.iter().map(|&p| f64::from(p)).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    fn into_frames(self) -> Vec<Frame> {
+        self.frames
+            .into_iter()
+            .map(|text| Frame {
+                epoch: text.epoch,
+                parameters: text.parameters.into_iter().map(|p| p as f32).collect(),
+            })
+            .collect()
+    }
+}
+
+/// Takes a [`Frame`] before the first step, at every epoch's end, and, for runs of few epochs,
+/// at evenly spaced steps within each epoch. Shared with the population it watches, which calls
+/// it from its own training and validation steps.
 pub struct Snapshots {
-    points: Vec<f32>,
     steps_per_epoch: usize,
     frames_per_epoch: usize,
     start_epoch: usize,
+    /// Rewritten with every frame so far at each epoch's end.
+    file: PathBuf,
     state: Mutex<State>,
 }
 
@@ -41,39 +99,48 @@ struct State {
     /// A training step ran since the last validation batch: the next one starts the epoch's
     /// validation, with the epoch's final weights.
     epoch_open: bool,
-    taken: Vec<Snapshot>,
-    /// The first failure to read the outputs back, reported when the frames are asked for.
+    /// The frames of the epochs before `start_epoch`, then those taken.
+    frames: Vec<Frame>,
+    /// The first failure to read the parameters or write the frames, reported when the frames
+    /// are asked for.
     error: Option<String>,
 }
 
 impl Snapshots {
-    /// Watches `points` while the run of `config` trains from the end of epoch `start_epoch`
-    /// (0 for a fresh run).
-    pub fn new(config: &ValidTrainingConfig, points: &[[f32; 2]], start_epoch: usize) -> Arc<Self> {
+    /// Watches the run of `config` in `run` as it trains from the end of epoch `start_epoch`
+    /// (0 for a fresh run), keeping the frames that run's folder holds up to that epoch.
+    pub fn new(config: &ValidTrainingConfig, run: &RunDir, start_epoch: usize) -> Arc<Self> {
         let (train, _, _) = config.split().sizes();
         let settings = config.config();
         let steps_per_epoch = train.div_ceil(settings.batch_size).max(1);
+        let file = run.file(FRAMES_FILE);
+        let frames = if start_epoch == 0 {
+            Vec::new()
+        } else {
+            read_frames(&file)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|frame| frame.epoch <= start_epoch as f64)
+                .collect()
+        };
         Arc::new(Self {
-            points: points.iter().flatten().copied().collect(),
             steps_per_epoch,
             frames_per_epoch: frames_per_epoch(settings.epochs, steps_per_epoch),
             start_epoch,
-            state: Mutex::new(State::default()),
+            file,
+            state: Mutex::new(State {
+                frames,
+                ..State::default()
+            }),
         })
     }
 
-    /// How many snapshots a run that trains `epochs` epochs takes: one before the first step,
-    /// then [`frames_per_epoch`] for each epoch.
-    pub fn expected(&self, epochs: usize) -> usize {
-        1 + epochs * self.frames_per_epoch
-    }
-
-    /// The snapshots taken, in order.
-    pub fn taken(&self) -> Result<Vec<Snapshot>, String> {
+    /// Every frame of the run, those kept from before a resume first.
+    pub fn frames(&self) -> Result<Vec<Frame>, TrainError> {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         match &state.error {
-            Some(err) => Err(err.clone()),
-            None => Ok(state.taken.clone()),
+            Some(err) => Err(TrainError::Read(err.clone())),
+            None => Ok(state.frames.clone()),
         }
     }
 
@@ -82,31 +149,149 @@ impl Snapshots {
             return;
         }
         // The validation copy of the weights: no autodiff graph is built for the snapshot.
-        let plain = population.valid();
-        let members = plain.len();
-        let count = self.points.len() / 2;
-        let device = plain_device(&plain);
-        let one =
-            Tensor::<3>::from_data(TensorData::new(self.points.clone(), [1, count, 2]), &device);
-        let input = if members == 1 {
-            one
-        } else {
-            one.repeat_dim(0, members)
-        };
-        match plain.forward(input).into_data().try_to_vec::<f32>() {
-            Ok(outputs) => state.taken.push(Snapshot { epoch, outputs }),
-            Err(err) => state.error = Some(format!("{err:?}")),
+        match parameters(&population.valid()) {
+            Ok(parameters) => state.frames.push(Frame { epoch, parameters }),
+            Err(err) => state.error = Some(err),
+        }
+    }
+
+    /// Writes every frame so far, as the epoch's checkpoint is about to be: a resume from it
+    /// finds them.
+    fn keep(&self, state: &mut State) {
+        if state.error.is_some() {
+            return;
+        }
+        let json = serde_json::to_vec(&FramesFile::of(&state.frames)).expect("frames are numbers");
+        // Unsynced as metrics.csv is: it survives a kill, and costs no sync per epoch.
+        if let Err(err) = replace_file(&self.file, &json, Durability::Unsynced) {
+            state.error = Some(err.to_string());
         }
     }
 }
 
-/// The device the population's plain weights live on.
-fn plain_device(population: &Population) -> burn::tensor::Device {
-    population
-        .devices()
-        .into_iter()
-        .next()
-        .expect("a population has weights on a device")
+/// The frames in `file`, or `None` when it cannot be read as frames.
+fn read_frames(file: &std::path::Path) -> Option<Vec<Frame>> {
+    let text = std::fs::read(file).ok()?;
+    serde_json::from_slice::<FramesFile>(&text)
+        .ok()
+        .map(FramesFile::into_frames)
+}
+
+/// The frames kept in a finished run's folder, for drawing its animation again.
+pub fn saved_frames(run: &RunDir) -> Result<Vec<Frame>, TrainError> {
+    let path = run.file(FRAMES_FILE);
+    let text = std::fs::read(&path).map_err(TrainError::io("read", &path))?;
+    serde_json::from_slice::<FramesFile>(&text)
+        .map(FramesFile::into_frames)
+        .map_err(|err| TrainError::Format {
+            what: "animation frames",
+            path,
+            reason: err.to_string(),
+        })
+}
+
+/// The surfaces of `frames`: the outputs at `points` of the population `template` (its shape
+/// and design) with each frame's parameters, every member at the same points.
+pub fn surfaces(
+    frames: &[Frame],
+    template: &Population,
+    points: &[[f32; 2]],
+    device: &Device,
+) -> Result<Vec<Snapshot>, TrainError> {
+    let count = points.len();
+    let flat: Vec<f32> = points.iter().flatten().copied().collect();
+    let one = Tensor::<3>::from_data(TensorData::new(flat, [1, count, 2]), device);
+    let members = template.len();
+    let input = if members == 1 {
+        one
+    } else {
+        one.repeat_dim(0, members)
+    };
+    let expected = parameter_count(template);
+    frames
+        .iter()
+        .map(|frame| {
+            if frame.parameters.len() != expected {
+                return Err(TrainError::Read(format!(
+                    "a frame of epoch {} holds {} parameters where the network has {expected}",
+                    frame.epoch,
+                    frame.parameters.len()
+                )));
+            }
+            let network = template.clone().map(&mut Fill {
+                values: &frame.parameters,
+                at: 0,
+            });
+            let outputs = network
+                .forward(input.clone())
+                .into_data()
+                .try_to_vec::<f32>()
+                .map_err(|err| TrainError::Read(format!("{err:?}")))?;
+            Ok(Snapshot {
+                epoch: frame.epoch,
+                outputs,
+            })
+        })
+        .collect()
+}
+
+/// Every parameter of `module`, in burn's visiting order.
+fn parameters<M: Module>(module: &M) -> Result<Vec<f32>, String> {
+    struct Collect {
+        values: Vec<f32>,
+        error: Option<String>,
+    }
+    impl ModuleVisitor for Collect {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            match param.val().into_data().try_to_vec::<f32>() {
+                Ok(values) => self.values.extend(values),
+                Err(err) => {
+                    self.error.get_or_insert(format!("{err:?}"));
+                }
+            }
+        }
+    }
+    let mut collect = Collect {
+        values: Vec::new(),
+        error: None,
+    };
+    module.visit(&mut collect);
+    match collect.error {
+        Some(err) => Err(err),
+        None => Ok(collect.values),
+    }
+}
+
+/// How many parameters `module` has.
+fn parameter_count<M: Module>(module: &M) -> usize {
+    struct Count(usize);
+    impl ModuleVisitor for Count {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            self.0 += param.val().dims().iter().product::<usize>();
+        }
+    }
+    let mut count = Count(0);
+    module.visit(&mut count);
+    count.0
+}
+
+/// Sets a module's parameters from one flat list, in burn's visiting order (the order
+/// [`parameters`] lists them in).
+struct Fill<'a> {
+    values: &'a [f32],
+    at: usize,
+}
+
+impl ModuleMapper for Fill<'_> {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        param.map(|tensor| {
+            let dims = tensor.dims();
+            let n: usize = dims.iter().product();
+            let values = self.values[self.at..self.at + n].to_vec();
+            self.at += n;
+            Tensor::from_data(TensorData::new(values, dims), &tensor.device())
+        })
+    }
 }
 
 /// Frames per epoch: one, or for runs of fewer than [`MIN_FRAMES`] epochs enough to reach
@@ -124,7 +309,11 @@ impl Watch for Snapshots {
         let within = step % self.steps_per_epoch;
         let epoch = self.start_epoch + step / self.steps_per_epoch;
         if step == 0 {
-            self.take(population, &mut state, epoch as f64);
+            // A resumed run has the frame of the epoch it resumes after already.
+            let kept = state.frames.last().map(|f| f.epoch) == Some(epoch as f64);
+            if !kept {
+                self.take(population, &mut state, epoch as f64);
+            }
         } else if within > 0 && self.frames_per_epoch > 1 {
             // Steps k * steps / frames for k = 1 .. frames - 1: the epoch's inner frames.
             let frames = self.frames_per_epoch;
@@ -143,6 +332,7 @@ impl Watch for Snapshots {
         if std::mem::take(&mut state.epoch_open) {
             let epoch = self.start_epoch + state.steps.div_ceil(self.steps_per_epoch);
             self.take(population, &mut state, epoch as f64);
+            self.keep(&mut state);
         }
     }
 }
@@ -173,5 +363,52 @@ mod tests {
                 assert_eq!(inner, frames - 1, "steps {steps}, frames {frames}");
             }
         }
+    }
+
+    #[test]
+    fn frames_read_back_bit_for_bit() {
+        // Values across f32's range, with long decimal expansions.
+        let mut x = 0.1f32;
+        let parameters: Vec<f32> = (0..2000)
+            .map(|i| {
+                x = f32::from_bits(x.to_bits().wrapping_mul(2_654_435_761).rotate_left(7))
+                    .clamp(-3e38, 3e38);
+                if x.is_finite() { x } else { i as f32 / 7.0 }
+            })
+            .collect();
+        let frames = vec![Frame {
+            epoch: 1.0 / 3.0,
+            parameters,
+        }];
+        let json = serde_json::to_vec(&FramesFile::of(&frames)).unwrap();
+        let back = serde_json::from_slice::<FramesFile>(&json)
+            .unwrap()
+            .into_frames();
+        let bits =
+            |f: &[Frame]| -> Vec<u32> { f[0].parameters.iter().map(|p| p.to_bits()).collect() };
+        assert_eq!(bits(&back), bits(&frames));
+        // Whole epochs, which resuming compares, are exact; a fraction only titles a frame.
+        assert!((back[0].epoch - frames[0].epoch).abs() < 1e-15);
+    }
+
+    #[test]
+    fn parameters_go_back_where_they_came_from() {
+        let config = crate::TrainingConfig::new().check().unwrap();
+        let device = Device::flex();
+        let a = config
+            .model()
+            .init_population(&[(hinge_model::LossKind::Hinge, 1)], &device);
+        let b = config
+            .model()
+            .init_population(&[(hinge_model::LossKind::Hinge, 2)], &device);
+        let values = parameters(&a).unwrap();
+        assert_eq!(values.len(), 25);
+        assert_eq!(parameter_count(&b), 25);
+        assert_ne!(parameters(&b).unwrap(), values);
+        let filled = b.map(&mut Fill {
+            values: &values,
+            at: 0,
+        });
+        assert_eq!(parameters(&filled).unwrap(), values);
     }
 }

@@ -76,7 +76,7 @@ pub fn train_watched(
     let _lock = claim(configs, dir)?;
     let run = RunDir::new(dir);
     run.save_config(config)?;
-    run.clear_checkpoints()?;
+    run.clear_progress()?;
     let setup = Setup {
         product: Product::Matmul,
         dashboard,
