@@ -7,7 +7,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{binary, circles, succeed};
 
@@ -41,40 +41,85 @@ fn predictions(run: &Path) -> String {
     )
 }
 
-/// `circles` with `args` into `artifacts`, timed.
-fn whole_run(args: &[&str], artifacts: &Path) -> Duration {
-    let started = Instant::now();
+/// `circles` with `args` into `artifacts`, uninterrupted.
+fn whole_run(args: &[&str], artifacts: &Path) {
     succeed(circles(args).arg("--artifacts").arg(artifacts));
-    started.elapsed()
 }
 
-/// Starts `command`, kills it with SIGKILL `after` its start (or lets it finish first), and
-/// returns the last line it printed: where in the command the kill landed.
-fn kill_after(command: &mut Command, after: Duration) -> String {
+/// A moment of a command's life: `delay` after the `nth` line it prints that starts with
+/// `line` (an epoch's line comes once its checkpoint and `metrics.csv` are being written, a
+/// test result once the loss's files are written and its figures begin).
+#[derive(Debug, Clone, Copy)]
+struct Moment {
+    line: &'static str,
+    nth: usize,
+    delay: Duration,
+}
+
+impl Moment {
+    const fn new(line: &'static str, nth: usize, delay_ms: u64) -> Self {
+        Self {
+            line,
+            nth,
+            delay: Duration::from_millis(delay_ms),
+        }
+    }
+}
+
+impl std::fmt::Display for Moment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ms after \"{}\" #{}",
+            self.delay.as_millis(),
+            self.line,
+            self.nth
+        )
+    }
+}
+
+/// Moments spread over the whole of a command that trains `losses` losses of 30 epochs: its
+/// start, eight in each loss (early, middle and late epochs, the last epoch's checkpoint and
+/// evaluation, and its figures), and three more in the final figures (the comparison and the
+/// animations).
+fn moments(losses: usize) -> Vec<Moment> {
+    let mut all = vec![Moment::new("Backend:", 1, 0)];
+    for nth in 1..=losses {
+        all.extend([
+            Moment::new("Epoch 1/30", nth, 0),
+            Moment::new("Epoch 5/30", nth, 11),
+            Moment::new("Epoch 10/30", nth, 5),
+            Moment::new("Epoch 20/30", nth, 9),
+            Moment::new("Epoch 25/30", nth, 7),
+            Moment::new("Epoch 30/30", nth, 3),
+            Moment::new("Test results", nth, 0),
+            Moment::new("Test results", nth, 60),
+        ]);
+    }
+    all.extend([100, 150, 200].map(|ms| Moment::new("Test results", losses, ms)));
+    all
+}
+
+/// Starts `command`, kills it with SIGKILL at `moment`, and says whether it had finished by
+/// then.
+fn kill_at(command: &mut Command, moment: Moment) -> bool {
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut last = String::from("(nothing printed)");
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if !line.trim().is_empty() {
-                last = line;
-            }
-        }
-        last
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = 0;
+    let found = lines.any(|line| {
+        seen += usize::from(line.is_ok_and(|l| l.starts_with(moment.line)));
+        seen == moment.nth
     });
-    std::thread::sleep(after);
+    assert!(found, "the command ended before {moment}");
+    std::thread::sleep(moment.delay);
     let _ = child.kill();
-    let status = child.wait().unwrap();
-    let last = reader.join().unwrap();
-    if status.success() {
-        format!("(finished) {last}")
-    } else {
-        last
-    }
+    // Drained, so the command is never blocked on a full pipe before the kill lands.
+    lines.for_each(drop);
+    child.wait().unwrap().success()
 }
 
 /// The files of `killed` after its resume against the uninterrupted run's in `whole`.
@@ -103,84 +148,77 @@ fn assert_same_run(killed: &Path, whole: &Path, losses: &[&str], moment: &str) {
     );
 }
 
-/// Kills the command of `args` at `moments` times spread evenly over the uninterrupted run's
-/// length (start-up, every loss's training, the figures), resumes each, and requires the
-/// uninterrupted run's files. Returns (moment, where the kill landed) for the report.
-fn kill_and_resume_everywhere(args: &[&str], losses: &[&str], moments: u32) {
+/// Kills the command of `args` (which trains `losses`) at every moment of [`moments`],
+/// resumes each, and requires the uninterrupted run's files.
+fn kill_and_resume_everywhere(args: &[&str], losses: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let whole = dir.path().join("whole");
-    let length = whole_run(args, &whole);
-    let mut landed = Vec::new();
-    for moment in 0..moments {
-        let at = length.mul_f64((f64::from(moment) + 0.5) / f64::from(moments));
-        let killed = dir.path().join(format!("killed-{moment}"));
+    whole_run(args, &whole);
+    let all = moments(losses.len());
+    let mut finished_first = 0;
+    for (index, moment) in all.iter().enumerate() {
+        let killed = dir.path().join(format!("killed-{index}"));
         let mut command = circles(args);
         command.arg("--artifacts").arg(&killed);
-        let last = kill_after(&mut command, at);
+        finished_first += usize::from(kill_at(&mut command, *moment));
         let output = circles(&["--resume", "--artifacts"])
             .arg(&killed)
             .output()
             .unwrap();
-        let label = format!("kill at {} ms ({last})", at.as_millis());
-        // Killed before the command recorded what it does, there is nothing to resume: the
-        // command is then run again as the user would.
-        let never_started = !killed.join("run.json").exists();
-        if never_started {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            assert!(stderr.contains("nothing to resume"), "{label}: {stderr}");
-            succeed(circles(args).arg("--artifacts").arg(&killed));
-        } else {
-            assert!(output.status.success(), "{label}: {output:?}");
-        }
+        let label = format!("kill {moment}");
+        assert!(output.status.success(), "{label}: {output:?}");
         assert_same_run(&killed, &whole, losses, &label);
-        landed.push(label);
     }
     eprintln!(
-        "{} (uninterrupted: {} ms), every resume ended as the uninterrupted run:\n{}",
+        "circles {}: {} kills, every resume ended as the uninterrupted run ({finished_first} had finished before the kill)",
         args.join(" "),
-        length.as_millis(),
-        landed.join("\n")
+        all.len()
     );
 }
 
 #[cfg(unix)]
 #[test]
 fn the_default_command_killed_at_any_moment_resumes_to_the_uninterrupted_run() {
-    kill_and_resume_everywhere(&[], &["hinge", "squared-hinge"], 20);
+    kill_and_resume_everywhere(&[], &["hinge", "squared-hinge"]);
 }
 
 #[cfg(unix)]
 #[test]
 fn all_three_losses_killed_at_any_moment_resume_to_the_uninterrupted_run() {
-    kill_and_resume_everywhere(
-        &["--loss", "all"],
-        &["hinge", "squared-hinge", "logistic"],
-        20,
-    );
+    kill_and_resume_everywhere(&["--loss", "all"], &["hinge", "squared-hinge", "logistic"]);
 }
 
-/// A resume killed in its turn, at moments spread over its own length, and resumed again.
+/// A resume killed in its turn, at moments spread over its own life, and resumed again.
 #[cfg(unix)]
 #[test]
 fn a_resume_killed_in_its_turn_resumes_to_the_uninterrupted_run() {
     let dir = tempfile::tempdir().unwrap();
     let whole = dir.path().join("whole");
-    let length = whole_run(&[], &whole);
-    for moment in 0..6u32 {
-        let killed = dir.path().join(format!("killed-{moment}"));
-        // The first kill in the hinge run's training, the second spread over the resume.
+    whole_run(&[], &whole);
+    // The resume prints the hinge run's remaining epochs (21 to 30), its test result, then
+    // the squared hinge's epochs and test result.
+    let second_kills = [
+        Moment::new("Resuming hinge", 1, 0),
+        Moment::new("Epoch 25/30", 1, 4),
+        Moment::new("Test results", 1, 30),
+        Moment::new("Epoch 3/30", 1, 2),
+        Moment::new("Epoch 30/30", 2, 1),
+        Moment::new("Test results", 2, 80),
+    ];
+    for (index, moment) in second_kills.into_iter().enumerate() {
+        let killed = dir.path().join(format!("killed-{index}"));
         let mut first = circles(&[]);
         first.arg("--artifacts").arg(&killed);
-        kill_after(&mut first, length.mul_f64(0.3));
+        kill_at(&mut first, Moment::new("Epoch 20/30", 1, 0));
         let mut resume = circles(&["--resume", "--artifacts"]);
         resume.arg(&killed);
-        let second = kill_after(&mut resume, length.mul_f64(0.1 + 0.15 * f64::from(moment)));
+        kill_at(&mut resume, moment);
         succeed(circles(&["--resume", "--artifacts"]).arg(&killed));
         assert_same_run(
             &killed,
             &whole,
             &["hinge", "squared-hinge"],
-            &format!("resume killed after {second}"),
+            &format!("resume killed {moment}"),
         );
     }
 }
