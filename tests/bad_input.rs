@@ -683,12 +683,8 @@ fn a_torn_checkpoint_falls_back_to_the_one_before_it_and_never_panics() {
             _ => bytes.len() / 2,
         };
         std::fs::write(&file, &bytes[..length]).unwrap();
-        // ... and before the run could finish: its record does not list it as finished.
-        let record = torn.join("run.json");
-        let mut value: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
-        value["finished"] = serde_json::json!([]);
-        std::fs::write(&record, value.to_string()).unwrap();
+        // ... and before the run could finish.
+        unfinish(&torn);
         let output = circles(&["--resume", "--artifacts"])
             .arg(&torn)
             .output()
@@ -713,6 +709,7 @@ fn a_torn_checkpoint_falls_back_to_the_one_before_it_and_never_panics() {
         for epoch in [3, 4] {
             std::fs::write(checkpoints.join(format!("{part}-{epoch}.bpk")), b"").unwrap();
         }
+        unfinish(&torn);
         let output = circles(&["--resume", "--artifacts"])
             .arg(&torn)
             .output()
@@ -725,6 +722,16 @@ fn a_torn_checkpoint_falls_back_to_the_one_before_it_and_never_panics() {
         );
         assert!(line.contains("without --resume"), "{line}");
     }
+}
+
+/// Makes the command recorded in `artifacts` unfinished, as a crash before its end leaves it:
+/// its record lists no loss as finished.
+fn unfinish(artifacts: &Path) {
+    let record = artifacts.join("run.json");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    value["finished"] = serde_json::json!([]);
+    std::fs::write(&record, value.to_string()).unwrap();
 }
 
 /// kill -9 at 20 moments over a run's life, some right after an epoch's line (while burn

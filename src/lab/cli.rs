@@ -93,7 +93,8 @@ pub struct LabFlags {
     #[arg(long, default_value_t = MAX_POPULATION)]
     pub population: usize,
     /// Continue the lab stopped or killed in --artifacts: the runs it finished are kept and the
-    /// rest trained; give the same command and flags as the first time.
+    /// rest trained; give the same command and flags as the first time. Where no lab was
+    /// started it starts, so a scheduler may pass --resume every time.
     #[arg(long)]
     pub resume: bool,
     /// Show each population's training on burn's dashboard (plain epoch lines when stdout is

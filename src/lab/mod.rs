@@ -52,7 +52,8 @@ pub struct Batch {
     pub dashboard: Dashboard,
     /// Most members one population trains.
     pub max_population: usize,
-    /// Continue the stopped or killed lab in `artifacts` instead of starting afresh.
+    /// Continue the stopped or killed lab in `artifacts` instead of starting afresh (where
+    /// none was started, start it).
     pub resume: bool,
 }
 
