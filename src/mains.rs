@@ -94,6 +94,7 @@ pub fn lab() {
 /// one point per line on standard input.
 pub fn predict() {
     end_quietly_on_closed_pipe();
+    refuse_resume("predict reads a saved run and trains nothing");
     let cli: PredictCli = parse_or_exit();
     if let Err(err) = predict_points(&cli, std::io::stdin().lock(), std::io::stdout().lock()) {
         fail(&err, 1);
@@ -107,6 +108,7 @@ pub fn predict() {
 /// `cargo run --release --example bench` (add `--features wgpu` etc. for more backends).
 pub fn bench() {
     end_quietly_on_closed_pipe();
+    refuse_resume("the benchmark times fresh runs, each from its start");
     let cli: BenchCli = parse_or_exit();
     match run_bench(&cli) {
         Ok(results) if cli.case.is_none() => {
@@ -115,6 +117,18 @@ pub fn bench() {
         }
         Ok(_) => {}
         Err(err) => fail(&err, 1),
+    }
+}
+
+/// `--resume`, which `circles` and every `lab` command take, said to a program that has
+/// nothing to resume: one line saying so, rather than the parser's word on an unknown flag (or,
+/// for `predict`, on a point that is not one).
+fn refuse_resume(why: &str) {
+    if std::env::args_os().skip(1).any(|arg| arg == "--resume") {
+        fail(
+            &format!("{why}, so there is nothing to resume: run it without --resume"),
+            2,
+        );
     }
 }
 

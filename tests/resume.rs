@@ -288,3 +288,39 @@ fn resume_takes_what_the_command_was_from_its_record() {
     assert!(!artifacts.join("hinge").exists());
     assert!(!artifacts.join("logistic/boundary_animation.png").exists());
 }
+
+#[test]
+fn every_program_takes_resume_or_says_in_one_line_why_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = dir.path().join("runs");
+    succeed(
+        circles(&["--loss", "hinge", "--epochs", "2", "--no-animation"])
+            .arg("--artifacts")
+            .arg(&artifacts),
+    );
+    let run = artifacts.join("hinge");
+    // lab margins and lab merge train nothing: with --resume they are done again.
+    let stdout = succeed(
+        Command::new(binary("lab"))
+            .args(["margins", "--resume", "--backend", "flex", "--run"])
+            .arg(&run),
+    );
+    assert!(
+        stdout.contains("nothing is resumed: measuring again"),
+        "{stdout}"
+    );
+    assert!(run.join("margins.png").is_file());
+    // predict and the benchmark have nothing to resume, and say so.
+    for (program, args) in [
+        ("predict", &["--resume", "0.1,0.2"][..]),
+        ("bench", &["--resume"]),
+    ] {
+        let output = Command::new(binary(program))
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let line = common::assert_one_line_error(&output, 2);
+        assert!(line.contains("nothing to resume"), "{program}: {line}");
+    }
+}
