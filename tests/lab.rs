@@ -438,14 +438,24 @@ fn a_sweep_killed_half_way_resumes_to_the_uninterrupted_tables() {
         .arg(&killed);
     let line = assert_one_line_error(&other.output().unwrap(), 1);
     assert!(line.contains("other settings"), "{line}");
-    let output = Command::new(binary("lab"))
-        .args(args)
-        .args(["--quiet", "--resume", "--artifacts"])
-        .arg(&killed)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{output:?}");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let resume_in = |folder: &Path| {
+        let mut command = Command::new(binary("lab"));
+        command
+            .args(args)
+            .args(["--quiet", "--resume", "--artifacts"])
+            .arg(folder);
+        succeed(&mut command)
+    };
+    let same_tables = |folder: &Path| {
+        for file in [RUNS_FILE, CELLS_FILE] {
+            assert_eq!(
+                std::fs::read_to_string(folder.join(file)).unwrap(),
+                std::fs::read_to_string(whole.join(file)).unwrap(),
+                "{file}"
+            );
+        }
+    };
+    let stdout = resume_in(&killed);
     let before: usize = stdout
         .split(" done before")
         .next()
@@ -453,42 +463,17 @@ fn a_sweep_killed_half_way_resumes_to_the_uninterrupted_tables() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{stdout}"));
     assert!((20..160).contains(&before), "{stdout}");
-    for file in [RUNS_FILE, CELLS_FILE] {
-        assert_eq!(
-            std::fs::read_to_string(killed.join(file)).unwrap(),
-            std::fs::read_to_string(whole.join(file)).unwrap(),
-            "{file}"
-        );
-    }
+    same_tables(&killed);
     // Done: a resume trains nothing, says so, and writes the same tables again.
-    let mut again = Command::new(binary("lab"));
-    again
-        .args(args)
-        .args(["--quiet", "--resume", "--artifacts"])
-        .arg(&killed);
-    let stdout = succeed(&mut again);
+    let stdout = resume_in(&killed);
     assert!(
         stdout.contains("is complete: nothing was left to train"),
         "{stdout}"
     );
-    for file in [RUNS_FILE, CELLS_FILE] {
-        assert_eq!(
-            std::fs::read_to_string(killed.join(file)).unwrap(),
-            std::fs::read_to_string(whole.join(file)).unwrap(),
-            "{file}"
-        );
-    }
+    same_tables(&killed);
     // A scheduler passes --resume every time: where no lab was started, it starts one.
     let fresh = dir.path().join("fresh");
-    let mut first = Command::new(binary("lab"));
-    first
-        .args(args)
-        .args(["--quiet", "--resume", "--artifacts"])
-        .arg(&fresh);
-    let stdout = succeed(&mut first);
+    let stdout = resume_in(&fresh);
     assert!(stdout.contains("No lab was started in"), "{stdout}");
-    assert_eq!(
-        std::fs::read_to_string(fresh.join(RUNS_FILE)).unwrap(),
-        std::fs::read_to_string(whole.join(RUNS_FILE)).unwrap()
-    );
+    same_tables(&fresh);
 }

@@ -41,6 +41,19 @@ fn predictions(run: &Path) -> String {
     )
 }
 
+/// A two-epoch run of `loss` without animations, in a temporary folder (kept as long as the
+/// handle): its artifacts folder.
+fn short_run(loss: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = dir.path().join("runs");
+    succeed(
+        circles(&["--loss", loss, "--epochs", "2", "--no-animation"])
+            .arg("--artifacts")
+            .arg(&artifacts),
+    );
+    (dir, artifacts)
+}
+
 /// `circles` with `args` into `artifacts`, uninterrupted.
 fn whole_run(args: &[&str], artifacts: &Path) {
     succeed(circles(args).arg("--artifacts").arg(artifacts));
@@ -264,13 +277,7 @@ fn resuming_a_finished_run_says_it_is_complete_and_redraws_missing_figures() {
 
 #[test]
 fn resume_takes_what_the_command_was_from_its_record() {
-    let dir = tempfile::tempdir().unwrap();
-    let artifacts = dir.path().join("runs");
-    succeed(
-        circles(&["--loss", "logistic", "--epochs", "2", "--no-animation"])
-            .arg("--artifacts")
-            .arg(&artifacts),
-    );
+    let (_dir, artifacts) = short_run("logistic");
     // What the command does is recorded; a flag that would change it is refused beside
     // --resume, in one line.
     for flag in [
@@ -291,13 +298,7 @@ fn resume_takes_what_the_command_was_from_its_record() {
 
 #[test]
 fn every_program_takes_resume_or_says_in_one_line_why_it_cannot() {
-    let dir = tempfile::tempdir().unwrap();
-    let artifacts = dir.path().join("runs");
-    succeed(
-        circles(&["--loss", "hinge", "--epochs", "2", "--no-animation"])
-            .arg("--artifacts")
-            .arg(&artifacts),
-    );
+    let (_dir, artifacts) = short_run("hinge");
     let run = artifacts.join("hinge");
     // lab margins and lab merge train nothing: with --resume they are done again.
     let stdout = succeed(
