@@ -257,7 +257,8 @@ pub fn render_frames(spec: &Panel, snapshots: &[Snapshot]) -> Result<Frames, App
         frame[..strip.len()].copy_from_slice(&strip);
         Ok(frame)
     };
-    // Frames are independent: draw them on every core (training is over by now).
+    // Frames are independent: draw them on every core (the next loss may be training
+    // meanwhile; the frames are short work beside it).
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = snapshots.len().div_ceil(threads).max(1);
     let frames = std::thread::scope(|scope| {

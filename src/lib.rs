@@ -31,7 +31,7 @@ pub use mimalloc;
 
 /// Makes mimalloc the global allocator of the binary that calls it: each training step
 /// allocates and frees dozens of small tensors, and mimalloc's thread-local free lists make
-/// that cheaper than glibc's malloc (wall time x 0.81, see the README's speed section). Set by
+/// that cheaper than glibc's malloc (wall time x 0.81, see docs/speed.md). Set by
 /// each binary rather than by this library, so a program that links the library keeps its own.
 #[macro_export]
 macro_rules! use_mimalloc {

@@ -14,8 +14,6 @@ use plotters::prelude::*;
 use crate::AppError;
 use crate::plot::{OutputGrid, class_colour, plot_error, render, wash};
 
-pub const NEURONS_PLOT: &str = "neurons.png";
-
 /// Cells per axis of each unit's map.
 const MAP_CELLS: usize = 48;
 /// Pixels per map side, and the room a column and a row of maps take.

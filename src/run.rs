@@ -5,15 +5,16 @@ use burn::tensor::Device;
 use hinge_data::{DataSplit, LabeledPoints, TargetEncoding};
 use hinge_model::{LayerKind, LossKind, Mlp, ValidMlpConfig, Watch};
 use hinge_train::{
-    BackendKind, Dashboard, FolderLock, Frame, MemoryEstimate, ResumePoint, RunDir, Snapshots,
-    TrainError, TrainedRun, TrainingConfig, ValidTrainingConfig, ensure_writable, predict,
-    resume_point, resume_watched, saved_frames, surfaces, train_watched, write_atomic,
+    BOUNDARY_ANIMATION, BOUNDARY_PLOT, BackendKind, DATA_FILE, DATA_PLOT, Dashboard, FolderLock,
+    Frame, LOSS_PLOT, MemoryEstimate, NEURONS_PLOT, ResumePoint, RunDir, Snapshots, TrainError,
+    TrainedRun, TrainingConfig, ValidTrainingConfig, ensure_writable, predict, resume_point,
+    resume_watched, saved_frames, surfaces, train_watched, write_atomic,
 };
 
 use crate::AppError;
 use crate::animate::{FRAME_GRID, Frames, Panel, render_frames};
 use crate::lab::record::write_rows;
-use crate::neurons::{NEURONS_PLOT, neuron_maps, neurons_plot};
+use crate::neurons::{neuron_maps, neurons_plot};
 use crate::plot::{
     GRID_RESOLUTION, LabelledSet, OutputGrid, comparison_plot, data_plot, decision_boundary_plot,
     loss_plot,
@@ -227,8 +228,8 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
             None => None,
         };
         // The animation draws on its own thread, beside the plots and the next loss.
-        animations.extend(watched.animate(frames, &config, &run, loss, &dir, &device)?);
-        let grid = plot_run(&run, loss, &device, &dir)?;
+        animations.extend(watched.animate(frames, &config, &run, loss, &files, &device)?);
+        let grid = plot_run(&run, loss, &device, &files)?;
         grids.push((loss, grid));
         outcomes.push(RunOutcome { run, loss });
     }
@@ -311,8 +312,7 @@ fn draw_finished(
     let mut grids = Vec::new();
     let mut animations = Vec::new();
     for (loss, config, _) in steps {
-        let dir = artifacts.join(loss.name());
-        let files = RunDir::new(&dir);
+        let files = RunDir::new(artifacts.join(loss.name()));
         let run = files.finished_run(device)?;
         let frames = if record.animate {
             Some(saved_frames(&files)?)
@@ -320,8 +320,8 @@ fn draw_finished(
             None
         };
         let watched = Watched::new(config, record.animate);
-        animations.extend(watched.animate(frames, config, &run, *loss, &dir, device)?);
-        grids.push((*loss, plot_run(&run, *loss, device, &dir)?));
+        animations.extend(watched.animate(frames, config, &run, *loss, &files, device)?);
+        grids.push((*loss, plot_run(&run, *loss, device, &files)?));
         outcomes.push(RunOutcome { run, loss: *loss });
     }
     finish_animations(animations, artifacts)?;
@@ -343,17 +343,13 @@ fn compare(
             .iter()
             .map(|(loss, grid)| (loss.title(), grid))
             .collect();
-        let path = artifacts.join("comparison.png");
+        let path = artifacts.join(COMPARISON_PLOT);
         let legend = legend(&first.run.config);
         comparison_plot(&path, &panels, labelled(test, &legend))?;
         return Ok(Some(path));
     }
     Ok(None)
 }
-
-/// The points a run trained, validated and was tested on, for other tools (e.g.
-/// `bench/linear_svc.py`) to use the very same data.
-pub const DATA_FILE: &str = "data.csv";
 
 /// One line of `data.csv`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -389,9 +385,9 @@ impl PointRow {
     }
 }
 
-/// The animation of one run's decision surface, from snapshots taken while it trains.
-pub const BOUNDARY_ANIMATION: &str = "boundary_animation.png";
-/// The runs' animations side by side, when a run trains several losses.
+/// The runs' decision boundaries side by side, when a command trains several losses.
+pub const COMPARISON_PLOT: &str = "comparison.png";
+/// The runs' animations side by side, when a command trains several losses.
 pub const COMPARISON_ANIMATION: &str = "comparison_animation.png";
 
 /// The animation of one loss: the region its decision boundary plot covers, the frames its
@@ -437,7 +433,7 @@ impl Watched {
         config: &ValidTrainingConfig,
         run: &TrainedRun,
         loss: LossKind,
-        dir: &Path,
+        dir: &RunDir,
         device: &Device,
     ) -> Result<Option<Animating>, AppError> {
         let (Some(grid), Some(frames)) = (self.region, frames) else {
@@ -459,7 +455,7 @@ impl Watched {
             losses: run.epochs.iter().map(|e| e.train_loss).collect(),
             epochs: run.config.epochs,
         };
-        let path = dir.join(BOUNDARY_ANIMATION);
+        let path = dir.file(BOUNDARY_ANIMATION);
         Ok(Some(std::thread::spawn(move || {
             let frames = render_frames(&panel, &taken)?;
             frames.write(&path)?;
@@ -556,27 +552,27 @@ fn plot_run(
     run: &TrainedRun,
     loss: LossKind,
     device: &Device,
-    dir: &Path,
+    dir: &RunDir,
 ) -> Result<OutputGrid, AppError> {
-    data_plot(&dir.join("data.png"), &run.data.train.points)?;
-    write_rows(&dir.join(DATA_FILE), &PointRow::of_split(&run.data))?;
+    data_plot(&dir.file(DATA_PLOT), &run.data.train.points)?;
+    write_rows(&dir.file(DATA_FILE), &PointRow::of_split(&run.data))?;
     let test = &run.data.test;
     let grid = output_grid(&run.model, &test.points, device)?;
     let title = format!("Decision boundary ({})", loss.title().to_lowercase());
     decision_boundary_plot(
-        &dir.join("decision_boundary.png"),
+        &dir.file(BOUNDARY_PLOT),
         &title,
         &grid,
         labelled(test, &legend(&run.config)),
     )?;
     let maps = neuron_maps(&run.model, &test.points, &run.data.train.points, device)?;
     neurons_plot(
-        &dir.join(NEURONS_PLOT),
+        &dir.file(NEURONS_PLOT),
         &format!("{}: every unit over the input plane", loss.title()),
         &maps,
     )?;
     loss_plot(
-        &dir.join("loss.png"),
+        &dir.file(LOSS_PLOT),
         loss.title(),
         run.config.data.dataset.name(),
         &run.epochs,

@@ -13,9 +13,7 @@ use super::summary::SweepCell;
 use crate::AppError;
 use crate::plot::{draw_legend, plot_error, render};
 
-/// Each panel of a multi-panel figure.
-/// The margin histograms, of `lab seeds` and of `lab margins --run`.
-pub const MARGINS_PLOT: &str = "margins.png";
+pub use hinge_train::MARGINS_PLOT;
 
 const PANEL: (u32, u32) = (560, 460);
 const HISTOGRAM_BINS: usize = 40;

@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
 use hinge_model::LossKind;
-use hinge_train::RunDir;
+use hinge_train::{NEURONS_PLOT, RunDir};
 
 use super::Measurements;
 use super::plot::{MarginPanel, margin_panels};
 use crate::AppError;
 use crate::margins::{MarginAnalysis, mean_and_spread};
-use crate::neurons::{NEURONS_PLOT, neuron_maps, neurons_plot};
+use crate::neurons::{neuron_maps, neurons_plot};
 
 pub use super::plot::MARGINS_PLOT;
 
@@ -44,7 +44,7 @@ pub fn saved_run_margins(dir: &Path, device: &Device) -> Result<SavedRunMargins,
     let model = run.load_model(device)?;
     let split = config.data_split();
     let measured = Measurements::of(&model, settings.data.dataset, &split, device)?;
-    let plot = dir.join(MARGINS_PLOT);
+    let plot = run.file(MARGINS_PLOT);
     margin_panels(
         &plot,
         &[MarginPanel {
@@ -54,7 +54,7 @@ pub fn saved_run_margins(dir: &Path, device: &Device) -> Result<SavedRunMargins,
         }],
     )?;
     let maps = neuron_maps(&model, &split.test.points, &split.train.points, device)?;
-    let neurons = dir.join(NEURONS_PLOT);
+    let neurons = run.file(NEURONS_PLOT);
     neurons_plot(
         &neurons,
         &format!("{}: every unit, {}", settings.loss.title(), dir.display()),

@@ -1,6 +1,6 @@
 //! The point sets of hinge-lab, with scikit-learn's semantics: `make_circles` (the tutorial's
 //! data), `make_moons` and `make_blobs`, plus XOR and two spirals; the tutorial's test / train
-//! / validation split; a burn `Dataset` and `Batcher` of single points; and the batch of a
+//! / validation split; the encoding of labels as a loss's targets; and the batch of a
 //! population (every member's points in one tensor).
 //!
 //! `make_circles(n, factor)` puts n / 2 points evenly on the unit circle (label 0) and the rest
@@ -26,19 +26,18 @@
 //! # Ok::<(), hinge_data::DataError>(())
 //! ```
 
-mod batcher;
+mod batch;
 mod datasets;
 mod error;
 pub mod named;
 mod points;
 mod split;
 
-pub use batcher::{PointsBatch, PointsBatcher, PopulationBatch};
+pub use batch::PopulationBatch;
 pub use datasets::{BLOB_CENTRE_BOX, DatasetKind};
 pub use error::DataError;
 pub use named::Named;
 pub use points::{
-    DataConfig, LabeledPoints, MAX_CLASSES, PointItem, PointsDataset, TargetEncoding,
-    ValidDataConfig, signed_target,
+    DataConfig, LabeledPoints, MAX_CLASSES, TargetEncoding, ValidDataConfig, signed_target,
 };
 pub use split::{DataSplit, SplitConfig, ValidSplit};

@@ -1,5 +1,4 @@
 use burn::config::Config;
-use burn::data::dataset::{Dataset, DatasetError};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -81,7 +80,8 @@ impl ValidDataConfig {
     }
 }
 
-/// Points of a two-class set and their labels, 0 or 1 (for circles: 0 = outer, 1 = inner).
+/// Points and their class labels: 0, 1, ... (for circles: 0 = outer, 1 = inner; blobs have one
+/// label per centre).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabeledPoints {
     pub points: Vec<[f64; 2]>,
@@ -163,23 +163,6 @@ impl LabeledPoints {
             labels: self.labels[range].to_vec(),
         }
     }
-
-    /// The set as items whose labels `encoding` can turn into targets.
-    pub fn dataset(&self, encoding: TargetEncoding) -> Result<PointsDataset, DataError> {
-        let items = self
-            .points
-            .iter()
-            .zip(&self.labels)
-            .map(|(point, &label)| {
-                encoding.check(label)?;
-                Ok(PointItem {
-                    point: [point[0] as f32, point[1] as f32],
-                    label,
-                })
-            })
-            .collect::<Result<_, DataError>>()?;
-        Ok(PointsDataset { items, encoding })
-    }
 }
 
 /// Maps a class label to the target a margin loss needs: 0 -> -1, 1 -> +1, as the tutorial
@@ -226,42 +209,6 @@ impl TargetEncoding {
                 targets.extend((0..classes).map(|class| f32::from(class == usize::from(label))))
             }
         }
-    }
-}
-
-/// One point with its class label.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PointItem {
-    pub point: [f32; 2],
-    pub label: u8,
-}
-
-/// An in-memory burn [`Dataset`] of labelled points, with the encoding its labels were checked
-/// against.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PointsDataset {
-    items: Vec<PointItem>,
-    encoding: TargetEncoding,
-}
-
-impl PointsDataset {
-    pub fn items(&self) -> &[PointItem] {
-        &self.items
-    }
-
-    pub fn encoding(&self) -> TargetEncoding {
-        self.encoding
-    }
-}
-
-impl Dataset<PointItem> for PointsDataset {
-    /// Panics past the end, as burn's `Dataset` contract says.
-    fn get(&self, index: usize) -> Result<PointItem, DatasetError> {
-        Ok(self.items[index])
-    }
-
-    fn len(&self) -> usize {
-        self.items.len()
     }
 }
 
@@ -417,23 +364,16 @@ mod tests {
         assert_eq!(signed_target(1), Ok(1.0));
         assert_eq!(signed_target(2), Err(DataError::Label(2)));
         let data = circles(10, 0.5, 0.0, 1);
-        let dataset = data.dataset(TargetEncoding::Signed).unwrap();
-        for (item, label) in dataset.items().iter().zip(&data.labels) {
-            assert_eq!(item.label, *label);
+        for label in &data.labels {
+            assert_eq!(TargetEncoding::Signed.check(*label), Ok(()));
             let mut target = Vec::new();
-            TargetEncoding::Signed.extend(item.label, &mut target);
+            TargetEncoding::Signed.extend(*label, &mut target);
             assert_eq!(target, vec![if *label == 0 { -1.0 } else { 1.0 }]);
         }
-        let bad = LabeledPoints {
-            points: vec![[0.0, 0.0]],
-            labels: vec![3],
-        };
-        assert_eq!(
-            bad.dataset(TargetEncoding::Signed),
-            Err(DataError::Label(3))
-        );
+        assert_eq!(TargetEncoding::Signed.check(3), Err(DataError::Label(3)));
         let three = TargetEncoding::OneHot { classes: 3 };
-        assert_eq!(bad.dataset(three), Err(DataError::Label(3)));
+        assert_eq!(three.check(3), Err(DataError::Label(3)));
+        assert_eq!(three.check(2), Ok(()));
         let mut one_hot = Vec::new();
         three.extend(1, &mut one_hot);
         assert_eq!(one_hot, vec![0.0, 1.0, 0.0]);

@@ -75,7 +75,7 @@ pub use loss::{
     CategoricalHingeLoss, HingeLoss, LogisticLoss, LossKind, PROBABILITY_EPSILON, SquaredHingeLoss,
     signed_targets,
 };
-pub use model::{INPUTS, LayerKind, LayerSummary, Mlp, MlpConfig, ValidMlpConfig};
+pub use model::{LayerKind, LayerSummary, Mlp, MlpConfig, ValidMlpConfig};
 pub use population::{
     LossGroup, Population, PopulationOutput, Product, StackedDense, Watch, loss_groups,
 };

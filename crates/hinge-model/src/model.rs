@@ -184,10 +184,6 @@ pub enum LayerKind {
     Output(OutputActivation),
 }
 
-/// The coordinates of a point, which every network takes; its first layer sees the features
-/// computed from them.
-pub const INPUTS: usize = 2;
-
 /// features(point) -> Dense(activation)* -> Dense(outputs, output activation); the hidden
 /// layers start He-uniform under ReLU and Glorot-uniform otherwise, the output Glorot-uniform,
 /// all biases at zero, as Keras sets them.

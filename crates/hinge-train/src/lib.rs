@@ -63,16 +63,18 @@ pub use ledger::{
     Divergence, Ledger, MemberAccuracy, MemberLoss, MemberStep, MembersAtFull, SharedLedger,
 };
 pub use loader::{MemberPoints, PopulationLoader};
-pub use lock::{FolderLock, LOCK_FILE};
+pub use lock::FolderLock;
 pub use memory::{MemoryEstimate, human_bytes};
 pub use renderer::{Dashboard, EpochRecorder};
 pub use run_dir::{
-    CHECKPOINT_DIR, CONFIG_FILE, FRAMES_FILE, METRICS_FILE, MODEL_FILE, RunDir, TEST_FILE,
+    BOUNDARY_ANIMATION, BOUNDARY_PLOT, CHECKPOINT_DIR, CONFIG_FILE, DATA_FILE, DATA_PLOT,
+    FRAMES_FILE, LOCK_FILE, LOSS_PLOT, MARGINS_PLOT, METRICS_FILE, MODEL_FILE, NEURONS_PLOT,
+    RUN_FILES, RunDir, TEST_FILE,
 };
 pub use snapshots::{
     Frame, MIN_FRAMES, Snapshot, Snapshots, frames_per_epoch, saved_frames, surfaces,
 };
 pub use training::{
-    PopulationRun, ResumePoint, RunTimings, TrainedRun, resume, resume_point, resume_population,
+    PopulationRun, ResumePoint, RunTimings, TrainedRun, resume_point, resume_population,
     resume_watched, train, train_population, train_watched,
 };

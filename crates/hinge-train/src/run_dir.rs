@@ -1,14 +1,24 @@
 //! A run's folder: every file name in it and every way to read or write one, in one place.
 //!
 //! ```text
-//! <run>/config.json      the TrainingConfig it trained with
-//! <run>/model.bpk        the trained weights (burn record)
-//! <run>/metrics.csv      one row per finished epoch (a `member` column first for populations)
-//! <run>/test.json        the test-set result
-//! <run>/frames.json      the network's parameters at every frame of its animation so far
-//! <run>/.lock            held while a process trains here
-//! <run>/checkpoint/      burn's model-, optim- and scheduler-<epoch>.bpk of the last epochs
+//! <run>/config.json             the TrainingConfig it trained with
+//! <run>/model.bpk               the trained weights (burn record)
+//! <run>/metrics.csv             one row per finished epoch (a `member` column first for populations)
+//! <run>/test.json               the test-set result
+//! <run>/frames.json             the network's parameters at every frame of its animation so far
+//! <run>/.lock                   held while a process trains here
+//! <run>/checkpoint/             burn's model-, optim- and scheduler-<epoch>.bpk of the last epochs
+//! <run>/data.csv                the run's points: split, x, y, label
+//! <run>/data.png                the training points
+//! <run>/decision_boundary.png   the decision surface and the test points
+//! <run>/loss.png                the loss per epoch
+//! <run>/neurons.png             every unit's map over the input plane
+//! <run>/boundary_animation.png  the decision surface forming (animated PNG)
+//! <run>/margins.png             the test margins t·f(x), written by `lab margins`
 //! ```
+//!
+//! The names of the files the application draws live here too, so that this is the one place a
+//! reader finds what a run folder holds ([`RUN_FILES`]).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -33,6 +43,36 @@ pub const FRAMES_FILE: &str = "frames.json";
 /// The folder, under a run's folder, where burn's checkpointer keeps the model, optimizer and
 /// scheduler state of the last epochs (`model-<epoch>.bpk`, ...).
 pub const CHECKPOINT_DIR: &str = "checkpoint";
+/// The run's points, as `split,x,y,label` rows, for other tools to use the very same data.
+pub const DATA_FILE: &str = "data.csv";
+pub const DATA_PLOT: &str = "data.png";
+pub const BOUNDARY_PLOT: &str = "decision_boundary.png";
+pub const LOSS_PLOT: &str = "loss.png";
+pub const NEURONS_PLOT: &str = "neurons.png";
+/// The animation of the run's decision surface, drawn from [`FRAMES_FILE`].
+pub const BOUNDARY_ANIMATION: &str = "boundary_animation.png";
+/// The margin histogram `lab margins` draws of a saved run.
+pub const MARGINS_PLOT: &str = "margins.png";
+pub use crate::lock::LOCK_FILE;
+
+/// Every name a run folder may hold, the checkpoint folder included.
+pub const RUN_FILES: [&str; 14] = [
+    CONFIG_FILE,
+    MODEL_FILE,
+    METRICS_FILE,
+    TEST_FILE,
+    FRAMES_FILE,
+    LOCK_FILE,
+    CHECKPOINT_DIR,
+    DATA_FILE,
+    DATA_PLOT,
+    BOUNDARY_PLOT,
+    LOSS_PLOT,
+    NEURONS_PLOT,
+    BOUNDARY_ANIMATION,
+    MARGINS_PLOT,
+];
+
 /// The parts burn's checkpointer writes for each epoch, as `<part>-<epoch>.bpk`.
 pub(crate) const CHECKPOINT_PARTS: [&str; 3] = ["model", "optim", "scheduler"];
 

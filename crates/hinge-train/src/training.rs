@@ -87,14 +87,9 @@ pub fn train_watched(
 }
 
 /// Continues the run in `dir` from its newest usable checkpoint (see [`resume_point`]), with
-/// the configuration it saved. The result is the one the run would have had without the
-/// interruption: same data, same weights and optimizer state, same shuffling for the remaining
-/// epochs.
-pub fn resume(dir: &Path, device: &Device, dashboard: Dashboard) -> Result<TrainedRun, TrainError> {
-    resume_watched(dir, device, dashboard, None)
-}
-
-/// [`resume`], with `watch` shown the network as it trains on.
+/// the configuration it saved, `watch` (if any) shown the network as it trains on. The result
+/// is the one the run would have had without the interruption: same data, same weights and
+/// optimizer state, same shuffling for the remaining epochs.
 pub fn resume_watched(
     dir: &Path,
     device: &Device,
@@ -132,8 +127,9 @@ pub struct ResumePoint {
 
 /// The newest checkpoint in `dir` whose model, optimizer and scheduler files all load (read
 /// through burn's record API, which returns errors where `load_checkpoint` panics) and whose
-/// epochs `metrics.csv` lists. burn writes checkpoints in place, so a run killed while writing
-/// one leaves it torn; the one before it, which burn keeps, is then the place to go on from.
+/// epochs `metrics.csv` lists. burn writes each checkpoint file through a temporary file and a
+/// rename, but a machine that crashes or a damaged disk can still leave one torn; the one
+/// before it, which burn keeps, is then the place to go on from.
 pub fn resume_point(
     dir: &Path,
     configs: &[ValidTrainingConfig],
@@ -459,7 +455,7 @@ fn with_our_files(training: SupervisedTraining<Population>) -> SupervisedTrainin
 }
 
 /// Continues the population of `configs` (the configs it started with, in their order) in
-/// `dir` from its newest usable checkpoint, as [`resume`] continues a solo run: it ends where
+/// `dir` from its newest usable checkpoint, as [`resume_watched`] continues a solo run: it ends where
 /// the uninterrupted population would have.
 pub fn resume_population(
     configs: &[ValidTrainingConfig],
@@ -475,7 +471,7 @@ pub fn resume_population(
     continue_from_checkpoint(configs, setup, device, dir)
 }
 
-/// What [`resume`] and [`resume_population`] share: the checks and the lock, the newest usable
+/// What [`resume_watched`] and [`resume_population`] share: the checks and the lock, the newest usable
 /// checkpoint, the epochs `metrics.csv` holds up to it, and training on from there.
 fn continue_from_checkpoint(
     configs: &[ValidTrainingConfig],
