@@ -294,10 +294,10 @@ pub fn boundary_radii_all(
         .collect())
 }
 
-/// Per hidden layer, the ReLU units that output 0 for every one of `points`. Such a unit passes
-/// no signal and gets no gradient from these points, so training cannot bring it back; the
-/// tutorial's 4-2 stack has few units to lose, and a run that loses one of the two in its
-/// second layer often cannot separate the rings.
+/// Per hidden layer, the units dead on `points` (see [`hinge_model::Activation::largest_slope`]):
+/// no gradient passes through them there, so training cannot bring them back. The tutorial's
+/// 4-2 ReLU stack has few units to lose, and a run that loses one of the two in its second
+/// layer often cannot separate the rings.
 pub fn dead_units(
     model: &Mlp,
     points: &[[f64; 2]],
@@ -324,14 +324,14 @@ pub fn dead_units_all(
         .flat_map(|set| set.points.iter().flat_map(|p| [p[0] as f32, p[1] as f32]))
         .collect();
     let input = Tensor::<3>::from_data(TensorData::new(flat, [members, n, 2]), device);
+    let activation = model.design().activation;
     model
         .hidden_activations(input)
         .into_iter()
         .map(|layer| {
-            // A unit is alive where its largest output over the points is above 0.
             let [_, _, width] = layer.dims();
-            let largest = layer
-                .max_dim(1)
+            let largest = activation
+                .largest_slope(layer)
                 .into_data()
                 .try_to_vec::<f32>()
                 .map_err(|err| TrainError::Read(format!("{err:?}")))?;

@@ -1,8 +1,8 @@
 //! `neurons.png`: what every unit of a trained network computes, as TensorFlow Playground draws
 //! its network: one small heat map per unit over the input plane, a column per layer (the
 //! input features, each hidden layer, the output), joined by lines for the weights. A unit
-//! that is 0 on every training point is marked dead: it passes nothing on and, under ReLU,
-//! gets no gradient to come back with.
+//! dead on the training points ([`hinge_model::Activation::largest_slope`] is 0: no gradient
+//! passes through it at any of them, so it cannot come back) is framed in red.
 
 use std::path::Path;
 
@@ -116,7 +116,7 @@ pub fn neuron_maps(
         let (values, dead) = match activation {
             Some((grid, train)) => {
                 let grid = read(grid)?;
-                let largest = read(train.abs().max_dim(1))?;
+                let largest = read(design.activation.largest_slope(train).unsqueeze_dim(0))?;
                 (grid, largest.iter().map(|&m| m == 0.0).collect())
             }
             None => (output.clone(), vec![false; fan_out]),

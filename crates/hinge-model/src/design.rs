@@ -36,6 +36,26 @@ impl Activation {
             Activation::Linear => z,
         }
     }
+
+    /// Each unit's largest slope over a set of points, from the layer's outputs `[members,
+    /// points, width]` after this activation; `[members, width]`, never negative.
+    ///
+    /// A unit whose largest slope is 0 is dead: at none of the points does a gradient pass
+    /// through it, so training on them cannot move it, and what it passes on is a constant.
+    /// One rule for every activation: ReLU's slope is 0 where its output is 0 (the value
+    /// stands in for the slope: both are 0 at the same points); tanh's, 1 - a², is 0 where
+    /// f32 rounds its output to ±1; sigmoid's, a(1 - a), where it rounds to 0 or 1; a linear
+    /// unit always passes its gradient and is never dead.
+    pub fn largest_slope(self, outputs: Tensor<3>) -> Tensor<2> {
+        let [members, _, width] = outputs.dims();
+        let slope = match self {
+            Activation::Relu => outputs,
+            Activation::Tanh => outputs.clone().mul(outputs).neg().add_scalar(1.0),
+            Activation::Sigmoid => outputs.clone().mul(outputs.neg().add_scalar(1.0)),
+            Activation::Linear => outputs.ones_like(),
+        };
+        slope.max_dim(1).reshape([members, width])
+    }
 }
 
 impl OutputActivation {
@@ -139,6 +159,35 @@ impl Design {
 mod tests {
     use super::*;
     use burn::tensor::{Device, TensorData};
+
+    #[test]
+    fn a_unit_is_dead_where_no_gradient_passes_whatever_its_activation() {
+        let device = Device::flex();
+        // Three units over three points: silent (z = -5), saturated (z = 30), and live.
+        let z = Tensor::<3>::from_data(
+            TensorData::new(
+                vec![-5.0f32, 30.0, -1.0, -6.0, 40.0, 0.5, -7.0, 50.0, 2.0],
+                [1, 3, 3],
+            ),
+            &device,
+        );
+        let dead = |activation: Activation| -> Vec<bool> {
+            let outputs = activation.apply(z.clone());
+            let largest = activation.largest_slope(outputs).into_data();
+            largest
+                .try_to_vec::<f32>()
+                .unwrap()
+                .into_iter()
+                .map(|slope| slope == 0.0)
+                .collect()
+        };
+        // ReLU: 0 on every point is dead; a saturated ReLU is not (its slope is 1).
+        assert_eq!(dead(Activation::Relu), [true, false, false]);
+        // tanh and sigmoid: the unit f32 rounds to ±1 (or 0 and 1) everywhere is dead.
+        assert_eq!(dead(Activation::Tanh), [false, true, false]);
+        assert_eq!(dead(Activation::Sigmoid), [false, true, false]);
+        assert_eq!(dead(Activation::Linear), [false, false, false]);
+    }
 
     #[test]
     fn names_round_trip_and_unknown_ones_list_the_choices() {
