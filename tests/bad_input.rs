@@ -10,7 +10,14 @@ use std::process::{Output, Stdio};
 use burn::tensor::{Device, Tensor, TensorData};
 use common::{assert_one_line_error, binary, circles};
 use hinge_lab::hinge_model::{HingeLoss, Reduction, SquaredHingeLoss};
-use hinge_lab::hinge_train::{BackendKind, read_metrics_csv};
+use hinge_lab::hinge_train::{BackendKind, EpochMetrics, RunDir, TrainError};
+
+/// The epochs the solo run in `run_dir` lists in its `metrics.csv`.
+fn read_metrics(run_dir: &Path) -> Result<Vec<EpochMetrics>, TrainError> {
+    RunDir::new(run_dir)
+        .read_metrics(1)
+        .map(|mut members| members.swap_remove(0))
+}
 
 fn run(args: &[&str], artifacts: &Path) -> Output {
     circles(args)
@@ -421,7 +428,7 @@ fn a_loss_that_blows_up_stops_training_and_keeps_the_last_good_checkpoint() {
     // No model of NaNs is saved; the metrics are those of the good epochs.
     assert!(!run_dir.join("model.bpk").exists());
     assert!(!run_dir.join("test.json").exists());
-    let epochs = read_metrics_csv(&run_dir.join("metrics.csv")).unwrap();
+    let epochs = read_metrics(&run_dir).unwrap();
     assert_eq!(epochs.len(), kept);
     assert!(epochs.iter().all(|e| e.train_loss.is_finite()));
 }
@@ -592,12 +599,7 @@ fn ctrl_c_keeps_the_last_checkpoint_and_resume_ends_as_an_uninterrupted_run() {
         "{stderr}"
     );
     assert!(!run_dir.join("model.bpk").exists());
-    assert_eq!(
-        read_metrics_csv(&run_dir.join("metrics.csv"))
-            .unwrap()
-            .len(),
-        kept
-    );
+    assert_eq!(read_metrics(&run_dir).unwrap().len(), kept);
 
     let output = circles(&["--resume", "--artifacts"])
         .arg(&stopped)
@@ -847,7 +849,7 @@ fn a_full_disk_is_one_line_naming_the_file_and_earlier_files_stay_whole() {
     assert_eq!(std::fs::read(run_dir.join("model.bpk")).unwrap(), model);
     assert_eq!(std::fs::read(run_dir.join("test.json")).unwrap(), test);
     // Every file left in the folder is whole: the config and metrics parse.
-    assert!(read_metrics_csv(&run_dir.join("metrics.csv")).is_ok());
+    assert!(read_metrics(&run_dir).is_ok());
     let config = std::fs::read_to_string(run_dir.join("config.json")).unwrap();
     assert!(serde_json::from_str::<serde_json::Value>(&config).is_ok());
 }

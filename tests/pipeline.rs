@@ -7,8 +7,8 @@ use hinge_lab::hinge_data::DatasetKind;
 use hinge_lab::hinge_model::LossKind;
 use hinge_lab::hinge_model::predicted_class;
 use hinge_lab::hinge_train::{
-    BackendKind, CONFIG_FILE, Dashboard, METRICS_FILE, MODEL_FILE, TEST_FILE, TestResult,
-    TrainingConfig, load_model, predict, read_metrics_csv,
+    BackendKind, CONFIG_FILE, Dashboard, MODEL_FILE, RunDir, TEST_FILE, TestResult, TrainingConfig,
+    predict,
 };
 use hinge_lab::plot::{COMPARISON_SIZE, PLOT_SIZE};
 use hinge_lab::{CirclesRun, LossChoice, run_circles};
@@ -85,24 +85,17 @@ fn default_run_reaches_full_test_accuracy_with_both_losses_and_writes_everything
         assert_eq!(last.train_accuracy, 1.0);
 
         // The files agree with what the run returned.
-        assert_eq!(
-            read_metrics_csv(&dir.join(METRICS_FILE)).unwrap(),
-            run.epochs
-        );
+        let files = RunDir::new(&dir);
+        assert_eq!(files.read_metrics(1).unwrap(), vec![run.epochs.clone()]);
         let test: TestResult =
             serde_json::from_str(&std::fs::read_to_string(dir.join(TEST_FILE)).unwrap()).unwrap();
         assert_eq!(test, run.test);
         let config = TrainingConfig::load(dir.join(CONFIG_FILE)).unwrap();
         assert_eq!(config, TrainingConfig::new().with_loss(outcome.loss));
 
-        // The saved model loads into a fresh network and predicts what the trained one does.
+        // The saved model loads and predicts what the trained one does.
         let device = BackendKind::Flex.device().unwrap();
-        let fresh = config
-            .check()
-            .unwrap()
-            .model()
-            .init(outcome.loss, 999, &device);
-        let loaded = load_model(fresh, &dir.join(MODEL_FILE)).unwrap();
+        let loaded = files.load_model(&device).unwrap();
         let points = [[0.0f32, 0.0], [1.0, 0.0], [0.05, -0.05], [0.0, -1.0]];
         let expected = predict(&run.model, &points, &device).unwrap();
         assert_eq!(predict(&loaded, &points, &device).unwrap(), expected);

@@ -135,7 +135,8 @@ fn keras_number(value: f64) -> String {
     }
 }
 
-pub fn write_metrics_csv(path: &Path, epochs: &[EpochMetrics]) -> Result<(), TrainError> {
+#[cfg(test)]
+fn write_metrics_csv(path: &Path, epochs: &[EpochMetrics]) -> Result<(), TrainError> {
     replace_file(path, &csv_text(epochs), Durability::Synced)
 }
 
@@ -162,7 +163,7 @@ pub(crate) fn write_member_metrics(
     replace_file(path, &csv, durability)
 }
 
-pub fn read_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>, TrainError> {
+pub(crate) fn read_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>, TrainError> {
     read_csv(path, "metrics file")
 }
 
@@ -208,7 +209,7 @@ impl TestResult {
         )
     }
 
-    pub fn save(&self, path: &Path) -> Result<(), TrainError> {
+    pub(crate) fn save(&self, path: &Path) -> Result<(), TrainError> {
         let json = serde_json::to_string_pretty(self).expect("numbers always serialise");
         write_atomic(path, json.as_bytes())
     }
@@ -234,7 +235,7 @@ pub fn ensure_writable(dir: &Path) -> Result<(), TrainError> {
 }
 
 /// Loads weights saved by a run into `model`, which must have the same shape.
-pub fn load_model(model: Mlp, path: &Path) -> Result<Mlp, TrainError> {
+pub(crate) fn load_model(model: Mlp, path: &Path) -> Result<Mlp, TrainError> {
     let bytes = std::fs::read(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => TrainError::NoModel(path.to_path_buf()),
         _ => TrainError::io("read", path)(source),

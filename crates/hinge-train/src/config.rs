@@ -167,7 +167,7 @@ impl ValidTrainingConfig {
     }
 
     /// Writes `config.json` whole or not at all.
-    pub fn save(&self, path: &Path) -> Result<(), TrainError> {
+    pub(crate) fn save(&self, path: &Path) -> Result<(), TrainError> {
         let json = serde_json::to_string_pretty(&self.config)
             .expect("a config of numbers and names always serialises");
         write_atomic(path, json.as_bytes())

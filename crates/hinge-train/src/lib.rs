@@ -50,8 +50,7 @@ mod snapshots;
 mod training;
 
 pub use artifacts::{
-    EpochMetrics, SLOW_WRITES_VARIABLE, TestResult, ensure_writable, load_model, percent,
-    read_metrics_csv, write_atomic, write_metrics_csv,
+    EpochMetrics, SLOW_WRITES_VARIABLE, TestResult, ensure_writable, percent, write_atomic,
 };
 pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};

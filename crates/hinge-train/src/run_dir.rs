@@ -28,10 +28,11 @@ use burn::tensor::Device;
 use hinge_data::DataSplit;
 use hinge_model::Mlp;
 
+use crate::artifacts::load_model;
 use crate::artifacts::{Durability, read_member_metrics, write_member_metrics};
 use crate::{
     EpochMetrics, RunTimings, TestResult, TrainError, TrainedRun, TrainingConfig,
-    ValidTrainingConfig, load_model, write_atomic,
+    ValidTrainingConfig, write_atomic,
 };
 
 pub const CONFIG_FILE: &str = "config.json";
