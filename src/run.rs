@@ -51,7 +51,8 @@ pub struct CirclesRun {
     /// Each loss writes to `<artifacts>/<loss name>/`.
     pub artifacts: PathBuf,
     pub dashboard: Dashboard,
-    /// Complete the command started in `artifacts` (see [`RunRecord`]) instead of starting one.
+    /// Complete the command started in `artifacts` (as its `run.json` records it) instead of
+    /// starting one.
     pub resume: bool,
     /// Write each run's decision surface as it forms, as an animated PNG.
     pub animate: bool,
