@@ -7,8 +7,8 @@ use hinge_model::{LayerKind, LossKind, Mlp, ValidMlpConfig, Watch};
 use hinge_train::{
     BOUNDARY_ANIMATION, BOUNDARY_PLOT, BackendKind, DATA_FILE, DATA_PLOT, Dashboard, FolderLock,
     Frame, LOSS_PLOT, MemoryEstimate, NEURONS_PLOT, ResumePoint, RunDir, Snapshots, TrainError,
-    TrainedRun, TrainingConfig, ValidTrainingConfig, ensure_writable, predict, resume_point,
-    resume_watched, saved_frames, surfaces, train_watched, write_atomic,
+    TrainedRun, TrainingConfig, ValidTrainingConfig, ensure_writable, predict, remove_if_present,
+    resume_point, resume_watched, saved_frames, surfaces, train_watched, write_atomic,
 };
 
 use crate::AppError;
@@ -167,22 +167,20 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
             .map(|(loss, config)| (loss, config, Step::Fresh))
             .collect()
     };
-    if steps
+    // A run with nothing left to train says so in one line; its figures are drawn all the
+    // same, as a kill while they were drawn may have left some missing.
+    let complete = steps
         .iter()
-        .all(|(_, _, step)| matches!(step, Step::Finished))
-    {
-        // Figures are redrawn: a kill while they were drawn may have left some missing.
-        draw_finished(&steps, &record, &request.artifacts, &device)?;
-        println!(
-            "The run in {} is complete: nothing was left to train; its figures are drawn",
-            request.artifacts.display()
-        );
-        return Ok(Vec::new());
-    }
-    println!("Backend: {opened}");
+        .all(|(_, _, step)| matches!(step, Step::Finished));
+    let say = |line: &str| {
+        if !complete {
+            println!("{line}");
+        }
+    };
+    say(&format!("Backend: {opened}"));
     // Every loss of a run trains the same network (the categorical hinge runs alone).
     if let Some((_, config, _)) = steps.first() {
-        print!("{}", model_summary(config.model()));
+        say(model_summary(config.model()).trim_end());
     }
 
     let mut outcomes = Vec::new();
@@ -214,11 +212,14 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
                 (run, watch)
             }
             Step::Finished => {
-                println!("Keeping the finished {loss} loss run in {}", dir.display());
+                say(&format!(
+                    "Keeping the finished {loss} loss run in {}",
+                    dir.display()
+                ));
                 (files.finished_run(&device)?, None)
             }
         };
-        println!("{}", run.test.tutorial_line());
+        say(&run.test.tutorial_line());
         if !record.finished.contains(&loss) {
             record.finished.push(loss);
             record.save(&request.artifacts)?;
@@ -236,7 +237,16 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
     }
     finish_animations(animations, &request.artifacts)?;
     if let Some(path) = compare(&outcomes, &grids, &request.artifacts)? {
-        println!("Comparison of the decision boundaries: {}", path.display());
+        say(&format!(
+            "Comparison of the decision boundaries: {}",
+            path.display()
+        ));
+    }
+    if complete {
+        println!(
+            "The run in {} is complete: nothing was left to train; its figures are drawn",
+            request.artifacts.display()
+        );
     }
     Ok(outcomes)
 }
@@ -260,18 +270,10 @@ enum Step {
 /// folders hold to be resumed from, then records this one. In that order, so that a kill at
 /// any moment leaves either no record (nothing to resume) or this command's.
 fn start(record: &RunRecord, artifacts: &Path) -> Result<(), AppError> {
-    let path = artifacts.join(RECORD_FILE);
-    match std::fs::remove_file(&path) {
-        Err(source) if source.kind() != std::io::ErrorKind::NotFound => {
-            return Err(TrainError::Io {
-                action: "remove the earlier run record",
-                path,
-                source,
-            }
-            .into());
-        }
-        _ => {}
-    }
+    remove_if_present(
+        &artifacts.join(RECORD_FILE),
+        "remove the earlier run record",
+    )?;
     for loss in &record.losses {
         RunDir::new(artifacts.join(loss.name())).clear_progress()?;
     }
@@ -300,33 +302,6 @@ fn resume_steps(
             Ok((loss, config, step))
         })
         .collect()
-}
-
-/// Draws every figure of a run whose losses all finished.
-fn draw_finished(
-    steps: &[(LossKind, ValidTrainingConfig, Step)],
-    record: &RunRecord,
-    artifacts: &Path,
-    device: &Device,
-) -> Result<(), AppError> {
-    let mut outcomes = Vec::new();
-    let mut grids = Vec::new();
-    let mut animations = Vec::new();
-    for (loss, config, _) in steps {
-        let files = RunDir::new(artifacts.join(loss.name()));
-        let run = files.finished_run(device)?;
-        let frames = if record.animate {
-            Some(saved_frames(&files)?)
-        } else {
-            None
-        };
-        let watched = Watched::new(config, record.animate);
-        animations.extend(watched.animate(frames, config, &run, *loss, &files, device)?);
-        grids.push((*loss, plot_run(&run, *loss, device, &files)?));
-        outcomes.push(RunOutcome { run, loss: *loss });
-    }
-    finish_animations(animations, artifacts)?;
-    compare(&outcomes, &grids, artifacts).map(|_| ())
 }
 
 /// With more than one loss, their decision boundaries side by side in `comparison.png`; where

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use hinge_model::LossKind;
 use hinge_train::{
     BackendKind, Dashboard, MemoryEstimate, TrainingConfig, ValidTrainingConfig, ensure_writable,
-    write_atomic,
+    remove_if_present, write_atomic,
 };
 
 use crate::AppError;
@@ -141,15 +141,10 @@ impl Batch {
         ensure_writable(&self.artifacts)?;
         if !resuming {
             // The earlier lab's plan first: a kill from here on leaves no journal, or this one.
-            match std::fs::remove_file(self.artifacts.join(PROGRESS_PLAN)) {
-                Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(AppError::LabFile {
-                        path: self.artifacts.join(PROGRESS_PLAN),
-                        reason: err.to_string(),
-                    });
-                }
-                _ => {}
-            }
+            remove_if_present(
+                &self.artifacts.join(PROGRESS_PLAN),
+                "remove the earlier lab's plan",
+            )?;
             write_atomic(&self.artifacts.join(PROGRESS_FILE), b"")?;
             // The plan last: a journal with a plan is one whose progress file belongs to it.
             write_atomic(&self.artifacts.join(PROGRESS_PLAN), plan.as_bytes())?;

@@ -32,6 +32,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
     replace_file(path, bytes, Durability::Synced)
 }
 
+/// Removes `path` if it is there: a file already gone is what was asked for.
+pub fn remove_if_present(path: &Path, action: &'static str) -> Result<(), TrainError> {
+    match std::fs::remove_file(path) {
+        Err(source) if source.kind() != std::io::ErrorKind::NotFound => Err(TrainError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// How far a replaced file is guaranteed to survive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Durability {

@@ -50,7 +50,8 @@ mod snapshots;
 mod training;
 
 pub use artifacts::{
-    EpochMetrics, SLOW_WRITES_VARIABLE, TestResult, ensure_writable, percent, write_atomic,
+    EpochMetrics, SLOW_WRITES_VARIABLE, TestResult, ensure_writable, percent, remove_if_present,
+    write_atomic,
 };
 pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};

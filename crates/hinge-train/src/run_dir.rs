@@ -28,8 +28,8 @@ use burn::tensor::Device;
 use hinge_data::DataSplit;
 use hinge_model::Mlp;
 
-use crate::artifacts::load_model;
 use crate::artifacts::{Durability, read_member_metrics, write_member_metrics};
+use crate::artifacts::{load_model, remove_if_present};
 use crate::{
     EpochMetrics, RunTimings, TestResult, TrainError, TrainedRun, TrainingConfig,
     ValidTrainingConfig, write_atomic,
@@ -217,13 +217,7 @@ impl RunDir {
     /// stay until this run replaces them.
     pub fn clear_progress(&self) -> Result<(), TrainError> {
         self.clear_checkpoints()?;
-        let path = self.file(FRAMES_FILE);
-        match std::fs::remove_file(&path) {
-            Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
-                Err(TrainError::io("remove the earlier run's file", &path)(err))
-            }
-            _ => Ok(()),
-        }
+        remove_if_present(&self.file(FRAMES_FILE), "remove the earlier run's file")
     }
 
     /// Removes the checkpoint files of an earlier run in this folder, which would be taken for

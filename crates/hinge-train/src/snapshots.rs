@@ -117,7 +117,9 @@ impl Snapshots {
         let frames = if start_epoch == 0 {
             Vec::new()
         } else {
-            read_frames(&file)
+            // A missing or unreadable file keeps no frames: the animation then starts where
+            // the run resumes, as the step-0 frame below is taken.
+            saved_frames(run)
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|frame| frame.epoch <= start_epoch as f64)
@@ -167,14 +169,6 @@ impl Snapshots {
             state.error = Some(err.to_string());
         }
     }
-}
-
-/// The frames in `file`, or `None` when it cannot be read as frames.
-fn read_frames(file: &std::path::Path) -> Option<Vec<Frame>> {
-    let text = std::fs::read(file).ok()?;
-    serde_json::from_slice::<FramesFile>(&text)
-        .ok()
-        .map(FramesFile::into_frames)
 }
 
 /// The frames kept in a finished run's folder, for drawing its animation again.
