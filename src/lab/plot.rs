@@ -11,21 +11,18 @@ use plotters::style::colors::colormaps::ViridisRGB;
 use super::Trial;
 use super::summary::SweepCell;
 use crate::AppError;
-use crate::plot::{draw_legend, plot_error, render};
+use crate::plot::{class_colour, draw_legend, plot_error, render};
 
 pub use hinge_train::MARGINS_PLOT;
 
 const PANEL: (u32, u32) = (560, 460);
 const HISTOGRAM_BINS: usize = 40;
 
-/// One colour per loss, the same in every lab figure.
+/// One colour per loss, the same in every lab figure: the palette's colours in the order the
+/// losses are listed.
 fn loss_colour(loss: LossKind) -> RGBColor {
-    match loss {
-        LossKind::Hinge => RGBColor(31, 119, 180),
-        LossKind::SquaredHinge => RGBColor(255, 127, 14),
-        LossKind::Logistic => RGBColor(44, 160, 44),
-        LossKind::CategoricalHinge => RGBColor(214, 39, 40),
-    }
+    let index = LossKind::ALL.iter().position(|&l| l == loss);
+    class_colour(index.expect("ALL lists every loss"))
 }
 
 /// Panels per row before a figure wraps onto the next row.
