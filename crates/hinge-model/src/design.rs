@@ -112,14 +112,9 @@ pub struct Design {
 }
 
 impl Default for Design {
+    /// The tutorial's network's, as [`crate::MlpConfig::new`] sets them.
     fn default() -> Self {
-        Self {
-            features: Feature::COORDINATES.to_vec(),
-            activation: Activation::Relu,
-            output: OutputActivation::Tanh,
-            l1: 0.0,
-            l2: 0.0,
-        }
+        crate::MlpConfig::new().design()
     }
 }
 
@@ -152,6 +147,36 @@ impl Design {
             (Some(a), None) | (None, Some(a)) => a,
             (None, None) => sum(weight).mul_scalar(0.0),
         }
+    }
+
+    /// The network's one forward pass, for a lone network (points `[batch, 2]`, burn's
+    /// `Linear`) and a population (points `[members, batch, 2]`, stacked layers) alike:
+    /// `dense` applies one layer, the rest is the same for both.
+    pub(crate) fn forward<const D: usize, L>(
+        &self,
+        points: Tensor<D>,
+        hidden: &[L],
+        output: &L,
+        dense: impl Fn(&L, Tensor<D>) -> Tensor<D>,
+    ) -> Tensor<D> {
+        let last_hidden = self.hidden_forward(points, hidden, &dense, |_| {});
+        self.output.apply(dense(output, last_hidden))
+    }
+
+    /// The forward pass through the hidden layers, showing `each` every layer's output after
+    /// its activation; the last one's is returned.
+    pub(crate) fn hidden_forward<const D: usize, L>(
+        &self,
+        points: Tensor<D>,
+        hidden: &[L],
+        dense: impl Fn(&L, Tensor<D>) -> Tensor<D>,
+        mut each: impl FnMut(&Tensor<D>),
+    ) -> Tensor<D> {
+        hidden.iter().fold(self.inputs(points), |x, layer| {
+            let activated = self.activation.apply(dense(layer, x));
+            each(&activated);
+            activated
+        })
     }
 }
 

@@ -61,14 +61,18 @@
 mod class;
 mod design;
 mod error;
+mod groups;
 mod init;
 mod loss;
 mod model;
 mod population;
+mod stacked;
+mod train_step;
 
 pub use class::{hits, predicted_class, predicts_positive, signed_class};
 pub use design::{Activation, Design, Feature, OutputActivation};
 pub use error::ModelError;
+pub use groups::{LossGroup, loss_groups};
 pub use hinge_data::Named;
 pub use init::{glorot_uniform_bound, he_uniform_bound};
 pub use loss::{
@@ -76,9 +80,9 @@ pub use loss::{
     signed_targets,
 };
 pub use model::{LayerKind, LayerSummary, Mlp, MlpConfig, ValidMlpConfig};
-pub use population::{
-    LossGroup, Population, PopulationOutput, Product, StackedDense, Watch, loss_groups,
-};
+pub use population::Population;
+pub use stacked::{Product, StackedDense};
+pub use train_step::{PopulationOutput, Watch};
 
 /// burn's reduction enum, re-exported because every loss here takes one.
 pub use burn::nn::loss::Reduction;

@@ -251,14 +251,10 @@ impl Mlp {
     /// - points: `[batch, 2]`
     /// - output: `[batch, outputs]`
     pub fn forward(&self, points: Tensor<2>) -> Tensor<2> {
-        let activation = self.design.activation;
-        let hidden = self
-            .hidden
-            .iter()
-            .fold(self.design.inputs(points), |x, layer| {
-                activation.apply(layer.forward(x))
-            });
-        self.design.output.apply(self.output.forward(hidden))
+        self.design
+            .forward(points, &self.hidden, &self.output, |layer, x| {
+                layer.forward(x)
+            })
     }
 }
 

@@ -8,118 +8,23 @@
 //! gradient its solo run would get, and Adam, being elementwise, updates each member as its solo
 //! run would. One member's NaN stays in that member's slices.
 
-use std::ops::Range;
 use std::sync::Arc;
 
 use burn::module::{Module, Param};
-use burn::tensor::{Device, Tensor, TensorData};
-use burn::train::metric::{Adaptor, ItemLazy, LossInput};
-use burn::train::{InferenceStep, TrainOutput, TrainStep};
+use burn::tensor::{Device, Tensor};
 use hinge_data::PopulationBatch;
 
-use crate::{Design, LossKind, Mlp, ValidMlpConfig, hits};
-
-/// How a layer multiplies its inputs by its weights on a small batch. Both compute the same
-/// product; they differ in speed and in rounding, so a run's numbers depend on the choice, and
-/// the choice is the caller's, fixed for a whole run, never derived from the population's size
-/// (a lab's results must not depend on how its runs are split into populations).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Product {
-    /// burn's batched matmul: the lone network's arithmetic, and the faster for a population
-    /// of one (the broadcast made the tutorial's run about 10% slower).
-    Matmul,
-    /// A broadcast multiply and a sum over the inner dimension. burn-flex runs a batched matmul
-    /// as one gemm call per member, each allocating zeroed scratch memory; for a training batch
-    /// of a large population (the tutorial's 5 points, inner dimensions of 2 to 4) that was
-    /// most of the step, and the broadcast trained a population of 1000 about 8% faster.
-    #[default]
-    Broadcast,
-}
-
-/// Most points per member for which [`Product::Broadcast`] is used: over many points per member
-/// (prediction, the lab's measurements) the matmul was faster, 0.8 s against 1.4 s to scan 525
-/// members' boundaries.
-const BROADCAST_MAX_POINTS: usize = 32;
-
-/// One Dense layer of every member.
-#[derive(Module, Debug)]
-pub struct StackedDense {
-    /// `[members, in, out]`
-    weight: Param<Tensor<3>>,
-    /// `[members, 1, out]`
-    bias: Param<Tensor<3>>,
-}
-
-impl StackedDense {
-    /// # Shapes
-    /// - input: `[members, points, in]`
-    /// - output: `[members, points, out]`
-    fn forward(&self, input: Tensor<3>, product: Product) -> Tensor<3> {
-        let [members, points, fan_in] = input.dims();
-        if product == Product::Matmul || points > BROADCAST_MAX_POINTS {
-            return input.matmul(self.weight.val()).add(self.bias.val());
-        }
-        let [_, _, fan_out] = self.weight.dims();
-        input
-            .reshape([members, points, fan_in, 1])
-            .mul(self.weight.val().reshape([members, 1, fan_in, fan_out]))
-            .sum_dim(2)
-            .reshape([members, points, fan_out])
-            .add(self.bias.val())
-    }
-
-    /// Stacks per-member weights (each `in x out`, input-major) with zero biases.
-    fn from_weights(members: &[Vec<f32>], fan_in: usize, fan_out: usize, device: &Device) -> Self {
-        let n = members.len();
-        let flat: Vec<f32> = members.iter().flatten().copied().collect();
-        let weight = Tensor::<3>::from_data(TensorData::new(flat, [n, fan_in, fan_out]), device);
-        Self {
-            weight: Param::from_tensor(weight),
-            bias: Param::from_tensor(Tensor::zeros([n, 1, fan_out], device)),
-        }
-    }
-
-    /// Member `index`'s weight `[in, out]` and bias `[out]`.
-    fn member(&self, index: usize) -> (Tensor<2>, Tensor<1>) {
-        let [_, fan_in, fan_out] = self.weight.dims();
-        let weight = self
-            .weight
-            .val()
-            .narrow(0, index, 1)
-            .reshape([fan_in, fan_out]);
-        let bias = self.bias.val().narrow(0, index, 1).reshape([fan_out]);
-        (weight, bias)
-    }
-}
-
-/// Consecutive members that train with the same loss.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LossGroup {
-    pub loss: LossKind,
-    pub members: Range<usize>,
-}
-
-/// Groups `losses`, one per member, into runs of the same loss, in member order.
-pub fn loss_groups(losses: &[LossKind]) -> Vec<LossGroup> {
-    let mut groups: Vec<LossGroup> = Vec::new();
-    for (member, &loss) in losses.iter().enumerate() {
-        match groups.last_mut() {
-            Some(group) if group.loss == loss => group.members.end = member + 1,
-            _ => groups.push(LossGroup {
-                loss,
-                members: member..member + 1,
-            }),
-        }
-    }
-    groups
-}
+use crate::groups::{LossGroup, loss_groups};
+use crate::stacked::{Product, StackedDense};
+use crate::train_step::{PopulationOutput, Watch, Watcher};
+use crate::{Design, LossKind, Mlp, ValidMlpConfig};
 
 /// The tutorial's network, N times: `features -> Dense(activation)* -> Dense(output)` with a
 /// member axis on every weight, each member with its own loss.
 #[derive(Module, Debug)]
 pub struct Population {
-    hidden: Vec<StackedDense>,
-    output: StackedDense,
+    pub(crate) hidden: Vec<StackedDense>,
+    pub(crate) output: StackedDense,
     /// Which loss each member trains with; not a parameter, so not saved with the weights.
     #[module(skip)]
     groups: Vec<LossGroup>,
@@ -131,7 +36,7 @@ pub struct Population {
     design: Design,
     /// Looks at the population as it trains; see [`Watch`].
     #[module(skip)]
-    watch: Option<Watcher>,
+    pub(crate) watch: Option<Watcher>,
 }
 
 impl ValidMlpConfig {
@@ -263,31 +168,26 @@ impl Population {
     /// - points: `[members, points, 2]`
     /// - output: `[members, points, outputs]`
     pub fn forward(&self, points: Tensor<3>) -> Tensor<3> {
-        let activation = self.design.activation;
-        let hidden = self
-            .hidden
-            .iter()
-            .fold(self.design.inputs(points), |x, layer| {
-                activation.apply(layer.forward(x, self.product))
-            });
         self.design
-            .output
-            .apply(self.output.forward(hidden, self.product))
+            .forward(points, &self.hidden, &self.output, |layer, x| {
+                layer.forward(x, self.product)
+            })
     }
 
-    /// The output of every hidden layer (after its activation), input side first: a unit that
-    /// is 0 on every training point is dead.
+    /// The output of every hidden layer (after its activation), input side first, e.g. to
+    /// find dead units.
     ///
     /// # Shapes
     /// - points: `[members, points, 2]`
     /// - each output: `[members, points, width]`
     pub fn hidden_activations(&self, points: Tensor<3>) -> Vec<Tensor<3>> {
         let mut outputs = Vec::with_capacity(self.hidden.len());
-        let mut x = self.design.inputs(points);
-        for layer in &self.hidden {
-            x = self.design.activation.apply(layer.forward(x, self.product));
-            outputs.push(x.clone());
-        }
+        self.design.hidden_forward(
+            points,
+            &self.hidden,
+            |layer, x| layer.forward(x, self.product),
+            |activated| outputs.push(activated.clone()),
+        );
         outputs
     }
 
@@ -355,97 +255,11 @@ impl Population {
     }
 }
 
-/// Something that looks at a population while burn's Learner trains it, e.g. to draw its
-/// decision surface as it forms. The Learner gives no hook with the model in it, so the
-/// population calls these from its own steps.
-pub trait Watch: Send + Sync {
-    /// Before each training step, with the weights that step starts from.
-    fn before_step(&self, population: &Population);
-    /// Before each validation batch, with the weights at the end of the epoch's training.
-    fn before_validation(&self, population: &Population);
-}
-
-/// A [`Watch`] as a module field: cloned with the module, never saved.
-#[derive(Clone)]
-struct Watcher(Arc<dyn Watch>);
-
-impl std::fmt::Debug for Watcher {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Watcher")
-    }
-}
-
-/// What one step hands to the metrics, per member.
-#[derive(Debug, Clone)]
-pub struct PopulationOutput {
-    /// `[members]`: each member's mean loss on its batch.
-    pub loss: Tensor<1>,
-    /// `[members, batch, outputs]`, in (-1, 1).
-    pub output: Tensor<3>,
-    /// `[members, batch, outputs]`: -1 or +1 in one column, or one-hot.
-    pub targets: Tensor<3>,
-}
-
-impl PopulationOutput {
-    /// `[members]`: how many of each member's batch points it classifies right.
-    pub fn correct(&self) -> Tensor<1> {
-        let [members, _, _] = self.output.dims();
-        hits(self.output.clone(), self.targets.clone())
-            .sum_dim(1)
-            .reshape([members])
-    }
-}
-
-impl TrainStep for Population {
-    type Input = PopulationBatch;
-    type Output = PopulationOutput;
-
-    fn step(&self, batch: PopulationBatch) -> TrainOutput<PopulationOutput> {
-        if let Some(Watcher(watch)) = &self.watch {
-            watch.before_step(self);
-        }
-        let item = self.forward_members(batch);
-        // The sum of the members' means: d(sum)/d(member i's weights) is member i's own
-        // gradient, whatever the other members' losses are, NaN included.
-        TrainOutput::new(self, item.loss.clone().sum().backward(), item)
-    }
-}
-
-impl InferenceStep for Population {
-    type Input = PopulationBatch;
-    type Output = PopulationOutput;
-
-    fn step(&self, batch: PopulationBatch) -> PopulationOutput {
-        if let Some(Watcher(watch)) = &self.watch {
-            watch.before_validation(self);
-        }
-        self.forward_members(batch)
-    }
-}
-
-impl Adaptor<LossInput> for PopulationOutput {
-    fn adapt(&self) -> LossInput {
-        LossInput::new(self.loss.clone())
-    }
-}
-
-impl ItemLazy for PopulationOutput {
-    /// Hands the metric thread plain tensors, as burn's `RegressionOutput` does, so it neither
-    /// keeps the autodiff graph alive nor reads anything back here.
-    fn sync(self) -> Result<Self, burn::tensor::ExecutionError> {
-        self.loss.device().flush()?;
-        Ok(PopulationOutput {
-            loss: self.loss.without_autodiff(),
-            output: self.output.without_autodiff(),
-            targets: self.targets.without_autodiff(),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::MlpConfig;
+    use burn::tensor::TensorData;
 
     fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
         tensor.into_data().try_to_vec::<f32>().unwrap()
@@ -543,28 +357,5 @@ mod tests {
                 losses[index]
             );
         }
-    }
-
-    #[test]
-    fn groups_follow_member_order() {
-        use LossKind::*;
-        let groups = loss_groups(&[Hinge, Hinge, Logistic, Hinge]);
-        assert_eq!(
-            groups,
-            vec![
-                LossGroup {
-                    loss: Hinge,
-                    members: 0..2
-                },
-                LossGroup {
-                    loss: Logistic,
-                    members: 2..3
-                },
-                LossGroup {
-                    loss: Hinge,
-                    members: 3..4
-                },
-            ]
-        );
     }
 }

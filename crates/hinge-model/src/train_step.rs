@@ -1,0 +1,99 @@
+//! burn's side of training a population: the steps its Learner calls, what they hand to the
+//! metrics, and the watch that looks at the population from inside them (the Learner gives no
+//! hook with the model in it).
+
+use std::sync::Arc;
+
+use burn::tensor::Tensor;
+use burn::train::metric::{Adaptor, ItemLazy, LossInput};
+use burn::train::{InferenceStep, TrainOutput, TrainStep};
+use hinge_data::PopulationBatch;
+
+use crate::{Population, hits};
+
+/// Something that looks at a population while burn's Learner trains it, e.g. to draw its
+/// decision surface as it forms. The Learner gives no hook with the model in it, so the
+/// population calls these from its own steps.
+pub trait Watch: Send + Sync {
+    /// Before each training step, with the weights that step starts from.
+    fn before_step(&self, population: &Population);
+    /// Before each validation batch, with the weights at the end of the epoch's training.
+    fn before_validation(&self, population: &Population);
+}
+
+/// A [`Watch`] as a module field: cloned with the module, never saved.
+#[derive(Clone)]
+pub(crate) struct Watcher(pub(crate) Arc<dyn Watch>);
+
+impl std::fmt::Debug for Watcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Watcher")
+    }
+}
+
+/// What one step hands to the metrics, per member.
+#[derive(Debug, Clone)]
+pub struct PopulationOutput {
+    /// `[members]`: each member's mean loss on its batch.
+    pub loss: Tensor<1>,
+    /// `[members, batch, outputs]`, in (-1, 1).
+    pub output: Tensor<3>,
+    /// `[members, batch, outputs]`: -1 or +1 in one column, or one-hot.
+    pub targets: Tensor<3>,
+}
+
+impl PopulationOutput {
+    /// `[members]`: how many of each member's batch points it classifies right.
+    pub fn correct(&self) -> Tensor<1> {
+        let [members, _, _] = self.output.dims();
+        hits(self.output.clone(), self.targets.clone())
+            .sum_dim(1)
+            .reshape([members])
+    }
+}
+
+impl TrainStep for Population {
+    type Input = PopulationBatch;
+    type Output = PopulationOutput;
+
+    fn step(&self, batch: PopulationBatch) -> TrainOutput<PopulationOutput> {
+        if let Some(Watcher(watch)) = &self.watch {
+            watch.before_step(self);
+        }
+        let item = self.forward_members(batch);
+        // The sum of the members' means: d(sum)/d(member i's weights) is member i's own
+        // gradient, whatever the other members' losses are, NaN included.
+        TrainOutput::new(self, item.loss.clone().sum().backward(), item)
+    }
+}
+
+impl InferenceStep for Population {
+    type Input = PopulationBatch;
+    type Output = PopulationOutput;
+
+    fn step(&self, batch: PopulationBatch) -> PopulationOutput {
+        if let Some(Watcher(watch)) = &self.watch {
+            watch.before_validation(self);
+        }
+        self.forward_members(batch)
+    }
+}
+
+impl Adaptor<LossInput> for PopulationOutput {
+    fn adapt(&self) -> LossInput {
+        LossInput::new(self.loss.clone())
+    }
+}
+
+impl ItemLazy for PopulationOutput {
+    /// Hands the metric thread plain tensors, as burn's `RegressionOutput` does, so it neither
+    /// keeps the autodiff graph alive nor reads anything back here.
+    fn sync(self) -> Result<Self, burn::tensor::ExecutionError> {
+        self.loss.device().flush()?;
+        Ok(PopulationOutput {
+            loss: self.loss.without_autodiff(),
+            output: self.output.without_autodiff(),
+            targets: self.targets.without_autodiff(),
+        })
+    }
+}
