@@ -14,7 +14,7 @@ use clap::Parser;
 use hinge_data::{DataConfig, SplitConfig};
 use hinge_model::{LossKind, MlpConfig};
 use hinge_train::{
-    BackendKind, Dashboard, TrainError, TrainingConfig, predict, train, train_population,
+    BackendKind, Dashboard, RunDir, TrainError, TrainingConfig, predict, train, train_population,
     write_atomic,
 };
 use serde::{Deserialize, Serialize};
@@ -270,7 +270,7 @@ fn run_case(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<Inner, A
     let dir = cli.out.join("runs").join(format!("{case}-{backend}"));
     if case == "tutorial" {
         let config = TrainingConfig::new().check()?;
-        let run = train(&config, &device, &dir, Dashboard::Silent)?;
+        let run = train(&config, &device, &RunDir::new(&dir), Dashboard::Silent)?;
         return Ok(Inner {
             training_s: Some(run.timings.training.as_secs_f64()),
             test_s: Some(run.timings.test.as_secs_f64()),
@@ -294,7 +294,7 @@ fn run_case(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<Inner, A
             .with_epochs(1)
             .with_batch_size(1024)
             .check()?;
-        let run = train(&config, &device, &dir, Dashboard::Silent)?;
+        let run = train(&config, &device, &RunDir::new(&dir), Dashboard::Silent)?;
         let trained = run.data.train.len() as f64;
         return Ok(Inner {
             training_s: Some(run.timings.training.as_secs_f64()),
@@ -313,7 +313,7 @@ fn run_case(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<Inner, A
         let configs = (0..members as u64)
             .map(|seed| TrainingConfig::new().with_seed(seed).check())
             .collect::<Result<Vec<_>, _>>()?;
-        let run = train_population(&configs, &device, &dir, Dashboard::Silent)?;
+        let run = train_population(&configs, &device, &RunDir::new(&dir), Dashboard::Silent)?;
         let seconds = run.timings.training.as_secs_f64() + run.timings.test.as_secs_f64();
         return Ok(Inner {
             training_s: Some(run.timings.training.as_secs_f64()),

@@ -10,7 +10,9 @@ mod common;
 use burn::tensor::{Tensor, TensorData};
 use hinge_lab::hinge_data::{DataConfig, LabeledPoints, SplitConfig};
 use hinge_lab::hinge_model::{LossKind, MlpConfig, signed_targets};
-use hinge_lab::hinge_train::{BackendKind, Dashboard, TrainingConfig, train, train_population};
+use hinge_lab::hinge_train::{
+    BackendKind, Dashboard, RunDir, TrainingConfig, train, train_population,
+};
 use hinge_lab::{CirclesRun, LossChoice, run_circles};
 
 const BACKENDS: [BackendKind; 3] = [BackendKind::Flex, BackendKind::Ndarray, BackendKind::Wgpu];
@@ -125,7 +127,13 @@ fn short_training_on_wgpu_lowers_the_loss() {
     let dir = tempfile::tempdir().unwrap();
     let config = TrainingConfig::new().with_epochs(3).check().unwrap();
     let device = BackendKind::Wgpu.device().unwrap();
-    let run = train(&config, &device, dir.path(), Dashboard::Silent).unwrap();
+    let run = train(
+        &config,
+        &device,
+        &RunDir::new(dir.path()),
+        Dashboard::Silent,
+    )
+    .unwrap();
 
     let epochs = &run.epochs;
     assert_eq!(epochs.len(), 3);
@@ -181,7 +189,13 @@ fn a_population_trains_the_same_on_wgpu_as_on_flex() {
     let first_epoch = |backend: BackendKind| {
         let dir = tempfile::tempdir().unwrap();
         let device = backend.device().unwrap();
-        let run = train_population(&configs, &device, dir.path(), Dashboard::Silent).unwrap();
+        let run = train_population(
+            &configs,
+            &device,
+            &RunDir::new(dir.path()),
+            Dashboard::Silent,
+        )
+        .unwrap();
         run.epochs
             .iter()
             .map(|rows| (rows[0].train_loss, rows[0].valid_loss))

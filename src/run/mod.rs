@@ -121,8 +121,13 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
             Step::Fresh => {
                 println!("Training with {loss} loss, writing to {}", dir.display());
                 let watch = watched.snapshots(&config, &files, 0);
-                let run =
-                    train_watched(&config, &device, &dir, request.dashboard, watching(&watch))?;
+                let run = train_watched(
+                    &config,
+                    &device,
+                    &files,
+                    request.dashboard,
+                    watching(&watch),
+                )?;
                 (run, watch)
             }
             Step::Resume(point) => {
@@ -135,7 +140,7 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
                     dir.display()
                 );
                 let watch = watched.snapshots(&config, &files, point.epoch);
-                let run = resume_watched(&dir, &device, request.dashboard, watching(&watch))?;
+                let run = resume_watched(&files, &device, request.dashboard, watching(&watch))?;
                 (run, watch)
             }
             Step::Finished => {
@@ -218,11 +223,11 @@ fn resume_steps(
     configs
         .into_iter()
         .map(|(loss, config)| {
-            let dir = artifacts.join(loss.name());
+            let run = RunDir::new(artifacts.join(loss.name()));
             let step = if record.finished.contains(&loss) {
                 Step::Finished
-            } else if RunDir::new(&dir).last_checkpoint().is_some() {
-                Step::Resume(resume_point(&dir, std::slice::from_ref(&config), device)?)
+            } else if run.last_checkpoint().is_some() {
+                Step::Resume(resume_point(&run, std::slice::from_ref(&config), device)?)
             } else {
                 Step::Fresh
             };

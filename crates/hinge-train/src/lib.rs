@@ -15,7 +15,7 @@
 //! // The tutorial's run: make_circles, the 4-2 network, hinge loss, 30 epochs of batch 5.
 //! let config = TrainingConfig::new().check()?;
 //! let device = BackendKind::Flex.device()?;
-//! let run = train(&config, &device, "artifacts/hinge".as_ref(), Dashboard::Plain)?;
+//! let run = train(&config, &device, &RunDir::new("artifacts/hinge"), Dashboard::Plain)?;
 //! println!("{}", run.test.tutorial_line());
 //! // The folder holds config.json, model.bpk, metrics.csv and test.json.
 //! let again = RunDir::new("artifacts/hinge").load_model(&device)?;
@@ -39,12 +39,15 @@ mod config;
 mod csv_rows;
 mod error;
 mod evaluate;
+mod fit;
 mod interrupt;
 mod ledger;
 mod loader;
 mod lock;
 mod memory;
+mod population_run;
 mod renderer;
+mod resume_point;
 mod run_dir;
 mod snapshots;
 mod training;
@@ -65,7 +68,9 @@ pub use ledger::{
 pub use loader::{MemberPoints, PopulationLoader};
 pub use lock::FolderLock;
 pub use memory::{MemoryEstimate, human_bytes};
+pub use population_run::{PopulationRun, resume_population, train_population};
 pub use renderer::{Dashboard, EpochRecorder};
+pub use resume_point::{ResumePoint, resume_point};
 pub use run_dir::{
     BOUNDARY_ANIMATION, BOUNDARY_PLOT, CHECKPOINT_DIR, CONFIG_FILE, DATA_FILE, DATA_PLOT,
     FRAMES_FILE, LOCK_FILE, LOSS_PLOT, MARGINS_PLOT, METRICS_FILE, MODEL_FILE, NEURONS_PLOT,
@@ -74,7 +79,4 @@ pub use run_dir::{
 pub use snapshots::{
     Frame, MIN_FRAMES, Snapshot, Snapshots, frames_per_epoch, saved_frames, surfaces,
 };
-pub use training::{
-    PopulationRun, ResumePoint, RunTimings, TrainedRun, resume_point, resume_population,
-    resume_watched, train, train_population, train_watched,
-};
+pub use training::{RunTimings, TrainedRun, resume_watched, train, train_watched};

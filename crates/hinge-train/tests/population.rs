@@ -9,8 +9,8 @@ use burn::tensor::{Device, Tensor};
 use hinge_data::{DataConfig, DataSplit, LabeledPoints, TargetEncoding};
 use hinge_model::LossKind;
 use hinge_train::{
-    Dashboard, MemberPoints, PopulationLoader, TrainError, TrainingConfig, ValidTrainingConfig,
-    train, train_population,
+    Dashboard, MemberPoints, PopulationLoader, RunDir, TrainError, TrainingConfig,
+    ValidTrainingConfig, train, train_population,
 };
 
 const LOSSES: [LossKind; 3] = [LossKind::Hinge, LossKind::SquaredHinge, LossKind::Logistic];
@@ -117,7 +117,13 @@ fn after_thirty_epochs_members_end_where_their_solo_runs_do() {
     let configs = lab_configs(30);
     let folder = tempfile::tempdir().unwrap();
     let device = Device::flex();
-    let population = train_population(&configs, &device, folder.path(), Dashboard::Silent).unwrap();
+    let population = train_population(
+        &configs,
+        &device,
+        &RunDir::new(folder.path()),
+        Dashboard::Silent,
+    )
+    .unwrap();
     assert_eq!(population.tests.len(), 60);
     assert!(population.diverged.iter().all(Option::is_none));
     assert!(population.epochs.iter().all(|rows| rows.len() == 30));
@@ -132,7 +138,7 @@ fn after_thirty_epochs_members_end_where_their_solo_runs_do() {
                     half.iter()
                         .map(|config| {
                             let dir = tempfile::tempdir().unwrap();
-                            train(config, &device, dir.path(), Dashboard::Silent)
+                            train(config, &device, &RunDir::new(dir.path()), Dashboard::Silent)
                                 .unwrap()
                                 .test
                                 .accuracy
@@ -181,8 +187,9 @@ fn a_diverging_member_is_marked_and_leaves_the_others_unchanged() {
     let with = [short(1, 0.05), short(2, 1e300), short(3, 0.05)];
     let without = [short(1, 0.05), short(3, 0.05)];
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let run = train_population(&with, &device, a.path(), Dashboard::Silent).unwrap();
-    let clean = train_population(&without, &device, b.path(), Dashboard::Silent).unwrap();
+    let run = train_population(&with, &device, &RunDir::new(a.path()), Dashboard::Silent).unwrap();
+    let clean =
+        train_population(&without, &device, &RunDir::new(b.path()), Dashboard::Silent).unwrap();
 
     let diverged = run.diverged[1].expect("member 1 diverged");
     assert_eq!((diverged.epoch, diverged.step), (1, 1));
@@ -229,7 +236,7 @@ fn members_that_cannot_share_a_step_are_refused_on_one_line() {
     let message = err.to_string();
     assert!(message.contains("batch size 10 against 5"), "{message}");
     assert!(!message.contains('\n'));
-    let empty = train_population(&[], &device, folder.path(), Dashboard::Silent);
+    let empty = train_population(&[], &device, &RunDir::new(folder.path()), Dashboard::Silent);
     assert!(matches!(empty, Err(TrainError::EmptyPopulation)));
 }
 
@@ -238,8 +245,9 @@ fn a_population_resumed_from_a_checkpoint_ends_as_the_uninterrupted_one() {
     let device = Device::flex();
     let configs = [short(1, 0.05), short(2, 0.1), short(3, 0.0)];
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let whole = train_population(&configs, &device, a.path(), Dashboard::Silent).unwrap();
-    train_population(&configs, &device, b.path(), Dashboard::Silent).unwrap();
+    let whole =
+        train_population(&configs, &device, &RunDir::new(a.path()), Dashboard::Silent).unwrap();
+    train_population(&configs, &device, &RunDir::new(b.path()), Dashboard::Silent).unwrap();
     // The folder as a kill right after epoch 2's checkpoint leaves it: no checkpoint of epoch
     // 3, and metrics.csv up to epoch 2.
     let checkpoints = b.path().join(hinge_train::CHECKPOINT_DIR);
@@ -255,8 +263,13 @@ fn a_population_resumed_from_a_checkpoint_ends_as_the_uninterrupted_one() {
     assert_eq!(kept.len(), 1 + 3 * 2, "{text}");
     std::fs::write(&metrics, kept.join("\n") + "\n").unwrap();
 
-    let resumed =
-        hinge_train::resume_population(&configs, &device, b.path(), Dashboard::Silent).unwrap();
+    let resumed = hinge_train::resume_population(
+        &configs,
+        &device,
+        &RunDir::new(b.path()),
+        Dashboard::Silent,
+    )
+    .unwrap();
     assert_eq!(resumed.epochs, whole.epochs);
     assert_eq!(resumed.tests, whole.tests);
 }
