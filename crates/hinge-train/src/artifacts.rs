@@ -14,9 +14,12 @@ use crate::csv_rows::{csv_text, keyed_csv_text, read_csv, read_keyed_csv};
 
 /// The environment variable that slows every per-epoch write by that many milliseconds, between
 /// the written temporary file and its rename: for fault-injection tests, so that a kill can be
-/// made to land while `metrics.csv` is being replaced. Unset, it costs one lookup per epoch.
+/// made to land while `metrics.csv` is being replaced. Only with the `fault-injection` feature,
+/// which only tests turn on.
+#[cfg(feature = "fault-injection")]
 pub const SLOW_WRITES_VARIABLE: &str = "HINGE_LAB_SLOW_WRITES_MS";
 
+#[cfg(feature = "fault-injection")]
 fn pause_for_fault_injection() {
     if let Some(ms) = std::env::var(SLOW_WRITES_VARIABLE)
         .ok()
@@ -25,6 +28,9 @@ fn pause_for_fault_injection() {
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
 }
+
+#[cfg(not(feature = "fault-injection"))]
+fn pause_for_fault_injection() {}
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`,
 /// so a crash or a full disk leaves the old file or the new one, never half of one.

@@ -19,7 +19,8 @@ use crate::loader::{MemberPoints, PopulationLoader};
 use crate::population_run::PopulationRun;
 use crate::run_dir::RunDir;
 use crate::training::RunTimings;
-use crate::{Dashboard, EpochMetrics, EpochRecorder, TrainError, ValidTrainingConfig};
+use crate::renderer::EpochRecorder;
+use crate::{Dashboard, EpochMetrics, TrainError, ValidTrainingConfig};
 use burn::tensor::Device;
 
 /// How a run trains, beside what it trains: how its layers multiply, where its epochs are

@@ -52,24 +52,21 @@ mod run_dir;
 mod snapshots;
 mod training;
 
-pub use artifacts::{
-    EpochMetrics, SLOW_WRITES_VARIABLE, TestResult, ensure_writable, percent, remove_if_present,
-    write_atomic,
-};
+#[cfg(feature = "fault-injection")]
+pub use artifacts::SLOW_WRITES_VARIABLE;
+pub use artifacts::{EpochMetrics, TestResult, ensure_writable, remove_if_present, write_atomic};
 pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
-pub use csv_rows::{csv_text, header_of, keyed_csv_text, read_csv, read_keyed_csv};
+pub use csv_rows::{csv_text, keyed_csv_text, read_csv};
 pub use error::TrainError;
-pub use evaluate::{evaluate_population, predict, predict_population};
-pub use interrupt::{CtrlCScope, Stop, StopLog, exit_code, stop_on_ctrl_c, stop_reason};
-pub use ledger::{
-    Divergence, Ledger, MemberAccuracy, MemberLoss, MemberStep, MembersAtFull, SharedLedger,
-};
+pub use evaluate::{predict, predict_population};
+pub use interrupt::{CtrlCScope, exit_code, stop_on_ctrl_c, stop_reason};
+pub use ledger::Divergence;
 pub use loader::{MemberPoints, PopulationLoader};
 pub use lock::FolderLock;
-pub use memory::{MemoryEstimate, human_bytes};
+pub use memory::MemoryEstimate;
 pub use population_run::{PopulationRun, resume_population, train_population};
-pub use renderer::{Dashboard, EpochRecorder};
+pub use renderer::Dashboard;
 pub use resume_point::{ResumePoint, resume_point};
 pub use run_dir::{
     BOUNDARY_ANIMATION, BOUNDARY_PLOT, CHECKPOINT_DIR, CONFIG_FILE, DATA_FILE, DATA_PLOT,
