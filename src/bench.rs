@@ -99,6 +99,18 @@ struct Inner {
     epochs: usize,
 }
 
+impl Inner {
+    /// A case's shape, from the configuration it trained with.
+    fn shape_of(config: &TrainingConfig) -> Self {
+        Self {
+            samples: config.data.samples,
+            batch_size: config.batch_size,
+            epochs: config.epochs,
+            ..Self::default()
+        }
+    }
+}
+
 /// Runs the benchmark (or, with `--case`, one case of it).
 pub fn run_bench(cli: &BenchCli) -> Result<Vec<CaseResult>, AppError> {
     let backends: Vec<BackendKind> = if cli.backend.is_empty() {
@@ -274,10 +286,7 @@ fn run_case(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<Inner, A
         return Ok(Inner {
             training_s: Some(run.timings.training.as_secs_f64()),
             test_s: Some(run.timings.test.as_secs_f64()),
-            samples: 1000,
-            batch_size: 5,
-            epochs: 30,
-            ..Inner::default()
+            ..Inner::shape_of(&run.config)
         });
     }
     if let Some(samples) = case.strip_prefix("scaling-") {
@@ -300,10 +309,7 @@ fn run_case(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<Inner, A
             training_s: Some(run.timings.training.as_secs_f64()),
             test_s: Some(run.timings.test.as_secs_f64()),
             samples_per_s: Some(trained / run.timings.training.as_secs_f64()),
-            samples,
-            batch_size: 1024,
-            epochs: 1,
-            ..Inner::default()
+            ..Inner::shape_of(&run.config)
         });
     }
     if let Some(members) = case.strip_prefix("population-") {
@@ -320,10 +326,7 @@ fn run_case(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<Inner, A
             test_s: Some(run.timings.test.as_secs_f64()),
             members: Some(members),
             runs_per_s: Some(members as f64 / seconds),
-            samples: 1000,
-            batch_size: 5,
-            epochs: 30,
-            ..Inner::default()
+            ..Inner::shape_of(&run.configs[0])
         });
     }
     if case == "grid" {

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser};
+use clap::{Args, CommandFactory, Parser};
 use hinge_data::{DataConfig, DatasetKind, SplitConfig};
-use hinge_model::{Activation, Feature, LossKind, MlpConfig, Named, OutputActivation};
+use hinge_model::{Activation, Feature, MlpConfig, Named, OutputActivation};
 use hinge_train::{BackendKind, Dashboard, TrainingConfig};
 
 use crate::{AppError, CirclesRun, LossChoice};
@@ -13,13 +13,13 @@ use crate::{AppError, CirclesRun, LossChoice};
 /// and squared hinge loss (or the logistic baseline), print the test results, and write the run
 /// files and plots.
 ///
-/// Values not given come from `--config`, else the tutorial's defaults (shown in brackets).
+/// Values not given come from `--config`, else the tutorial's (shown as defaults).
 #[derive(Debug, Parser)]
 #[command(name = "circles", version, allow_negative_numbers = true)]
 pub struct Cli {
-    /// Which loss to train with; `both` trains hinge then squared hinge and compares them, `all`
-    /// adds the logistic baseline. [default: the config file's loss, else both]
-    #[arg(long, value_parser = loss_choice())]
+    /// Which loss to train with; `both` trains the tutorial's two and compares them, `all` adds
+    /// the logistic baseline. [default: the config file's loss, else both]
+    #[arg(long, value_parser = named::<LossChoice>())]
     pub loss: Option<LossChoice>,
     /// Compute backend; each needs its cargo feature. [default: a GPU backend if one was
     /// compiled in, else flex]
@@ -30,11 +30,11 @@ pub struct Cli {
     /// Complete the command started in --artifacts, as it was given: finished losses are
     /// kept, an interrupted one continues from its last checkpoint, the rest train, and every
     /// figure is drawn.
-    #[arg(long, conflicts_with_all = CONFIG_FLAGS)]
+    #[arg(long)]
     pub resume: bool,
     #[command(flatten)]
     pub spread: SpreadFlags,
-    /// Seeds the data, the initial weights and the shuffling. [default: 42]
+    /// Seeds the data, the initial weights and the shuffling.
     #[arg(long)]
     pub seed: Option<u64>,
     /// Folder the runs write to: one subfolder per loss, plus comparison.png.
@@ -52,10 +52,10 @@ pub struct Cli {
 /// How far apart and how blurred the classes are, for one run; a sweep takes lists instead.
 #[derive(Debug, Clone, Args)]
 pub struct SpreadFlags {
-    /// Inner circle radius relative to the outer one, in (0, 1). [default: 0.1]
+    /// Inner circle radius relative to the outer one, in (0, 1).
     #[arg(long)]
     pub factor: Option<f64>,
-    /// Standard deviation of Gaussian noise on the points, >= 0. [default: 0]
+    /// Standard deviation of Gaussian noise on the points, >= 0.
     #[arg(long)]
     pub noise: Option<f64>,
 }
@@ -78,56 +78,53 @@ pub struct RunFlags {
     /// Start from a saved run configuration (a run's `config.json`); flags override it.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Passes over the training data. [default: 30]
+    /// Passes over the training data.
     #[arg(long)]
     pub epochs: Option<usize>,
-    /// Samples per optimizer step. [default: 5]
+    /// Samples per optimizer step.
     #[arg(long)]
     pub batch_size: Option<usize>,
-    /// Adam learning rate. [default: 0.03]
+    /// Adam learning rate.
     #[arg(long)]
     pub lr: Option<f64>,
-    /// The point set: the tutorial's circles, or moons, blobs, xor, spirals. [default: circles]
+    /// The point set.
     #[arg(long, value_parser = named::<DatasetKind>())]
     pub dataset: Option<DatasetKind>,
-    /// Points generated, test set included. [default: 1000]
+    /// Points generated, test set included.
     #[arg(long)]
     pub samples: Option<usize>,
-    /// blobs only: standard deviation of each blob around its centre, >= 0. [default: 1]
+    /// blobs only: standard deviation of each blob around its centre, >= 0.
     #[arg(long)]
     pub cluster_std: Option<f64>,
-    /// blobs only: how many blobs, each a class, 2 to 255; more than 2 needs
-    /// --loss categorical-hinge. [default: 2]
+    /// blobs only: how many blobs, each a class, 2 to 255; more than 2 needs the categorical
+    /// hinge loss.
     #[arg(long)]
     pub centers: Option<usize>,
     /// Widths of the hidden layers, comma-separated, e.g. 16,16; `none` for no hidden layer (a
-    /// linear model of the features). [default: 4,2]
+    /// linear model of the features).
     #[arg(long, value_parser = parse_widths)]
     pub hidden: Option<Widths>,
     /// The hidden layers' activation; ReLU layers start He-uniform, the others
-    /// Glorot-uniform. [default: relu]
+    /// Glorot-uniform.
     #[arg(long, value_parser = named::<Activation>())]
     pub activation: Option<Activation>,
     /// The output's activation; `linear` with --hidden none and --l2 trains a linear SVM.
-    /// [default: tanh]
     #[arg(long, value_parser = named::<OutputActivation>())]
     pub output: Option<OutputActivation>,
-    /// The network's inputs, comma-separated, computed from each point (x, y): x, y, x2 (x²),
-    /// y2, xy, sinx (sin x), siny. [default: x,y]
+    /// The network's inputs, comma-separated, each computed from the point (x, y): x2 is x²,
+    /// sinx is sin x.
     #[arg(long, value_delimiter = ',', value_parser = named::<Feature>())]
     pub features: Option<Vec<Feature>>,
     /// L1 penalty on the weights, added to the loss as Keras's kernel_regularizer does, >= 0.
-    /// [default: 0]
     #[arg(long)]
     pub l1: Option<f64>,
     /// L2 penalty on the weights, added to the loss as Keras's kernel_regularizer does, >= 0.
-    /// [default: 0]
     #[arg(long)]
     pub l2: Option<f64>,
-    /// The first N points form the test set. [default: 250]
+    /// The first N points form the test set.
     #[arg(long)]
     pub test_samples: Option<usize>,
-    /// Fraction of the training points held out for validation, in [0, 1). [default: 0.2]
+    /// Fraction of the training points held out for validation, in [0, 1).
     #[arg(long)]
     pub validation_split: Option<f64>,
 }
@@ -170,33 +167,6 @@ impl RunFlags {
     }
 }
 
-/// The flags that set what a run does, which `--resume` takes from the run's record. Named
-/// one by one, not as clap's group of `RunFlags`, so the error names the flag given rather
-/// than all of them.
-const CONFIG_FLAGS: [&str; 21] = [
-    "loss",
-    "no_animation",
-    "config",
-    "dataset",
-    "cluster_std",
-    "centers",
-    "hidden",
-    "activation",
-    "output",
-    "features",
-    "l1",
-    "l2",
-    "epochs",
-    "batch_size",
-    "lr",
-    "samples",
-    "test_samples",
-    "validation_split",
-    "factor",
-    "noise",
-    "seed",
-];
-
 /// Hidden layer widths as `--hidden` takes them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Widths(pub Vec<usize>);
@@ -226,22 +196,6 @@ where
         T::from_str(&name)
             .ok()
             .expect("the parser lets through only the listed names")
-    })
-}
-
-/// Parses `--loss`: one loss by its name, or `both` (the tutorial's two) or `all` (and the
-/// logistic baseline).
-pub fn loss_choice() -> impl clap::builder::TypedValueParser<Value = LossChoice> {
-    use clap::builder::TypedValueParser;
-    let mut names = LossKind::names();
-    names.extend(["both", "all"]);
-    clap::builder::PossibleValuesParser::new(names).map(|name| match name.as_str() {
-        "both" => LossChoice::Both,
-        "all" => LossChoice::All,
-        one => LossChoice::One(
-            one.parse()
-                .expect("the parser lets through only the listed names"),
-        ),
     })
 }
 
@@ -305,10 +259,99 @@ pub fn end_quietly_on_closed_pipe() {
     }
 }
 
+/// Each run-setting flag's value in `config`, as the flag takes it: what help shows as the
+/// default, read from the tutorial's configuration rather than restated in the help texts.
+fn shown_values(config: &TrainingConfig) -> Vec<(&'static str, String)> {
+    let list = |names: Vec<String>| names.join(",");
+    let hidden = match config.model.hidden.as_slice() {
+        [] => "none".to_string(),
+        widths => list(widths.iter().map(usize::to_string).collect()),
+    };
+    vec![
+        ("seed", config.seed.to_string()),
+        ("factor", config.data.factor.to_string()),
+        ("noise", config.data.noise.to_string()),
+        ("epochs", config.epochs.to_string()),
+        ("batch_size", config.batch_size.to_string()),
+        ("lr", config.learning_rate.to_string()),
+        ("dataset", config.data.dataset.to_string()),
+        ("samples", config.data.samples.to_string()),
+        ("cluster_std", config.data.cluster_std.to_string()),
+        ("centers", config.data.centers.to_string()),
+        ("hidden", hidden),
+        ("activation", config.model.activation.to_string()),
+        ("output", config.model.output.to_string()),
+        (
+            "features",
+            list(
+                config
+                    .model
+                    .features
+                    .iter()
+                    .map(|f| f.to_string())
+                    .collect(),
+            ),
+        ),
+        ("l1", config.model.l1.to_string()),
+        ("l2", config.model.l2.to_string()),
+        ("test_samples", config.split.test_samples.to_string()),
+        (
+            "validation_split",
+            config.split.validation_split.to_string(),
+        ),
+    ]
+}
+
+/// Flags that say how or where a `circles` command runs, not what it trains: the only ones
+/// `--resume` takes beside it, every other flag coming from the run's record.
+const RESUMABLE_WITH: [&str; 5] = ["resume", "backend", "artifacts", "no_tui", "help"];
+
+/// The command line as parsed: clap's from the derive, with the tutorial's defaults shown in
+/// help where a flag has one, and, for `circles`, every run-setting flag refused beside
+/// `--resume`.
+fn command<P: CommandFactory>() -> clap::Command {
+    let defaults = shown_values(&TrainingConfig::new());
+    let mut command = P::command();
+    for (id, value) in defaults {
+        // A flag with a default of its own (a sweep's list of noises) shows that one.
+        if command
+            .get_arguments()
+            .any(|arg| arg.get_id() == id && arg.get_default_values().is_empty())
+        {
+            command = command.mut_arg(id, |arg| {
+                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+                arg.help(format!("{help} [default: {value}]"))
+            });
+        }
+    }
+    if command.get_arguments().any(|arg| arg.get_id() == "resume")
+        && command.get_name() == "circles"
+    {
+        let settings: Vec<clap::Id> = command
+            .get_arguments()
+            .map(|arg| arg.get_id().clone())
+            .filter(|id| !RESUMABLE_WITH.contains(&id.as_str()) && id != "version")
+            .collect();
+        command = command.mut_arg("resume", |arg| arg.conflicts_with_all(settings));
+    }
+    command
+}
+
+/// Parses `args` as the command line of `P` (see [`command`]).
+pub fn try_parse_from<P, I, T>(args: I) -> Result<P, clap::Error>
+where
+    P: Parser,
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = command::<P>().try_get_matches_from(args)?;
+    P::from_arg_matches(&matches)
+}
+
 /// Parses the command line or exits: help and version print as clap prints them, and a
 /// mistake prints one line (clap's own messages span several) and exits with code 2.
 pub fn parse_or_exit<P: Parser>() -> P {
-    match P::try_parse() {
+    match try_parse_from::<P, _, _>(std::env::args_os()) {
         Ok(parsed) => parsed,
         Err(err) if !err.use_stderr() => err.exit(),
         Err(err) => {
@@ -336,6 +379,78 @@ pub fn one_line(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hinge_model::LossKind;
+
+    #[test]
+    fn help_shows_the_tutorials_values_as_defaults() {
+        let help = command::<Cli>().render_long_help().to_string();
+        for text in [
+            "[default: 30]",
+            "[default: 0.03]",
+            "[default: 4,2]",
+            "[default: x,y]",
+            "[default: circles]",
+            "[default: 42]",
+        ] {
+            assert!(help.contains(text), "{text} is missing from:\n{help}");
+        }
+        // Each shown value is one a flag of circles takes, named by its id.
+        let ids: Vec<String> = command::<Cli>()
+            .get_arguments()
+            .map(|arg| arg.get_id().to_string())
+            .collect();
+        for (id, _) in shown_values(&TrainingConfig::new()) {
+            assert!(ids.iter().any(|known| known == id), "no flag {id}");
+        }
+    }
+
+    #[test]
+    fn resume_refuses_every_flag_that_sets_the_run() {
+        let command = command::<Cli>();
+        for arg in command.get_arguments() {
+            let id = arg.get_id().as_str();
+            let Some(long) = arg.get_long() else { continue };
+            if RESUMABLE_WITH.contains(&id) || id == "version" {
+                continue;
+            }
+            let mut args = vec![
+                "circles".to_string(),
+                "--resume".to_string(),
+                format!("--{long}"),
+            ];
+            if arg.get_action().takes_values() {
+                let value = arg
+                    .get_possible_values()
+                    .first()
+                    .map_or("1".to_string(), |v| v.get_name().to_string());
+                args.push(value);
+            }
+            let err = try_parse_from::<Cli, _, _>(&args).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ArgumentConflict,
+                "{args:?}: {err}"
+            );
+        }
+        let fine = [
+            "circles",
+            "--resume",
+            "--backend",
+            "flex",
+            "--no-tui",
+            "--artifacts",
+            "a",
+        ];
+        assert!(try_parse_from::<Cli, _, _>(fine).is_ok());
+    }
+
+    #[test]
+    fn every_loss_choice_reads_back_from_its_name() {
+        for &choice in LossChoice::ALL {
+            assert_eq!(choice.name().parse::<LossChoice>(), Ok(choice));
+        }
+        assert_eq!(LossChoice::ALL.len(), LossKind::ALL.len() + 2);
+    }
 
     #[test]
     fn no_flags_is_the_tutorials_run() {

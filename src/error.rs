@@ -20,7 +20,7 @@ pub enum AppError {
     LabSetting {
         flag: &'static str,
         value: String,
-        allowed: &'static str,
+        allowed: String,
     },
     #[error("{} is not a lab table this version reads: {reason}", path.display())]
     LabFile {

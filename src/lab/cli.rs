@@ -8,7 +8,7 @@ use hinge_train::{BackendKind, Dashboard};
 use super::seeds::SeedsRequest;
 use super::sweep::{Shard, SweepRequest};
 use super::{Batch, MAX_POPULATION, default_jobs};
-use crate::cli::{RunFlags, SpreadFlags, chosen_backend, loss_choice, named};
+use crate::cli::{RunFlags, SpreadFlags, chosen_backend, named};
 use crate::{AppError, LossChoice};
 
 /// The loss lab: run the tutorial's pipeline many times to measure how the hinge, squared
@@ -75,7 +75,7 @@ impl MarginsArgs {
 #[derive(Debug, Clone, Args)]
 pub struct LabFlags {
     /// Losses to compare.
-    #[arg(long, value_parser = loss_choice(), default_value = "all")]
+    #[arg(long, value_parser = named::<LossChoice>(), default_value_t = LossChoice::All)]
     pub loss: LossChoice,
     /// The first seed; runs use seeds first-seed, first-seed + 1, ...
     #[arg(long, default_value_t = 0)]

@@ -20,13 +20,13 @@ mod trial;
 
 use std::path::PathBuf;
 
-use hinge_model::LossKind;
+use hinge_model::{LossKind, Named};
 use hinge_train::{
     BackendKind, Dashboard, MemoryEstimate, TrainingConfig, ValidTrainingConfig, ensure_writable,
     remove_if_present, write_atomic,
 };
 
-use crate::AppError;
+use crate::{AppError, LossChoice};
 pub use progress::Progress;
 use record::{PROGRESS_FILE, PROGRESS_PLAN, append_progress, read_progress};
 pub use runner::{MAX_POPULATION, Schedule, default_jobs, run_trials};
@@ -64,21 +64,33 @@ impl Batch {
             return Err(AppError::LabSetting {
                 flag: "--seeds",
                 value: self.seeds.to_string(),
-                allowed: "at least 1 seed is needed",
+                allowed: "at least 1 seed is needed".into(),
             });
         }
         if self.first_seed.checked_add(self.seeds as u64 - 1).is_none() {
             return Err(AppError::LabSetting {
                 flag: "--first-seed",
                 value: self.first_seed.to_string(),
-                allowed: "the last seed, first seed + seeds - 1, must fit in 64 bits",
+                allowed: "the last seed, first seed + seeds - 1, must fit in 64 bits".into(),
             });
         }
-        if self.losses.contains(&LossKind::CategoricalHinge) {
+        if let Some(loss) = self
+            .losses
+            .iter()
+            .find(|loss| !LossKind::TWO_CLASS.contains(loss))
+        {
+            let two_class: Vec<&str> = LossChoice::ALL
+                .iter()
+                .filter(|choice| choice.two_class())
+                .map(|choice| choice.name())
+                .collect();
             return Err(AppError::LabSetting {
                 flag: "--loss",
-                value: LossKind::CategoricalHinge.to_string(),
-                allowed: "the lab measures two-class margins: use hinge, squared-hinge, logistic, both or all",
+                value: loss.to_string(),
+                allowed: format!(
+                    "the lab measures two-class margins: use {}",
+                    two_class.join(", ")
+                ),
             });
         }
         // Before any data is generated: the runs trained at once must fit, all of them.
@@ -117,7 +129,7 @@ impl Batch {
                 return Err(AppError::LabSetting {
                     flag,
                     value: value.to_string(),
-                    allowed: "at least 1",
+                    allowed: "at least 1".into(),
                 });
             }
         }
@@ -125,7 +137,7 @@ impl Batch {
             return Err(AppError::LabSetting {
                 flag: "--jobs",
                 value: self.jobs.to_string(),
-                allowed: "the dashboard shows one population at a time: add --jobs 1",
+                allowed: "the dashboard shows one population at a time: add --jobs 1".into(),
             });
         }
         // A lab resumes from its journal: the plan it was started with and the runs finished.

@@ -34,11 +34,14 @@ pub fn saved_run_margins(dir: &Path, device: &Device) -> Result<SavedRunMargins,
     let run = RunDir::new(dir);
     let config = run.load_config()?;
     let settings = config.config();
-    if settings.loss == LossKind::CategoricalHinge {
+    if !LossKind::TWO_CLASS.contains(&settings.loss) {
         return Err(AppError::LabSetting {
             flag: "--run",
             value: dir.display().to_string(),
-            allowed: "the margin analysis is of two-class runs; this one is categorical-hinge",
+            allowed: format!(
+                "the margin analysis is of two-class runs; this one is {}",
+                settings.loss
+            ),
         });
     }
     let model = run.load_model(device)?;

@@ -138,7 +138,7 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
             return Err(AppError::LabSetting {
                 flag,
                 value: "(none)".into(),
-                allowed: "give at least one value, e.g. 0,0.1,0.2",
+                allowed: "give at least one value, e.g. 0,0.1,0.2".into(),
             });
         }
     }
@@ -148,7 +148,10 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
         return Err(AppError::LabSetting {
             flag: "--dataset",
             value: dataset.to_string(),
-            allowed: "the sweep varies make_circles's noise and factor: use circles",
+            allowed: format!(
+                "the sweep varies make_circles's noise and factor: use {}",
+                DatasetKind::Circles
+            ),
         });
     }
     let mut configs = Vec::new();
@@ -234,7 +237,7 @@ pub fn merge_shards(
         return Err(AppError::LabSetting {
             flag: "merge",
             value: "(no folders)".into(),
-            allowed: "name the shard folders, e.g. lab merge runs/shard-1 runs/shard-2",
+            allowed: "name the shard folders, e.g. lab merge runs/shard-1 runs/shard-2".into(),
         });
     };
     let plans = shards

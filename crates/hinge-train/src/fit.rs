@@ -17,9 +17,9 @@ use crate::interrupt::{Running, Stop, StopLog};
 use crate::ledger::{Ledger, MemberAccuracy, MemberLoss, MembersAtFull, SharedLedger};
 use crate::loader::{MemberPoints, PopulationLoader};
 use crate::population_run::PopulationRun;
+use crate::renderer::EpochRecorder;
 use crate::run_dir::RunDir;
 use crate::training::RunTimings;
-use crate::renderer::EpochRecorder;
 use crate::{Dashboard, EpochMetrics, TrainError, ValidTrainingConfig};
 use burn::tensor::Device;
 
