@@ -12,6 +12,7 @@ use hinge_train::{Snapshot, write_atomic};
 use plotters::prelude::*;
 
 use crate::AppError;
+use crate::cores::on_every_core;
 use crate::plot::{
     OutputGrid, class_colour, confidence_of_outputs, draw_plane_axes, plot_error,
     register_embedded_font, shade,
@@ -259,21 +260,9 @@ pub fn render_frames(spec: &Panel, snapshots: &[Snapshot]) -> Result<Frames, App
     };
     // Frames are independent: draw them on every core (the next loss may be training
     // meanwhile; the frames are short work beside it).
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = snapshots.len().div_ceil(threads).max(1);
-    let frames = std::thread::scope(|scope| {
-        let workers: Vec<_> = snapshots
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(|| part.iter().map(frame).collect::<Result<Vec<_>, AppError>>())
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| worker.join().expect("drawing a frame does not panic"))
-            .collect::<Result<Vec<_>, AppError>>()
-    })?
-    .concat();
+    let frames = on_every_core(snapshots.len(), |index| frame(&snapshots[index]))
+        .into_iter()
+        .collect::<Result<Vec<_>, AppError>>()?;
     Ok(Frames {
         width: PANEL.0,
         height: PANEL.1,

@@ -2,13 +2,14 @@
 //! burn. This crate is the application around the three library crates: the command line,
 //! the figures, and the run that ties data, training and plots together.
 //!
-//! - [`hinge_data`]: `make_circles`, the split, burn's `Dataset` and `Batcher`.
+//! - [`hinge_data`]: `make_circles` and the other point sets, the split, population batches.
 //! - [`hinge_model`]: the Dense stack and the hinge losses.
 //! - [`hinge_train`]: the Learner run, metrics, dashboard and run files.
 
 pub mod animate;
 pub mod bench;
 pub mod cli;
+mod cores;
 mod error;
 pub mod lab;
 pub mod mains;

@@ -9,8 +9,9 @@ use hinge_train::{NEURONS_PLOT, RunDir};
 
 use super::Measurements;
 use super::plot::{MarginPanel, margin_panels};
+use super::summary::mean_and_spread;
 use crate::AppError;
-use crate::margins::{MarginAnalysis, mean_and_spread};
+use crate::margins::MarginAnalysis;
 use crate::neurons::{neuron_maps, neurons_plot};
 
 pub use super::plot::MARGINS_PLOT;

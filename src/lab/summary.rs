@@ -4,7 +4,6 @@ use hinge_model::LossKind;
 use serde::{Deserialize, Serialize};
 
 use super::record::RunRow;
-use crate::margins::mean_and_spread;
 
 /// One cell of a sweep (a noise and a factor) for one loss, summarised.
 #[derive(Debug, Clone, PartialEq)]
@@ -211,6 +210,20 @@ pub fn student_t_975(df: usize) -> f64 {
     }
 }
 
+/// Mean and sample standard deviation; NaN for an empty list, a spread of 0 for one value.
+pub fn mean_and_spread(values: &[f64]) -> (f64, f64) {
+    if values.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    if values.len() == 1 {
+        return (mean, 0.0);
+    }
+    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, variance.sqrt())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,5 +235,17 @@ mod tests {
         assert!((student_t_975(40) - 2.021).abs() < 2e-3);
         assert!((student_t_975(120) - 1.980).abs() < 1e-3);
         assert!(student_t_975(0).is_nan());
+    }
+
+    #[test]
+    fn spread_is_the_sample_standard_deviation() {
+        assert_eq!(
+            mean_and_spread(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]).0,
+            5.0
+        );
+        let (_, sd) = mean_and_spread(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]);
+        assert!((sd - (32.0f64 / 7.0).sqrt()).abs() < 1e-12);
+        assert_eq!(mean_and_spread(&[3.0]), (3.0, 0.0));
+        assert!(mean_and_spread(&[]).0.is_nan());
     }
 }

@@ -5,8 +5,9 @@ use hinge_data::{DataSplit, DatasetKind, LabeledPoints};
 use hinge_model::{LossKind, Mlp, Population};
 use hinge_train::{TestResult, ValidTrainingConfig};
 
+use super::summary::mean_and_spread;
 use crate::AppError;
-use crate::margins::{MarginAnalysis, boundary_radii_all, dead_units_all, mean_and_spread};
+use crate::margins::{MarginAnalysis, boundary_radii_all, dead_units_all};
 
 /// How far from the origin [`crate::margins::boundary_radii`] looks: past the outer ring (radius 1) with room
 /// for noisy points, so a boundary drawn around everything is still found.

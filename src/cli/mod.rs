@@ -2,12 +2,16 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, Parser};
+use clap::{Args, Parser};
 use hinge_data::{DataConfig, DatasetKind, SplitConfig};
-use hinge_model::{Activation, Feature, MlpConfig, Named, OutputActivation};
+use hinge_model::{Activation, Feature, MlpConfig, OutputActivation};
 use hinge_train::{BackendKind, Dashboard, TrainingConfig};
 
 use crate::{AppError, CirclesRun, LossChoice};
+
+mod parse;
+
+pub use parse::{named, one_line, parse_or_exit, try_parse_from};
 
 /// Train the tutorial's network on make_circles (or another point set, `--dataset`) with hinge
 /// and squared hinge loss (or the logistic baseline), print the test results, and write the run
@@ -186,19 +190,6 @@ fn parse_widths(given: &str) -> Result<Widths, String> {
         .map(Widths)
 }
 
-/// Parses one of a [`Named`] enum's names; help and errors list them all.
-pub fn named<T>() -> impl clap::builder::TypedValueParser<Value = T>
-where
-    T: Named + std::str::FromStr + Clone + Send + Sync,
-{
-    use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(T::names()).map(|name| {
-        T::from_str(&name)
-            .ok()
-            .expect("the parser lets through only the listed names")
-    })
-}
-
 impl Cli {
     /// The run the flags describe. Values are checked when the run starts; only the config
     /// file is read here.
@@ -259,259 +250,5 @@ pub fn end_quietly_on_closed_pipe() {
     }
 }
 
-/// Each run-setting flag's value in `config`, as the flag takes it: what help shows as the
-/// default, read from the tutorial's configuration rather than restated in the help texts.
-fn shown_values(config: &TrainingConfig) -> Vec<(&'static str, String)> {
-    let list = |names: Vec<String>| names.join(",");
-    let hidden = match config.model.hidden.as_slice() {
-        [] => "none".to_string(),
-        widths => list(widths.iter().map(usize::to_string).collect()),
-    };
-    vec![
-        ("seed", config.seed.to_string()),
-        ("factor", config.data.factor.to_string()),
-        ("noise", config.data.noise.to_string()),
-        ("epochs", config.epochs.to_string()),
-        ("batch_size", config.batch_size.to_string()),
-        ("lr", config.learning_rate.to_string()),
-        ("dataset", config.data.dataset.to_string()),
-        ("samples", config.data.samples.to_string()),
-        ("cluster_std", config.data.cluster_std.to_string()),
-        ("centers", config.data.centers.to_string()),
-        ("hidden", hidden),
-        ("activation", config.model.activation.to_string()),
-        ("output", config.model.output.to_string()),
-        (
-            "features",
-            list(
-                config
-                    .model
-                    .features
-                    .iter()
-                    .map(|f| f.to_string())
-                    .collect(),
-            ),
-        ),
-        ("l1", config.model.l1.to_string()),
-        ("l2", config.model.l2.to_string()),
-        ("test_samples", config.split.test_samples.to_string()),
-        (
-            "validation_split",
-            config.split.validation_split.to_string(),
-        ),
-    ]
-}
-
-/// Flags that say how or where a `circles` command runs, not what it trains: the only ones
-/// `--resume` takes beside it, every other flag coming from the run's record.
-const RESUMABLE_WITH: [&str; 5] = ["resume", "backend", "artifacts", "no_tui", "help"];
-
-/// The command line as parsed: clap's from the derive, with the tutorial's defaults shown in
-/// help where a flag has one, and, for `circles`, every run-setting flag refused beside
-/// `--resume`.
-fn command<P: CommandFactory>() -> clap::Command {
-    let defaults = shown_values(&TrainingConfig::new());
-    let mut command = P::command();
-    for (id, value) in defaults {
-        // A flag with a default of its own (a sweep's list of noises) shows that one.
-        if command
-            .get_arguments()
-            .any(|arg| arg.get_id() == id && arg.get_default_values().is_empty())
-        {
-            command = command.mut_arg(id, |arg| {
-                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
-                arg.help(format!("{help} [default: {value}]"))
-            });
-        }
-    }
-    if command.get_arguments().any(|arg| arg.get_id() == "resume")
-        && command.get_name() == "circles"
-    {
-        let settings: Vec<clap::Id> = command
-            .get_arguments()
-            .map(|arg| arg.get_id().clone())
-            .filter(|id| !RESUMABLE_WITH.contains(&id.as_str()) && id != "version")
-            .collect();
-        command = command.mut_arg("resume", |arg| arg.conflicts_with_all(settings));
-    }
-    command
-}
-
-/// Parses `args` as the command line of `P` (see [`command`]).
-pub fn try_parse_from<P, I, T>(args: I) -> Result<P, clap::Error>
-where
-    P: Parser,
-    I: IntoIterator<Item = T>,
-    T: Into<std::ffi::OsString> + Clone,
-{
-    let matches = command::<P>().try_get_matches_from(args)?;
-    P::from_arg_matches(&matches)
-}
-
-/// Parses the command line or exits: help and version print as clap prints them, and a
-/// mistake prints one line (clap's own messages span several) and exits with code 2.
-pub fn parse_or_exit<P: Parser>() -> P {
-    match try_parse_from::<P, _, _>(std::env::args_os()) {
-        Ok(parsed) => parsed,
-        Err(err) if !err.use_stderr() => err.exit(),
-        Err(err) => {
-            eprintln!("error: {}", one_line(&err.render().to_string()));
-            std::process::exit(2);
-        }
-    }
-}
-
-/// A multi-line message as one line: its lines joined, without clap's usage and help hints.
-pub fn one_line(message: &str) -> String {
-    message
-        .lines()
-        .map(str::trim)
-        .filter(|line| {
-            !line.is_empty()
-                && !line.starts_with("Usage:")
-                && !line.starts_with("For more information")
-        })
-        .map(|line| line.strip_prefix("error: ").unwrap_or(line))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use hinge_model::LossKind;
-
-    #[test]
-    fn help_shows_the_tutorials_values_as_defaults() {
-        let help = command::<Cli>().render_long_help().to_string();
-        for text in [
-            "[default: 30]",
-            "[default: 0.03]",
-            "[default: 4,2]",
-            "[default: x,y]",
-            "[default: circles]",
-            "[default: 42]",
-        ] {
-            assert!(help.contains(text), "{text} is missing from:\n{help}");
-        }
-        // Each shown value is one a flag of circles takes, named by its id.
-        let ids: Vec<String> = command::<Cli>()
-            .get_arguments()
-            .map(|arg| arg.get_id().to_string())
-            .collect();
-        for (id, _) in shown_values(&TrainingConfig::new()) {
-            assert!(ids.iter().any(|known| known == id), "no flag {id}");
-        }
-    }
-
-    #[test]
-    fn resume_refuses_every_flag_that_sets_the_run() {
-        let command = command::<Cli>();
-        for arg in command.get_arguments() {
-            let id = arg.get_id().as_str();
-            let Some(long) = arg.get_long() else { continue };
-            if RESUMABLE_WITH.contains(&id) || id == "version" {
-                continue;
-            }
-            let mut args = vec![
-                "circles".to_string(),
-                "--resume".to_string(),
-                format!("--{long}"),
-            ];
-            if arg.get_action().takes_values() {
-                let value = arg
-                    .get_possible_values()
-                    .first()
-                    .map_or("1".to_string(), |v| v.get_name().to_string());
-                args.push(value);
-            }
-            let err = try_parse_from::<Cli, _, _>(&args).unwrap_err();
-            assert_eq!(
-                err.kind(),
-                clap::error::ErrorKind::ArgumentConflict,
-                "{args:?}: {err}"
-            );
-        }
-        let fine = [
-            "circles",
-            "--resume",
-            "--backend",
-            "flex",
-            "--no-tui",
-            "--artifacts",
-            "a",
-        ];
-        assert!(try_parse_from::<Cli, _, _>(fine).is_ok());
-    }
-
-    #[test]
-    fn every_loss_choice_reads_back_from_its_name() {
-        for &choice in LossChoice::ALL {
-            assert_eq!(choice.name().parse::<LossChoice>(), Ok(choice));
-        }
-        assert_eq!(LossChoice::ALL.len(), LossKind::ALL.len() + 2);
-    }
-
-    #[test]
-    fn no_flags_is_the_tutorials_run() {
-        let run = Cli::parse_from(["circles"]).to_run().unwrap();
-        assert_eq!(run.config, TrainingConfig::new());
-        assert_eq!(run.losses, LossChoice::Both);
-        assert_eq!(run.artifacts, PathBuf::from("artifacts/circles"));
-    }
-
-    #[test]
-    fn flags_reach_the_config() {
-        let cli = Cli::parse_from([
-            "circles",
-            "--loss",
-            "squared-hinge",
-            "--epochs",
-            "3",
-            "--batch-size",
-            "8",
-            "--lr",
-            "0.01",
-            "--samples",
-            "400",
-            "--test-samples",
-            "100",
-            "--validation-split",
-            "0.5",
-            "--factor",
-            "0.4",
-            "--noise",
-            "0.05",
-            "--seed",
-            "9",
-            "--backend",
-            "flex",
-            "--artifacts",
-            "out",
-            "--no-tui",
-        ]);
-        let run = cli.to_run().unwrap();
-        let c = &run.config;
-        assert_eq!(run.losses, LossChoice::One(LossKind::SquaredHinge));
-        assert_eq!(
-            (c.epochs, c.batch_size, c.learning_rate, c.seed),
-            (3, 8, 0.01, 9)
-        );
-        assert_eq!(
-            (c.data.samples, c.data.factor, c.data.noise),
-            (400, 0.4, 0.05)
-        );
-        assert_eq!((c.split.test_samples, c.split.validation_split), (100, 0.5));
-        assert_eq!(run.backend, Some(BackendKind::Flex));
-        assert_eq!(run.dashboard, Dashboard::Plain);
-        assert_eq!(run.artifacts, PathBuf::from("out"));
-    }
-
-    #[test]
-    fn unknown_names_are_rejected_by_the_parser() {
-        let err = Cli::try_parse_from(["circles", "--loss", "crossentropy"]).unwrap_err();
-        assert!(err.to_string().contains("crossentropy"), "{err}");
-        let err = Cli::try_parse_from(["circles", "--backend", "tpu"]).unwrap_err();
-        assert!(err.to_string().contains("tpu"), "{err}");
-    }
-}
+mod tests;

@@ -1,0 +1,137 @@
+//! How the programs read their command lines: clap's derive, with the tutorial's values shown
+//! as defaults in help, `--resume` refusing every run-setting flag, names parsed through
+//! [`Named`], and a mistake reported in one line.
+
+use clap::{CommandFactory, Parser};
+use hinge_model::Named;
+use hinge_train::TrainingConfig;
+
+use super::Cli;
+
+/// Parses one of a [`Named`] enum's names; help and errors list them all.
+pub fn named<T>() -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: Named + std::str::FromStr + Clone + Send + Sync,
+{
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(T::names()).map(|name| {
+        T::from_str(&name)
+            .ok()
+            .expect("the parser lets through only the listed names")
+    })
+}
+
+/// Each run-setting flag's value in `config`, as the flag takes it: what help shows as the
+/// default, read from the tutorial's configuration rather than restated in the help texts.
+pub(super) fn shown_values(config: &TrainingConfig) -> Vec<(&'static str, String)> {
+    let list = |names: Vec<String>| names.join(",");
+    let hidden = match config.model.hidden.as_slice() {
+        [] => "none".to_string(),
+        widths => list(widths.iter().map(usize::to_string).collect()),
+    };
+    vec![
+        ("seed", config.seed.to_string()),
+        ("factor", config.data.factor.to_string()),
+        ("noise", config.data.noise.to_string()),
+        ("epochs", config.epochs.to_string()),
+        ("batch_size", config.batch_size.to_string()),
+        ("lr", config.learning_rate.to_string()),
+        ("dataset", config.data.dataset.to_string()),
+        ("samples", config.data.samples.to_string()),
+        ("cluster_std", config.data.cluster_std.to_string()),
+        ("centers", config.data.centers.to_string()),
+        ("hidden", hidden),
+        ("activation", config.model.activation.to_string()),
+        ("output", config.model.output.to_string()),
+        (
+            "features",
+            list(
+                config
+                    .model
+                    .features
+                    .iter()
+                    .map(|f| f.to_string())
+                    .collect(),
+            ),
+        ),
+        ("l1", config.model.l1.to_string()),
+        ("l2", config.model.l2.to_string()),
+        ("test_samples", config.split.test_samples.to_string()),
+        (
+            "validation_split",
+            config.split.validation_split.to_string(),
+        ),
+    ]
+}
+
+/// Flags that say how or where a `circles` command runs, not what it trains: the only ones
+/// `--resume` takes beside it, every other flag coming from the run's record.
+pub(super) const RESUMABLE_WITH: [&str; 5] = ["resume", "backend", "artifacts", "no_tui", "help"];
+
+/// The command line as parsed: clap's from the derive, with the tutorial's defaults shown in
+/// help where a flag has one, and, for `circles`, every run-setting flag refused beside
+/// `--resume`.
+pub(super) fn command<P: CommandFactory + 'static>() -> clap::Command {
+    let defaults = shown_values(&TrainingConfig::new());
+    let mut command = P::command();
+    for (id, value) in defaults {
+        // A flag with a default of its own (a sweep's list of noises) shows that one.
+        if command
+            .get_arguments()
+            .any(|arg| arg.get_id() == id && arg.get_default_values().is_empty())
+        {
+            command = command.mut_arg(id, |arg| {
+                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+                arg.help(format!("{help} [default: {value}]"))
+            });
+        }
+    }
+    if std::any::TypeId::of::<P>() == std::any::TypeId::of::<Cli>() {
+        let settings: Vec<clap::Id> = command
+            .get_arguments()
+            .map(|arg| arg.get_id().clone())
+            .filter(|id| !RESUMABLE_WITH.contains(&id.as_str()) && id != "version")
+            .collect();
+        command = command.mut_arg("resume", |arg| arg.conflicts_with_all(settings));
+    }
+    command
+}
+
+/// Parses `args` as the command line of `P` (see [`command`]).
+pub fn try_parse_from<P, I, T>(args: I) -> Result<P, clap::Error>
+where
+    P: Parser + 'static,
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = command::<P>().try_get_matches_from(args)?;
+    P::from_arg_matches(&matches)
+}
+
+/// Parses the command line or exits: help and version print as clap prints them, and a
+/// mistake prints one line (clap's own messages span several) and exits with code 2.
+pub fn parse_or_exit<P: Parser + 'static>() -> P {
+    match try_parse_from::<P, _, _>(std::env::args_os()) {
+        Ok(parsed) => parsed,
+        Err(err) if !err.use_stderr() => err.exit(),
+        Err(err) => {
+            eprintln!("error: {}", one_line(&err.render().to_string()));
+            std::process::exit(2);
+        }
+    }
+}
+
+/// A multi-line message as one line: its lines joined, without clap's usage and help hints.
+pub fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|line| {
+            !line.is_empty()
+                && !line.starts_with("Usage:")
+                && !line.starts_with("For more information")
+        })
+        .map(|line| line.strip_prefix("error: ").unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
