@@ -75,7 +75,7 @@ fn seeds_measures_every_loss_and_parallel_runs_match_sequential_ones() {
     assert_eq!(order, expected);
     for trial in &parallel.trials {
         assert_eq!(trial.margins.margins.len(), 50);
-        assert!((0.0..=1.0).contains(&trial.test.accuracy));
+        assert!((0.0..=1.0).contains(&trial.test_accuracy));
         assert!(trial.margins.margins.iter().all(|m| m.abs() <= 1.0));
         assert_eq!(trial.radii.len(), RAYS);
     }
@@ -84,8 +84,8 @@ fn seeds_measures_every_loss_and_parallel_runs_match_sequential_ones() {
     let sequential = run_seeds(&seeds_request(sequential_dir.path(), 1)).unwrap();
     for (a, b) in parallel.trials.iter().zip(&sequential.trials) {
         assert_eq!(
-            (a.test.loss, a.test.accuracy),
-            (b.test.loss, b.test.accuracy)
+            (a.test_loss, a.test_accuracy),
+            (b.test_loss, b.test_accuracy)
         );
         assert_eq!(a.margins, b.margins);
     }
@@ -93,7 +93,7 @@ fn seeds_measures_every_loss_and_parallel_runs_match_sequential_ones() {
     assert_eq!(parallel.summaries.len(), 3);
     for summary in &parallel.summaries {
         assert_eq!(summary.runs, 2);
-        assert!(summary.full_accuracy <= 2);
+        assert!(summary.full_accuracy_runs <= 2);
     }
     let runs = csv_rows(&parallel_dir.path().join(RUNS_FILE));
     assert_eq!(runs.len(), 1 + 6);
@@ -129,8 +129,8 @@ fn sweep_summarises_each_cell_and_draws_the_figures() {
             .filter(|t| t.noise == cell.noise && t.factor == cell.factor)
             .filter(|t| t.loss == cell.summary.loss)
             .collect();
-        let mean = runs.iter().map(|t| t.test.accuracy).sum::<f64>() / 2.0;
-        assert!((cell.summary.accuracy.0 - mean).abs() < 1e-12);
+        let mean = runs.iter().map(|t| t.test_accuracy).sum::<f64>() / 2.0;
+        assert!((cell.summary.accuracy_mean - mean).abs() < 1e-12);
         // Each run really had its cell's data.
         assert!(runs.iter().all(|t| t.noise == cell.noise));
     }

@@ -161,19 +161,10 @@ impl Batch {
             // The plan last: a journal with a plan is one whose progress file belongs to it.
             write_atomic(&self.artifacts.join(PROGRESS_PLAN), plan.as_bytes())?;
         }
-        let key = |t: &Trial| (t.loss, t.seed, t.noise.to_bits(), t.factor.to_bits());
-        let done: std::collections::HashSet<_> = finished.iter().map(key).collect();
+        let done: std::collections::HashSet<RunKey> = finished.iter().map(Trial::key).collect();
         let todo: Vec<ValidTrainingConfig> = configs
             .iter()
-            .filter(|c| {
-                let s = c.config();
-                !done.contains(&(
-                    s.loss,
-                    s.seed,
-                    s.data.noise.to_bits(),
-                    s.data.factor.to_bits(),
-                ))
-            })
+            .filter(|c| !done.contains(&run_key(c)))
             .cloned()
             .collect();
         if self.resume && !resuming {

@@ -228,7 +228,7 @@ pub fn accuracy_vs_noise(
     };
     let lowest = cells
         .iter()
-        .map(|c| c.summary.accuracy.0 - half_width(c))
+        .map(|c| c.summary.accuracy_mean - half_width(c))
         .fold(1.0, f64::min);
     let y_low = ((lowest * 100.0 / 10.0).floor() * 10.0).clamp(0.0, 90.0);
     render(path, panels_size(grid.factors.len()), |root| {
@@ -256,7 +256,7 @@ pub fn accuracy_vs_noise(
                 let line: Vec<(f64, f64, f64)> = cells
                     .iter()
                     .filter(|c| c.factor == factor && c.summary.loss == loss)
-                    .map(|c| (c.noise, c.summary.accuracy.0, half_width(c)))
+                    .map(|c| (c.noise, c.summary.accuracy_mean, half_width(c)))
                     .collect();
                 let upper = line
                     .iter()
@@ -333,7 +333,7 @@ pub fn accuracy_heatmaps(
                     else {
                         continue;
                     };
-                    let accuracy = cell.summary.accuracy.0;
+                    let accuracy = cell.summary.accuracy_mean;
                     // 50% (a coin flip) is the bottom of the scale, 100% the top.
                     let colour = ViridisRGB.get_color_normalized(accuracy as f32, 0.5, 1.0);
                     let (x, y) = (col as f64, row as f64);

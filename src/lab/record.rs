@@ -64,8 +64,8 @@ impl From<&Trial> for RunRow {
             seed: trial.seed,
             noise: trial.noise,
             factor: trial.factor,
-            test_accuracy: trial.test.accuracy,
-            test_loss: trial.test.loss,
+            test_accuracy: trial.test_accuracy,
+            test_loss: trial.test_loss,
             train_accuracy: trial.train_accuracy,
             mean_margin,
             min_margin,
@@ -140,6 +140,52 @@ mod tests {
         let err = read_rows::<RunRow>(&path).unwrap_err().to_string();
         assert!(err.contains(RUNS_FILE), "{err}");
     }
+
+    fn trial(seed: u64) -> Trial {
+        Trial {
+            loss: LossKind::Logistic,
+            seed,
+            noise: 0.1,
+            factor: 1.0 / 3.0,
+            test_loss: f64::NAN,
+            test_accuracy: 0.9959999999999999,
+            test_samples: 250,
+            train_accuracy: 1.0,
+            margins: crate::margins::MarginAnalysis {
+                margins: vec![0.1 + 0.2, -0.0, f64::INFINITY],
+                distances: vec![Some(1e-300), None, Some(0.5)],
+                labels: vec![0, 1, 1],
+            },
+            radii: vec![None, Some(0.7)],
+            dead_units: vec![0, 1],
+            diverged: true,
+        }
+    }
+
+    #[test]
+    fn the_journal_reads_back_exactly_and_drops_a_cut_last_line() {
+        let dir = tempfile::tempdir().unwrap();
+        append_progress(dir.path(), &[trial(1), trial(2)]).unwrap();
+        let back = read_progress(dir.path()).unwrap();
+        assert_eq!(back.len(), 2);
+        assert!(back[0].test_loss.is_nan());
+        let same = |a: &Trial, b: &Trial| format!("{a:?}") == format!("{b:?}");
+        assert!(same(&back[1], &trial(2)), "{:?}", back[1]);
+        // A kill in the middle of the last line: that trial is trained again.
+        let path = dir.path().join(PROGRESS_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, &text[..text.len() - 40]).unwrap();
+        assert_eq!(read_progress(dir.path()).unwrap().len(), 1);
+        // A damaged line before the end is an error naming the line.
+        let lines: Vec<&str> = text.lines().collect();
+        std::fs::write(
+            &path,
+            format!("{}\n{{\"loss\":\"hinge\"}}\n{}\n", lines[0], lines[1]),
+        )
+        .unwrap();
+        let err = read_progress(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
 }
 
 /// The lab's progress while it runs: each finished population's trials, a JSON line per trial,
@@ -148,104 +194,13 @@ pub const PROGRESS_FILE: &str = "progress.jsonl";
 /// The plan the progress belongs to; `--resume` must be asked for the same plan.
 pub const PROGRESS_PLAN: &str = "progress.json";
 
-/// A [`Trial`] as one line of [`PROGRESS_FILE`]. Floats are written as text (`NaN` included,
-/// which JSON numbers cannot hold) and read back bit for bit, so a resumed lab ends with the
-/// tables and figures of an uninterrupted one.
-#[derive(Debug, Serialize, Deserialize)]
-struct TrialLine {
-    loss: LossKind,
-    seed: u64,
-    noise: String,
-    factor: String,
-    test_loss: String,
-    test_accuracy: String,
-    test_samples: usize,
-    train_accuracy: String,
-    margins: Vec<String>,
-    distances: Vec<Option<String>>,
-    labels: Vec<u8>,
-    radii: Vec<Option<String>>,
-    dead_units: Vec<usize>,
-    diverged: bool,
-}
-
-fn text(value: f64) -> String {
-    value.to_string()
-}
-
-fn number(text: &str) -> Result<f64, String> {
-    text.parse()
-        .map_err(|_| format!("'{text}' is not a number"))
-}
-
-impl From<&Trial> for TrialLine {
-    fn from(trial: &Trial) -> Self {
-        Self {
-            loss: trial.loss,
-            seed: trial.seed,
-            noise: text(trial.noise),
-            factor: text(trial.factor),
-            test_loss: text(trial.test.loss),
-            test_accuracy: text(trial.test.accuracy),
-            test_samples: trial.test.samples,
-            train_accuracy: text(trial.train_accuracy),
-            margins: trial.margins.margins.iter().copied().map(text).collect(),
-            distances: trial
-                .margins
-                .distances
-                .iter()
-                .map(|d| d.map(text))
-                .collect(),
-            labels: trial.margins.labels.clone(),
-            radii: trial.radii.iter().map(|r| r.map(text)).collect(),
-            dead_units: trial.dead_units.clone(),
-            diverged: trial.diverged,
-        }
-    }
-}
-
-impl TrialLine {
-    fn trial(self) -> Result<Trial, String> {
-        let optional = |values: Vec<Option<String>>| {
-            values
-                .into_iter()
-                .map(|v| v.as_deref().map(number).transpose())
-                .collect::<Result<Vec<_>, _>>()
-        };
-        Ok(Trial {
-            loss: self.loss,
-            seed: self.seed,
-            noise: number(&self.noise)?,
-            factor: number(&self.factor)?,
-            test: hinge_train::TestResult {
-                loss: number(&self.test_loss)?,
-                accuracy: number(&self.test_accuracy)?,
-                samples: self.test_samples,
-            },
-            train_accuracy: number(&self.train_accuracy)?,
-            margins: crate::margins::MarginAnalysis {
-                margins: self
-                    .margins
-                    .iter()
-                    .map(|m| number(m))
-                    .collect::<Result<_, _>>()?,
-                distances: optional(self.distances)?,
-                labels: self.labels,
-            },
-            radii: optional(self.radii)?,
-            dead_units: self.dead_units,
-            diverged: self.diverged,
-        })
-    }
-}
-
 /// Appends `trials` to the progress file in `dir`, a line each, and flushes them to the disk.
 pub fn append_progress(dir: &Path, trials: &[Trial]) -> Result<(), AppError> {
     use std::io::Write;
     let path = dir.join(PROGRESS_FILE);
     let mut lines = String::new();
     for trial in trials {
-        lines += &serde_json::to_string(&TrialLine::from(trial)).expect("text and integers");
+        lines += &serde_json::to_string(trial).expect("text and integers");
         lines.push('\n');
     }
     let written = std::fs::OpenOptions::new()
@@ -266,28 +221,23 @@ pub fn append_progress(dir: &Path, trials: &[Trial]) -> Result<(), AppError> {
 }
 
 /// The trials in the progress file in `dir`. A last line cut short by a kill is dropped (its
-/// population is trained again); any other line that does not parse is an error.
+/// population is trained again); anything else that does not parse is an error naming its line.
 pub fn read_progress(dir: &Path) -> Result<Vec<Trial>, AppError> {
     let path = dir.join(PROGRESS_FILE);
     let text = std::fs::read_to_string(&path).map_err(|err| AppError::LabFile {
         path: path.clone(),
         reason: err.to_string(),
     })?;
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let mut trials = Vec::with_capacity(lines.len());
-    for (index, line) in lines.iter().enumerate() {
-        let whole = line.ends_with('\n');
-        let parsed = serde_json::from_str::<TrialLine>(line.trim_end())
-            .map_err(|err| err.to_string())
-            .and_then(TrialLine::trial);
+    let mut trials = Vec::new();
+    for parsed in serde_json::Deserializer::from_str(&text).into_iter::<Trial>() {
         match parsed {
-            Ok(trial) if whole => trials.push(trial),
-            _ if index + 1 == lines.len() => {}
-            Ok(_) => unreachable!("only the last line can lack its newline"),
-            Err(reason) => {
+            Ok(trial) => trials.push(trial),
+            // Only the end of the file can be cut short.
+            Err(err) if err.is_eof() => break,
+            Err(err) => {
                 return Err(AppError::LabFile {
                     path,
-                    reason: format!("line {}: {reason}", index + 1),
+                    reason: err.to_string(),
                 });
             }
         }

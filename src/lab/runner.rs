@@ -137,7 +137,9 @@ fn run_population(
                 seed: settings.seed,
                 noise: settings.data.noise,
                 factor: settings.data.factor,
-                test: run.tests[member],
+                test_loss: run.tests[member].loss,
+                test_accuracy: run.tests[member].accuracy,
+                test_samples: run.tests[member].samples,
                 train_accuracy: run.epochs[member]
                     .last()
                     .map_or(f64::NAN, |e| e.train_accuracy),

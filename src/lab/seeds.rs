@@ -8,7 +8,6 @@ pub use super::plot::MARGINS_PLOT;
 use super::plot::{boundary_radius_plot, margin_histograms};
 pub use super::record::RUNS_FILE;
 use super::record::{RunRow, write_rows};
-use super::summary::SummaryRow;
 use super::{Batch, Summary, Trial};
 use crate::AppError;
 
@@ -49,8 +48,7 @@ pub fn run_seeds(request: &SeedsRequest) -> Result<SeedsOutcome, AppError> {
 
     let dir = &batch.artifacts;
     write_rows(&dir.join(RUNS_FILE), &rows)?;
-    let summary_rows: Vec<SummaryRow> = summaries.iter().map(Summary::row).collect();
-    write_rows(&dir.join(SUMMARY_FILE), &summary_rows)?;
+    write_rows(&dir.join(SUMMARY_FILE), &summaries)?;
     margin_histograms(&dir.join(MARGINS_PLOT), &batch.losses, &trials)?;
     if request.config.data.dataset == DatasetKind::Circles {
         boundary_radius_plot(

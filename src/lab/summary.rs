@@ -13,90 +13,41 @@ pub struct SweepCell {
     pub summary: Summary,
 }
 
-/// Statistics over the runs of one loss; spreads are sample standard deviations over runs.
-#[derive(Debug, Clone, PartialEq)]
+/// Statistics over the runs of one loss, and a row of `summary.csv` or `cells.csv` as it is:
+/// each statistic's mean and its spread (the sample standard deviation over runs) are two
+/// columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub loss: LossKind,
     pub runs: usize,
     /// Runs with 100% test accuracy.
-    pub full_accuracy: usize,
-    pub accuracy: (f64, f64),
+    pub full_accuracy_runs: usize,
+    pub accuracy_mean: f64,
+    pub accuracy_spread: f64,
     /// Half the width of the 95% confidence interval of the mean accuracy (Student's t over
     /// the runs); NaN for fewer than 2 runs.
     pub accuracy_ci95: f64,
     pub worst_accuracy: f64,
-    pub test_loss: (f64, f64),
-    /// Of each run's mean t * f(x) on the test set.
-    pub mean_margin: (f64, f64),
-    /// Of each run's mean boundary radius (over the rays that cross it).
-    pub boundary_radius: (f64, f64),
-    /// Of each run's mean distance to the boundary from class-0 (outer) and class-1 (inner)
-    /// test points.
-    pub distance_outer: (f64, f64),
-    pub distance_inner: (f64, f64),
-    /// Runs that ended with at least one dead hidden unit, and how many of those reached 100%.
-    pub with_dead_units: usize,
-    pub with_dead_units_full_accuracy: usize,
-}
-
-/// A [`Summary`] as one row of `summary.csv` or `cells.csv`, each (mean, spread) pair as two
-/// columns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SummaryRow {
-    pub loss: LossKind,
-    pub runs: usize,
-    pub full_accuracy_runs: usize,
-    pub accuracy_mean: f64,
-    pub accuracy_spread: f64,
-    pub accuracy_ci95: f64,
-    pub worst_accuracy: f64,
     pub test_loss_mean: f64,
     pub test_loss_spread: f64,
+    /// Of each run's mean t * f(x) on the test set.
     pub mean_margin: f64,
     pub mean_margin_spread: f64,
+    /// Of each run's mean boundary radius (over the rays that cross it).
     pub boundary_radius: f64,
     pub boundary_radius_spread: f64,
+    /// Of each run's mean distance to the boundary from class-0 (outer) and class-1 (inner)
+    /// test points.
     pub distance_outer: f64,
     pub distance_outer_spread: f64,
     pub distance_inner: f64,
     pub distance_inner_spread: f64,
+    /// Runs that ended with at least one dead hidden unit, and how many of those reached 100%.
     pub runs_with_dead_units: usize,
     pub runs_with_dead_units_at_full_accuracy: usize,
 }
 
-impl Default for SummaryRow {
-    /// A row of nothing, for its header.
-    fn default() -> Self {
-        Summary::of(LossKind::Hinge, &[]).row()
-    }
-}
-
 impl Summary {
-    /// This summary as a CSV row.
-    pub fn row(&self) -> SummaryRow {
-        SummaryRow {
-            loss: self.loss,
-            runs: self.runs,
-            full_accuracy_runs: self.full_accuracy,
-            accuracy_mean: self.accuracy.0,
-            accuracy_spread: self.accuracy.1,
-            accuracy_ci95: self.accuracy_ci95,
-            worst_accuracy: self.worst_accuracy,
-            test_loss_mean: self.test_loss.0,
-            test_loss_spread: self.test_loss.1,
-            mean_margin: self.mean_margin.0,
-            mean_margin_spread: self.mean_margin.1,
-            boundary_radius: self.boundary_radius.0,
-            boundary_radius_spread: self.boundary_radius.1,
-            distance_outer: self.distance_outer.0,
-            distance_outer_spread: self.distance_outer.1,
-            distance_inner: self.distance_inner.0,
-            distance_inner_spread: self.distance_inner.1,
-            runs_with_dead_units: self.with_dead_units,
-            runs_with_dead_units_at_full_accuracy: self.with_dead_units_full_accuracy,
-        }
-    }
-
     /// Summarises `trials`, which must all be of `loss`.
     pub fn of(loss: LossKind, trials: &[&RunRow]) -> Self {
         let stat = |value: &dyn Fn(&RunRow) -> f64| {
@@ -107,31 +58,40 @@ impl Summary {
                 .collect();
             mean_and_spread(&values)
         };
+        let (accuracy_mean, accuracy_spread) = stat(&|t| t.test_accuracy);
+        let (test_loss_mean, test_loss_spread) = stat(&|t| t.test_loss);
+        let (mean_margin, mean_margin_spread) = stat(&|t| t.mean_margin);
+        let (boundary_radius, boundary_radius_spread) = stat(&|t| t.boundary_radius);
+        let (distance_outer, distance_outer_spread) = stat(&|t| t.distance_outer);
+        let (distance_inner, distance_inner_spread) = stat(&|t| t.distance_inner);
+        let n = trials.len();
         Self {
             loss,
-            runs: trials.len(),
-            full_accuracy: trials.iter().filter(|t| t.reached_full_accuracy()).count(),
-            accuracy: stat(&|t| t.test_accuracy),
-            accuracy_ci95: {
-                let (_, spread) = stat(&|t| t.test_accuracy);
-                let n = trials.len();
-                if n < 2 {
-                    f64::NAN
-                } else {
-                    student_t_975(n - 1) * spread / (n as f64).sqrt()
-                }
+            runs: n,
+            full_accuracy_runs: trials.iter().filter(|t| t.reached_full_accuracy()).count(),
+            accuracy_mean,
+            accuracy_spread,
+            accuracy_ci95: if n < 2 {
+                f64::NAN
+            } else {
+                student_t_975(n - 1) * accuracy_spread / (n as f64).sqrt()
             },
             worst_accuracy: trials
                 .iter()
                 .map(|t| t.test_accuracy)
                 .fold(f64::INFINITY, f64::min),
-            test_loss: stat(&|t| t.test_loss),
-            mean_margin: stat(&|t| t.mean_margin),
-            boundary_radius: stat(&|t| t.boundary_radius),
-            distance_outer: stat(&|t| t.distance_outer),
-            distance_inner: stat(&|t| t.distance_inner),
-            with_dead_units: trials.iter().filter(|t| t.has_dead_units()).count(),
-            with_dead_units_full_accuracy: trials
+            test_loss_mean,
+            test_loss_spread,
+            mean_margin,
+            mean_margin_spread,
+            boundary_radius,
+            boundary_radius_spread,
+            distance_outer,
+            distance_outer_spread,
+            distance_inner,
+            distance_inner_spread,
+            runs_with_dead_units: trials.iter().filter(|t| t.has_dead_units()).count(),
+            runs_with_dead_units_at_full_accuracy: trials
                 .iter()
                 .filter(|t| t.has_dead_units() && t.reached_full_accuracy())
                 .count(),
@@ -176,15 +136,15 @@ impl Summary {
             out += &format!(
                 "{:<14} {:>9} {:>17} {:>8} {:>21} {:>15} {:>15} {:>15} {:>15} {:>10}\n",
                 s.loss.name(),
-                format!("{}/{}", s.full_accuracy, s.runs),
-                pm((s.accuracy.0 * 100.0, s.accuracy.1 * 100.0), 1) + "%",
+                format!("{}/{}", s.full_accuracy_runs, s.runs),
+                pm((s.accuracy_mean * 100.0, s.accuracy_spread * 100.0), 1) + "%",
                 format!("{:.1}%", s.worst_accuracy * 100.0),
-                format!("{:.2e} ± {:.1e}", s.test_loss.0, s.test_loss.1),
-                pm(s.mean_margin, 3),
-                pm(s.boundary_radius, 3),
-                pm(s.distance_outer, 3),
-                pm(s.distance_inner, 3),
-                format!("{} runs", s.with_dead_units),
+                format!("{:.2e} ± {:.1e}", s.test_loss_mean, s.test_loss_spread),
+                pm((s.mean_margin, s.mean_margin_spread), 3),
+                pm((s.boundary_radius, s.boundary_radius_spread), 3),
+                pm((s.distance_outer, s.distance_outer_spread), 3),
+                pm((s.distance_inner, s.distance_inner_spread), 3),
+                format!("{} runs", s.runs_with_dead_units),
             );
         }
         out

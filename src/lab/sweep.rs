@@ -212,7 +212,7 @@ fn write_results(request: &SweepRequest, rows: &[RunRow]) -> Result<Vec<SweepCel
         &["noise", "factor"],
         cells
             .iter()
-            .map(|cell| ((cell.noise, cell.factor), cell.summary.row())),
+            .map(|cell| ((cell.noise, cell.factor), cell.summary.clone())),
     );
     write_atomic(&dir.join(CELLS_FILE), &csv)?;
     let grid = SweepGrid {
@@ -379,8 +379,8 @@ pub fn table(request: &SweepRequest, cells: &[SweepCell]) -> String {
                     " {:>12}",
                     format!(
                         "{:.1} ({})",
-                        cell.summary.accuracy.0 * 100.0,
-                        cell.summary.full_accuracy
+                        cell.summary.accuracy_mean * 100.0,
+                        cell.summary.full_accuracy_runs
                     )
                 );
             }

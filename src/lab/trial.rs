@@ -3,29 +3,42 @@
 use burn::tensor::Device;
 use hinge_data::{DataSplit, DatasetKind, LabeledPoints};
 use hinge_model::{LossKind, Mlp, Population};
-use hinge_train::{TestResult, ValidTrainingConfig};
+use hinge_train::{ValidTrainingConfig, exact};
+use serde::{Deserialize, Serialize};
 
 use super::summary::mean_and_spread;
 use crate::AppError;
 use crate::margins::{MarginAnalysis, boundary_radii_all, dead_units_all};
 
-/// How far from the origin [`crate::margins::boundary_radii`] looks: past the outer ring (radius 1) with room
-/// for noisy points, so a boundary drawn around everything is still found.
+/// How far from the origin [`crate::margins::boundary_radii`] looks: past the outer ring
+/// (radius 1) with room for noisy points, so a boundary drawn around everything is still found.
 const RAY_REACH: f64 = 1.5;
 
-/// One finished run of the lab, reduced to what the tables and plots need.
-#[derive(Debug, Clone, PartialEq)]
+/// One finished run of the lab, reduced to what the tables and plots need: the one record of
+/// a run, journaled as it is (a line of `progress.jsonl`, floats exact) and summed up in a row
+/// of `runs.csv` ([`super::record::RunRow`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trial {
     pub loss: LossKind,
     pub seed: u64,
+    #[serde(with = "exact")]
     pub noise: f64,
+    #[serde(with = "exact")]
     pub factor: f64,
-    pub test: TestResult,
+    /// On the test set, as `test.json` holds it.
+    #[serde(with = "exact")]
+    pub test_loss: f64,
+    #[serde(with = "exact")]
+    pub test_accuracy: f64,
+    pub test_samples: usize,
     /// The last epoch's training accuracy.
+    #[serde(with = "exact")]
     pub train_accuracy: f64,
+    #[serde(flatten)]
     pub margins: MarginAnalysis,
-    /// The boundary's distance from the origin along each ray (see [`crate::margins::boundary_radii`]); empty
-    /// for data sets other than circles.
+    /// The boundary's distance from the origin along each ray (see
+    /// [`crate::margins::boundary_radii`]); empty for data sets other than circles.
+    #[serde(with = "exact")]
     pub radii: Vec<Option<f64>>,
     /// Per hidden layer, the units that output 0 on every training point.
     pub dead_units: Vec<usize>,
@@ -37,24 +50,19 @@ pub struct Trial {
 /// What tells a lab's runs apart: loss, seed, noise and factor (as bits, so a key is exact).
 pub(crate) type RunKey = (LossKind, u64, u64, u64);
 
+fn key(loss: LossKind, seed: u64, noise: f64, factor: f64) -> RunKey {
+    (loss, seed, noise.to_bits(), factor.to_bits())
+}
+
+/// The key of the run `config` describes.
 pub(crate) fn run_key(config: &ValidTrainingConfig) -> RunKey {
     let c = config.config();
-    (
-        c.loss,
-        c.seed,
-        c.data.noise.to_bits(),
-        c.data.factor.to_bits(),
-    )
+    key(c.loss, c.seed, c.data.noise, c.data.factor)
 }
 
 impl Trial {
     pub(crate) fn key(&self) -> RunKey {
-        (
-            self.loss,
-            self.seed,
-            self.noise.to_bits(),
-            self.factor.to_bits(),
-        )
+        key(self.loss, self.seed, self.noise, self.factor)
     }
 
     /// Mean and spread over the rays that cross the boundary, and how many do.

@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
 use crate::TrainError;
 
@@ -26,18 +26,44 @@ pub fn csv_text<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
         .expect("writing into memory does not fail")
 }
 
-/// The header line of `T`: its field names, comma-separated.
-pub fn header_of<T: Serialize + Default>() -> String {
-    let text = csv_text([T::default()]);
-    String::from_utf8_lossy(&text)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_string()
+/// The header line of `T`: its field names, comma-separated, as its `Deserialize` reads
+/// them (see [`FieldNames`]), so the header needs no value of `T`.
+fn header_of<T: DeserializeOwned>() -> String {
+    let mut fields: &'static [&'static str] = &[];
+    // The derive asks for a struct and names its fields; the error that follows is ours.
+    let _ = T::deserialize(FieldNames(&mut fields));
+    fields.join(",")
+}
+
+/// A deserializer that answers nothing and keeps the field names a struct asks for.
+struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> Deserializer<'de> for FieldNames<'_> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("only a struct's field names are read"))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        Err(de::Error::custom("only a struct's field names are read"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
 }
 
 /// Rows of `(key, T)` under the header `keys, T's fields`.
-pub fn keyed_csv_text<K: Serialize, T: Serialize + Default>(
+pub fn keyed_csv_text<K: Serialize, T: Serialize + DeserializeOwned>(
     keys: &[&str],
     rows: impl IntoIterator<Item = (K, T)>,
 ) -> Vec<u8> {
@@ -92,7 +118,7 @@ pub fn read_keyed_csv<K, T>(
 ) -> Result<Vec<(K, T)>, TrainError>
 where
     K: DeserializeOwned,
-    T: DeserializeOwned + Serialize + Default,
+    T: DeserializeOwned,
 {
     let text = read_text(path)?;
     let invalid = format_error(path, what);
@@ -114,7 +140,7 @@ mod tests {
     use super::*;
     use serde::Deserialize;
 
-    #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     struct Row {
         epoch: usize,
         loss: f64,

@@ -39,6 +39,7 @@ mod config;
 mod csv_rows;
 mod error;
 mod evaluate;
+pub mod exact;
 mod fit;
 mod interrupt;
 mod ledger;

@@ -8,6 +8,7 @@
 //! surfaces are computed from the parameters when the animation is drawn, the same way for
 //! every frame, however the run was interrupted.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -25,12 +26,14 @@ use crate::{TrainError, ValidTrainingConfig};
 pub const MIN_FRAMES: usize = 24;
 
 /// One moment of training: every parameter of the network.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Frame {
     /// Epochs trained so far; fractional between epoch ends (1.5 is half-way through the
     /// second epoch).
+    #[serde(with = "crate::exact")]
     pub epoch: f64,
     /// Every member's parameters, in the order burn visits the population's.
+    #[serde(with = "crate::exact")]
     pub parameters: Vec<f32>,
 }
 
@@ -42,42 +45,11 @@ pub struct Snapshot {
     pub outputs: Vec<f32>,
 }
 
-/// `frames.json`: a run's frames so far. Parameters are written as f64, whose text reads back
-/// to the same f32 whatever the parser's last-bit rounding, so a resumed run's early frames
-/// are the uninterrupted run's, bit for bit.
+/// `frames.json`: a run's frames so far, each parameter written exactly (see [`crate::exact`]),
+/// so a resumed run's early frames are the uninterrupted run's, bit for bit.
 #[derive(Serialize, Deserialize)]
-struct FramesFile {
-    frames: Vec<FrameText>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct FrameText {
-    epoch: f64,
-    parameters: Vec<f64>,
-}
-
-impl FramesFile {
-    fn of(frames: &[Frame]) -> Self {
-        Self {
-            frames: frames
-                .iter()
-                .map(|frame| FrameText {
-                    epoch: frame.epoch,
-                    parameters: frame.parameters.iter().map(|&p| f64::from(p)).collect(),
-                })
-                .collect(),
-        }
-    }
-
-    fn into_frames(self) -> Vec<Frame> {
-        self.frames
-            .into_iter()
-            .map(|text| Frame {
-                epoch: text.epoch,
-                parameters: text.parameters.into_iter().map(|p| p as f32).collect(),
-            })
-            .collect()
-    }
+struct FramesFile<'a> {
+    frames: Cow<'a, [Frame]>,
 }
 
 /// Takes a [`Frame`] before the first step, at every epoch's end, and, for runs of few epochs,
@@ -163,7 +135,10 @@ impl Snapshots {
         if state.error.is_some() {
             return;
         }
-        let json = serde_json::to_vec(&FramesFile::of(&state.frames)).expect("frames are numbers");
+        let json = serde_json::to_vec(&FramesFile {
+            frames: Cow::Borrowed(&state.frames),
+        })
+        .expect("frames are numbers");
         // Unsynced as metrics.csv is: it survives a kill, and costs no sync per epoch.
         if let Err(err) = replace_file(&self.file, &json, Durability::Unsynced) {
             state.error = Some(err.to_string());
@@ -176,7 +151,7 @@ pub fn saved_frames(run: &RunDir) -> Result<Vec<Frame>, TrainError> {
     let path = run.file(FRAMES_FILE);
     let text = std::fs::read(&path).map_err(TrainError::io("read", &path))?;
     serde_json::from_slice::<FramesFile>(&text)
-        .map(FramesFile::into_frames)
+        .map(|file| file.frames.into_owned())
         .map_err(|err| TrainError::Format {
             what: "animation frames",
             path,

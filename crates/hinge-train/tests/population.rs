@@ -224,7 +224,7 @@ fn members_that_cannot_share_a_step_are_refused_on_one_line() {
     let err = train_population(
         &[short(1, 0.0), other_batch],
         &device,
-        folder.path(),
+        &RunDir::new(folder.path()),
         Dashboard::Silent,
     )
     .err()
