@@ -97,6 +97,63 @@ pub fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Ap
     Ok(read_csv(path, "lab table")?)
 }
 
+/// The lab's progress while it runs: each finished population's trials, a JSON line per trial,
+/// appended as the population finishes, so a stopped or killed lab can `--resume`.
+pub const PROGRESS_FILE: &str = "progress.jsonl";
+/// The plan the progress belongs to; `--resume` must be asked for the same plan.
+pub const PROGRESS_PLAN: &str = "progress.json";
+
+/// Appends `trials` to the progress file in `dir`, a line each, and flushes them to the disk.
+pub fn append_progress(dir: &Path, trials: &[Trial]) -> Result<(), AppError> {
+    use std::io::Write;
+    let path = dir.join(PROGRESS_FILE);
+    let mut lines = String::new();
+    for trial in trials {
+        lines += &serde_json::to_string(trial).expect("text and integers");
+        lines.push('\n');
+    }
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| {
+            file.write_all(lines.as_bytes())?;
+            file.sync_data()
+        });
+    written.map_err(|source| {
+        AppError::Train(hinge_train::TrainError::Io {
+            action: "write",
+            path,
+            source,
+        })
+    })
+}
+
+/// The trials in the progress file in `dir`. A last line cut short by a kill is dropped (its
+/// population is trained again); anything else that does not parse is an error naming its line.
+pub fn read_progress(dir: &Path) -> Result<Vec<Trial>, AppError> {
+    let path = dir.join(PROGRESS_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|err| AppError::LabFile {
+        path: path.clone(),
+        reason: err.to_string(),
+    })?;
+    let mut trials = Vec::new();
+    for parsed in serde_json::Deserializer::from_str(&text).into_iter::<Trial>() {
+        match parsed {
+            Ok(trial) => trials.push(trial),
+            // Only the end of the file can be cut short.
+            Err(err) if err.is_eof() => break,
+            Err(err) => {
+                return Err(AppError::LabFile {
+                    path,
+                    reason: err.to_string(),
+                });
+            }
+        }
+    }
+    Ok(trials)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,61 +243,4 @@ mod tests {
         let err = read_progress(dir.path()).unwrap_err().to_string();
         assert!(err.contains("line 2"), "{err}");
     }
-}
-
-/// The lab's progress while it runs: each finished population's trials, a JSON line per trial,
-/// appended as the population finishes, so a stopped or killed lab can `--resume`.
-pub const PROGRESS_FILE: &str = "progress.jsonl";
-/// The plan the progress belongs to; `--resume` must be asked for the same plan.
-pub const PROGRESS_PLAN: &str = "progress.json";
-
-/// Appends `trials` to the progress file in `dir`, a line each, and flushes them to the disk.
-pub fn append_progress(dir: &Path, trials: &[Trial]) -> Result<(), AppError> {
-    use std::io::Write;
-    let path = dir.join(PROGRESS_FILE);
-    let mut lines = String::new();
-    for trial in trials {
-        lines += &serde_json::to_string(trial).expect("text and integers");
-        lines.push('\n');
-    }
-    let written = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .and_then(|mut file| {
-            file.write_all(lines.as_bytes())?;
-            file.sync_data()
-        });
-    written.map_err(|source| {
-        AppError::Train(hinge_train::TrainError::Io {
-            action: "write",
-            path,
-            source,
-        })
-    })
-}
-
-/// The trials in the progress file in `dir`. A last line cut short by a kill is dropped (its
-/// population is trained again); anything else that does not parse is an error naming its line.
-pub fn read_progress(dir: &Path) -> Result<Vec<Trial>, AppError> {
-    let path = dir.join(PROGRESS_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|err| AppError::LabFile {
-        path: path.clone(),
-        reason: err.to_string(),
-    })?;
-    let mut trials = Vec::new();
-    for parsed in serde_json::Deserializer::from_str(&text).into_iter::<Trial>() {
-        match parsed {
-            Ok(trial) => trials.push(trial),
-            // Only the end of the file can be cut short.
-            Err(err) if err.is_eof() => break,
-            Err(err) => {
-                return Err(AppError::LabFile {
-                    path,
-                    reason: err.to_string(),
-                });
-            }
-        }
-    }
-    Ok(trials)
 }

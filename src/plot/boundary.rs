@@ -14,7 +14,7 @@ use super::style::{
 };
 use super::surface::OutputGrid;
 use crate::AppError;
-
+/// Test points to draw over a decision boundary: coordinates, class labels, and each class's
 /// name in the legend (e.g. "-1 (outer circle)").
 #[derive(Debug, Clone, Copy)]
 pub struct LabelledSet<'a> {
@@ -54,9 +54,6 @@ fn draw_decision_boundary(
     }
     Ok(())
 }
-
-/// The axes of a plane plot: about `ticks` ticks a side with one decimal, x and y named, no
-/// grid lines over the surface; tick labels of `text` pixels, axis names a little larger.
 
 /// The grid's shaded cells that meet `region`, and black cells where the class changes.
 fn draw_surface<'a, 'b, 'c>(

@@ -116,8 +116,8 @@ pub(crate) fn wash(colour: RGBColor, strength: f64) -> RGBColor {
     RGBColor(mix(colour.0), mix(colour.1), mix(colour.2))
 }
 
-/// Test points to draw over a decision boundary: coordinates, class labels, and each class's
-
+/// The axes of a plane plot: about `ticks` ticks a side with one decimal, x and y named, no
+/// grid lines over the surface; tick labels of `text` pixels, axis names a little larger.
 pub(crate) fn draw_plane_axes(
     chart: &mut PlaneChart<'_, '_>,
     ticks: usize,
