@@ -83,16 +83,7 @@ impl std::str::FromStr for LossChoice {
     type Err = String;
 
     fn from_str(given: &str) -> Result<Self, String> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|choice| choice.name() == given)
-            .ok_or_else(|| {
-                format!(
-                    "unknown loss '{given}': expected one of {}",
-                    Self::names().join(", ")
-                )
-            })
+        Self::from_name(given, "loss")
     }
 }
 

@@ -13,6 +13,21 @@ pub trait Named: Copy + Sized + 'static {
     fn names() -> Vec<&'static str> {
         Self::ALL.iter().map(|v| v.name()).collect()
     }
+
+    /// The variant named `given`; else an error naming it, `what` it should be, and the
+    /// names there are.
+    fn from_name(given: &str, what: &str) -> Result<Self, String> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|v| v.name() == given)
+            .ok_or_else(|| {
+                format!(
+                    "unknown {what} '{given}': expected one of {}",
+                    Self::names().join(", ")
+                )
+            })
+    }
 }
 
 /// serde, for the macro's expansion in crates that name it differently or not at all.
@@ -71,17 +86,7 @@ macro_rules! named_enum {
             type Err = String;
 
             fn from_str(given: &str) -> Result<Self, String> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.name() == given)
-                    .ok_or_else(|| {
-                        format!(
-                            "unknown {} '{given}': expected one of {}",
-                            $what,
-                            Self::names().join(", ")
-                        )
-                    })
+                <Self as $crate::Named>::from_name(given, $what)
             }
         }
 
