@@ -9,7 +9,7 @@ use std::process::Command;
 use common::{assert_one_line_error, binary, succeed};
 use hinge_lab::hinge_model::LossKind;
 use hinge_lab::hinge_train::{BackendKind, Dashboard, TrainingConfig};
-use hinge_lab::lab::Batch;
+use hinge_lab::lab::LabSettings;
 use hinge_lab::lab::seeds::run_seeds;
 use hinge_lab::lab::seeds::{BOUNDARY_PLOT, MARGINS_PLOT, RUNS_FILE, SUMMARY_FILE, SeedsRequest};
 use hinge_lab::lab::sweep::{
@@ -25,8 +25,14 @@ fn small_config() -> TrainingConfig {
     config
 }
 
-fn batch(losses: &[LossKind], seeds: usize, first_seed: u64, jobs: usize, dir: &Path) -> Batch {
-    Batch {
+fn batch(
+    losses: &[LossKind],
+    seeds: usize,
+    first_seed: u64,
+    jobs: usize,
+    dir: &Path,
+) -> LabSettings {
+    LabSettings {
         losses: losses.to_vec(),
         seeds,
         first_seed,
@@ -231,7 +237,7 @@ fn margins_measures_a_saved_run_and_draws_its_histogram() {
     assert_png(&run.join("margins.png"));
     // The same numbers as measuring the model in-process.
     let device = BackendKind::Flex.device().unwrap();
-    let measured = hinge_lab::lab::saved::saved_run_margins(&run, &device).unwrap();
+    let measured = hinge_lab::lab::one_run::saved_run_margins(&run, &device).unwrap();
     assert!(stdout.starts_with(&measured.report()[..40]));
     assert_eq!(measured.analysis.margins.len(), 250);
 

@@ -7,7 +7,7 @@ use hinge_train::{BackendKind, Dashboard};
 
 use super::seeds::SeedsRequest;
 use super::sweep::{Shard, SweepRequest};
-use super::{Batch, MAX_POPULATION, default_jobs};
+use super::{LabSettings, MAX_POPULATION, default_jobs};
 use crate::cli::{RunFlags, SpreadFlags, chosen_backend, named};
 use crate::{AppError, LossChoice};
 
@@ -105,9 +105,9 @@ pub struct LabFlags {
 }
 
 impl LabFlags {
-    fn batch(&self, seeds: usize, artifacts: &Path) -> Batch {
+    fn batch(&self, seeds: usize, artifacts: &Path) -> LabSettings {
         let backend = chosen_backend(self.backend);
-        Batch {
+        LabSettings {
             losses: self.loss.kinds(),
             seeds,
             first_seed: self.first_seed,

@@ -8,11 +8,11 @@
 //! - [`cli`]: the command line of the `lab` program; [`plot`]: the lab's figures.
 
 pub mod cli;
+pub mod one_run;
 pub mod plot;
 mod progress;
 pub mod record;
 mod runner;
-pub mod saved;
 pub mod seeds;
 mod summary;
 pub mod sweep;
@@ -37,7 +37,7 @@ use trial::{RunKey, run_key};
 /// What every batch of lab runs shares, whatever it varies: the losses, the seeds, where and
 /// how fast it trains, and where it writes.
 #[derive(Debug, Clone)]
-pub struct Batch {
+pub struct LabSettings {
     pub losses: Vec<LossKind>,
     /// Runs per configuration and loss, seeds `first_seed ..`.
     pub seeds: usize,
@@ -57,7 +57,7 @@ pub struct Batch {
     pub resume: bool,
 }
 
-impl Batch {
+impl LabSettings {
     /// Every (loss, seed) run of `config`, checked before anything trains.
     pub fn configs(&self, config: &TrainingConfig) -> Result<Vec<ValidTrainingConfig>, AppError> {
         if self.seeds == 0 {

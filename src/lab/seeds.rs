@@ -8,7 +8,7 @@ pub use super::plot::MARGINS_PLOT;
 use super::plot::{boundary_radius_plot, margin_histograms};
 pub use super::record::RUNS_FILE;
 use super::record::{RunRow, write_rows};
-use super::{Batch, Summary, Trial};
+use super::{LabSettings, Summary, Trial};
 use crate::AppError;
 
 pub const SUMMARY_FILE: &str = "summary.csv";
@@ -19,7 +19,7 @@ pub const BOUNDARY_PLOT: &str = "boundary_radius.png";
 pub struct SeedsRequest {
     /// Shared by every run; its loss and seed are replaced by each run's.
     pub config: TrainingConfig,
-    pub batch: Batch,
+    pub batch: LabSettings,
 }
 
 pub struct SeedsOutcome {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::plot::{SweepGrid, accuracy_heatmaps, accuracy_vs_noise};
 use super::record::{RunRow, read_rows, write_rows};
 pub use super::summary::SweepCell;
-use super::{Batch, Summary, Trial};
+use super::{LabSettings, Summary, Trial};
 use crate::AppError;
 
 pub use super::record::RUNS_FILE;
@@ -29,7 +29,7 @@ pub struct SweepRequest {
     pub config: TrainingConfig,
     pub noises: Vec<f64>,
     pub factors: Vec<f64>,
-    pub batch: Batch,
+    pub batch: LabSettings,
     /// Train only this slice of the run list; `lab merge` combines the slices.
     pub shard: Option<Shard>,
 }
@@ -315,7 +315,7 @@ pub fn merge_shards(
         config: whole.config,
         noises: whole.noises,
         factors: whole.factors,
-        batch: Batch {
+        batch: LabSettings {
             losses: whole.losses,
             seeds: whole.seeds,
             first_seed: whole.first_seed,

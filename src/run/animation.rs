@@ -19,11 +19,11 @@ pub(super) const COMPARISON_ANIMATION: &str = "comparison_animation.png";
 
 /// The animation of one loss: the region its decision boundary plot covers, the frames its
 /// training takes there, and drawing them.
-pub(super) struct Watched {
+pub(super) struct Animation {
     region: Option<OutputGrid>,
 }
 
-impl Watched {
+impl Animation {
     pub(super) fn new(config: &ValidTrainingConfig, animate: bool) -> Self {
         let region = animate.then(|| {
             let data = config.data_split();

@@ -18,7 +18,7 @@ use hinge_train::{
 };
 
 use crate::AppError;
-use animation::{Watched, finish_animations};
+use animation::{Animation, finish_animations};
 use figures::{compare, plot_run};
 use record::{RECORD_FILE, RunRecord};
 use summary::model_summary;
@@ -160,7 +160,7 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
     for (loss, config, step) in steps {
         let dir = request.artifacts.join(loss.name());
         let files = RunDir::new(&dir);
-        let watched = Watched::new(&config, record.animate);
+        let watched = Animation::new(&config, record.animate);
         let (run, frames) = match step {
             Step::Fresh => {
                 println!("Training with {loss} loss, writing to {}", dir.display());

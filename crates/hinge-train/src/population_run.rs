@@ -40,7 +40,7 @@ pub fn train_population(
     run: &RunDir,
     dashboard: Dashboard,
 ) -> Result<PopulationRun, TrainError> {
-    let _lock = claim(configs, run)?;
+    let _lock = check_and_lock(configs, run)?;
     run.clear_checkpoints()?;
     let setup = Setup {
         product: Product::Broadcast,
@@ -52,7 +52,7 @@ pub fn train_population(
 
 /// Everything a population is checked for before it trains (a shared step, memory enough), and
 /// the lock on its folder, held while it trains.
-pub(crate) fn claim(
+pub(crate) fn check_and_lock(
     configs: &[ValidTrainingConfig],
     run: &RunDir,
 ) -> Result<FolderLock, TrainError> {
@@ -125,7 +125,7 @@ pub(crate) fn continue_from_checkpoint(
     device: &Device,
     run: &RunDir,
 ) -> Result<PopulationRun, TrainError> {
-    let _lock = claim(configs, run)?;
+    let _lock = check_and_lock(configs, run)?;
     let point = resume_point(run, configs, device)?;
     let done = run
         .read_metrics(configs.len())?

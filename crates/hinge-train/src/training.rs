@@ -10,7 +10,7 @@ use hinge_data::DataSplit;
 use hinge_model::{Mlp, Product, Watch};
 
 use crate::fit::{Setup, fit};
-use crate::population_run::{PopulationRun, claim, continue_from_checkpoint};
+use crate::population_run::{PopulationRun, check_and_lock, continue_from_checkpoint};
 use crate::run_dir::RunDir;
 use crate::{Dashboard, EpochMetrics, TestResult, TrainError, TrainingConfig, ValidTrainingConfig};
 
@@ -61,7 +61,7 @@ pub fn train_watched(
     watch: Option<Arc<dyn Watch>>,
 ) -> Result<TrainedRun, TrainError> {
     let configs = std::slice::from_ref(config);
-    let _lock = claim(configs, run)?;
+    let _lock = check_and_lock(configs, run)?;
     run.save_config(config)?;
     run.clear_progress()?;
     let setup = Setup {
