@@ -1,0 +1,390 @@
+//! The web side: the page, and an API of one session per tab. A tab creates its session, opens
+//! its event stream (server-sent events: a start, then a frame per epoch) and sends settings,
+//! uploads and play / pause / step. Every answer to a bad request is a 4xx with a one-line
+//! message; nothing a request holds becomes a path, and nothing is written to disk.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::rejection::StringRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use burn::tensor::Device;
+use hinge_lab::hinge_data::LabeledPoints;
+use serde::Deserialize;
+use serde_json::json;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::ReceiverStream;
+
+use crate::session::{self, Command, Event};
+use crate::settings::Settings;
+use crate::upload::{MAX_UPLOAD_BYTES, parse_points};
+
+/// The page, compiled into the binary: no file is read and nothing is fetched to serve it.
+const PAGE: &str = include_str!("page.html");
+
+/// How long a new session waits for its tab to open the event stream.
+const CONNECT_WITHIN: Duration = Duration::from_secs(10);
+/// The most bytes of a settings or control request.
+const MAX_REQUEST_BYTES: usize = 16 * 1024;
+
+/// What the server shares between requests.
+pub struct Server {
+    sessions: Mutex<HashMap<u64, Handle>>,
+    next_id: AtomicU64,
+    pub max_sessions: usize,
+    pub idle: Duration,
+    pub device: Device,
+}
+
+/// A live session, as the requests reach it.
+struct Handle {
+    commands: std::sync::mpsc::Sender<Command>,
+    /// Taken by the tab's event stream; a session's events have one reader.
+    events: Option<tokio::sync::mpsc::Receiver<Event>>,
+    alive: Arc<AtomicBool>,
+    uploaded: Option<Arc<LabeledPoints>>,
+}
+
+impl Server {
+    pub fn new(device: Device, max_sessions: usize, idle: Duration) -> Arc<Self> {
+        Arc::new(Self {
+            sessions: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+            max_sessions,
+            idle,
+            device,
+        })
+    }
+
+    fn live(&self) -> usize {
+        self.sessions
+            .lock()
+            .expect("no request panics holding the lock")
+            .len()
+    }
+}
+
+/// The routes of the page and its API.
+pub fn router(server: Arc<Server>) -> Router {
+    Router::new()
+        .route("/", get(page))
+        .route("/api/status", get(status))
+        .route("/api/sessions", post(create))
+        .route("/api/sessions/{id}/events", get(events))
+        .route("/api/sessions/{id}/settings", post(settings))
+        .route("/api/sessions/{id}/control", post(control))
+        .route(
+            "/api/sessions/{id}/data",
+            post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .fallback(not_found)
+        .with_state(server)
+}
+
+/// `value` as a JSON answer.
+fn answer(status: StatusCode, value: serde_json::Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        value.to_string(),
+    )
+        .into_response()
+}
+
+fn ok(value: serde_json::Value) -> Response {
+    answer(StatusCode::OK, value)
+}
+
+/// A 4xx or 5xx with its one-line message, answered as JSON.
+struct Refusal(StatusCode, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        answer(self.0, json!({ "error": self.1 }))
+    }
+}
+
+fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
+    Refusal(status, message.into()).into_response()
+}
+
+/// A request's JSON body as `T`: a body too large, not JSON, or not a `T` is a 4xx naming why.
+fn parse_json<T: serde::de::DeserializeOwned>(
+    body: Result<String, StringRejection>,
+) -> Result<T, Refusal> {
+    let text = match body {
+        Ok(text) => text,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(Refusal(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the request is too large: at most {} KiB",
+                    MAX_REQUEST_BYTES / 1024
+                ),
+            ));
+        }
+        Err(rejection) => {
+            return Err(Refusal(
+                rejection.status(),
+                one_line(&rejection.body_text()),
+            ));
+        }
+    };
+    serde_json::from_str(&text).map_err(|err| {
+        let status = if err.is_data() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        Refusal(
+            status,
+            format!("the request is not what the playground reads: {err}"),
+        )
+    })
+}
+
+async fn page() -> Response {
+    ([(header::CACHE_CONTROL, "no-store")], Html(PAGE)).into_response()
+}
+
+async fn not_found() -> Response {
+    refuse(
+        StatusCode::NOT_FOUND,
+        "no such page: the playground is at / and its API under /api/",
+    )
+}
+
+async fn status(State(server): State<Arc<Server>>) -> Response {
+    ok(json!({ "sessions": server.live(), "max_sessions": server.max_sessions }))
+}
+
+async fn create(State(server): State<Arc<Server>>) -> Response {
+    let mut sessions = server
+        .sessions
+        .lock()
+        .expect("no request panics holding the lock");
+    if sessions.len() >= server.max_sessions {
+        return refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "busy: {} sessions are training, the most this server runs at once (--max-sessions); \
+                 try again when one ends",
+                sessions.len()
+            ),
+        );
+    }
+    let id = server.next_id.fetch_add(1, Ordering::Relaxed);
+    let (commands, receiver) = std::sync::mpsc::channel();
+    let (sender, events) = tokio::sync::mpsc::channel(4);
+    let alive = Arc::new(AtomicBool::new(true));
+    sessions.insert(
+        id,
+        Handle {
+            commands,
+            events: Some(events),
+            alive: alive.clone(),
+            uploaded: None,
+        },
+    );
+    drop(sessions);
+    let (device, idle, registry) = (server.device.clone(), server.idle, server.clone());
+    let thread_alive = alive.clone();
+    std::thread::spawn(move || {
+        session::run(receiver, sender, thread_alive, device, idle);
+        registry
+            .sessions
+            .lock()
+            .expect("no request panics holding the lock")
+            .remove(&id);
+    });
+    // A tab that never opens its stream does not hold a session.
+    let waiting = server.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(CONNECT_WITHIN).await;
+        let mut sessions = waiting
+            .sessions
+            .lock()
+            .expect("no request panics holding the lock");
+        if let Some(handle) = sessions.get_mut(&id)
+            && let Some(unread) = handle.events.take()
+        {
+            // Dropping the unread stream also frees a session blocked on sending to it.
+            handle.alive.store(false, Ordering::Relaxed);
+            drop(unread);
+        }
+    });
+    ok(json!({ "id": id, "defaults": Settings::default() }))
+}
+
+fn unknown(id: u64) -> Refusal {
+    Refusal(
+        StatusCode::NOT_FOUND,
+        format!("no session {id}: it ended (its tab closed, or it was idle); reload the page"),
+    )
+}
+
+/// Ends the session when the tab's stream is dropped: the tab closed or its connection fell.
+struct EndsSession(Arc<AtomicBool>);
+
+impl Drop for EndsSession {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+}
+
+async fn events(State(server): State<Arc<Server>>, Path(id): Path<u64>) -> Response {
+    let (receiver, alive) = {
+        let mut sessions = server
+            .sessions
+            .lock()
+            .expect("no request panics holding the lock");
+        let Some(handle) = sessions.get_mut(&id) else {
+            return unknown(id).into_response();
+        };
+        let Some(receiver) = handle.events.take() else {
+            return refuse(
+                StatusCode::CONFLICT,
+                format!("session {id} already has its stream open in another tab"),
+            );
+        };
+        (receiver, handle.alive.clone())
+    };
+    let guard = EndsSession(alive);
+    let stream = ReceiverStream::new(receiver).map(move |event| {
+        let _held = &guard;
+        Ok::<_, Infallible>(
+            SseEvent::default()
+                .data(serde_json::to_string(&event).expect("events are numbers and names")),
+        )
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_millis(300)))
+        .into_response()
+}
+
+/// Sends `command` to session `id`.
+fn send(server: &Server, id: u64, command: Command) -> Result<(), Refusal> {
+    let sessions = server
+        .sessions
+        .lock()
+        .expect("no request panics holding the lock");
+    let handle = sessions.get(&id).ok_or_else(|| unknown(id))?;
+    handle.commands.send(command).map_err(|_| unknown(id))
+}
+
+async fn settings(
+    State(server): State<Arc<Server>>,
+    Path(id): Path<u64>,
+    body: Result<String, StringRejection>,
+) -> Response {
+    let settings: Settings = match parse_json(body) {
+        Ok(settings) => settings,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let uploaded = {
+        let sessions = server
+            .sessions
+            .lock()
+            .expect("no request panics holding the lock");
+        match sessions.get(&id) {
+            Some(handle) => handle.uploaded.clone(),
+            None => return unknown(id).into_response(),
+        }
+    };
+    let uploaded = uploaded.filter(|_| settings.uploaded);
+    let members = match settings.members(uploaded.as_ref().map(|data| data.len())) {
+        Ok(members) => members,
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
+    };
+    let command = settings.command();
+    match send(
+        &server,
+        id,
+        Command::Start(Box::new(settings), members, uploaded),
+    ) {
+        Ok(()) => ok(json!({ "command": command })),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Control {
+    action: Action,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Action {
+    Play,
+    Pause,
+    Step,
+}
+
+async fn control(
+    State(server): State<Arc<Server>>,
+    Path(id): Path<u64>,
+    body: Result<String, StringRejection>,
+) -> Response {
+    let control: Control = match parse_json(body) {
+        Ok(control) => control,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let command = match control.action {
+        Action::Play => Command::Play,
+        Action::Pause => Command::Pause,
+        Action::Step => Command::Step,
+    };
+    match send(&server, id, command) {
+        Ok(()) => ok(json!({})),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+async fn upload(
+    State(server): State<Arc<Server>>,
+    Path(id): Path<u64>,
+    body: Result<String, StringRejection>,
+) -> Response {
+    let text = match body {
+        Ok(text) => text,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the upload is too large: at most {} KiB",
+                    MAX_UPLOAD_BYTES / 1024
+                ),
+            );
+        }
+        Err(rejection) => return refuse(rejection.status(), one_line(&rejection.body_text())),
+    };
+    let points = match parse_points(&text) {
+        Ok(points) => points,
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
+    };
+    let count = points.len();
+    let mut sessions = server
+        .sessions
+        .lock()
+        .expect("no request panics holding the lock");
+    let Some(handle) = sessions.get_mut(&id) else {
+        return unknown(id).into_response();
+    };
+    handle.uploaded = Some(Arc::new(points));
+    ok(json!({ "points": count }))
+}
+
+/// A rejection's text as one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

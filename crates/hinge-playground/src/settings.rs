@@ -1,0 +1,342 @@
+//! What the page asks for, and the checks it passes before anything trains: the CLI's own
+//! ([`TrainingConfig::check`], the same messages), then the page's limits.
+
+use hinge_lab::hinge_data::{DataConfig, DatasetKind, SplitConfig};
+use hinge_lab::hinge_model::{Activation, Feature, LossKind, MlpConfig, OutputActivation};
+use hinge_lab::hinge_train::{TrainingConfig, ValidTrainingConfig};
+use serde::{Deserialize, Serialize};
+
+/// The most hidden layers and units per layer, as TensorFlow Playground allows.
+pub const MAX_LAYERS: usize = 6;
+pub const MAX_UNITS: usize = 8;
+/// The most seeds a population trains per loss.
+pub const MAX_SEEDS: usize = 100;
+/// The most points a data set may have, generated or uploaded.
+pub const MAX_POINTS: usize = 5_000;
+
+/// The page's knobs, as its URL and its requests carry them. Every field is required, and an
+/// unknown one is an error, so a typo is never silently a default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub dataset: DatasetKind,
+    /// Train on the points the page uploaded instead of `dataset`.
+    pub uploaded: bool,
+    pub samples: usize,
+    pub noise: f64,
+    pub factor: f64,
+    /// The fraction of the points held out as the test set, in (0, 1).
+    pub test_ratio: f64,
+    pub batch_size: usize,
+    pub seed: u64,
+    pub features: Vec<Feature>,
+    pub hidden: Vec<usize>,
+    pub activation: Activation,
+    pub output: OutputActivation,
+    pub l1: f64,
+    pub l2: f64,
+    /// Trained side by side in lockstep, in this order.
+    pub losses: Vec<LossKind>,
+    /// Seeds per loss: 1 compares the losses, more trains a population.
+    pub seeds: usize,
+    pub lr: f64,
+    /// The page's pace: at most this many epochs a second, so a fast run can be watched.
+    pub epochs_per_second: f64,
+}
+
+impl Default for Settings {
+    /// The tutorial's run, as the CLI's defaults are.
+    fn default() -> Self {
+        let config = TrainingConfig::new();
+        Self {
+            dataset: config.data.dataset,
+            uploaded: false,
+            samples: config.data.samples,
+            noise: config.data.noise,
+            factor: config.data.factor,
+            test_ratio: config.split.test_samples as f64 / config.data.samples as f64,
+            batch_size: config.batch_size,
+            seed: config.seed,
+            features: config.model.features,
+            hidden: config.model.hidden,
+            activation: config.model.activation,
+            output: config.model.output,
+            l1: config.model.l1,
+            l2: config.model.l2,
+            losses: LossKind::TUTORIAL.to_vec(),
+            seeds: 1,
+            lr: config.learning_rate,
+            epochs_per_second: 20.0,
+        }
+    }
+}
+
+/// One member of the trained population: its loss and its seed, with its checked config.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub loss: LossKind,
+    pub seed: u64,
+    pub config: ValidTrainingConfig,
+}
+
+impl Settings {
+    /// The members to train, every one checked as the CLI checks a run; `points`, the size of
+    /// the uploaded data when it is used. The first problem found, in one line.
+    pub fn members(&self, points: Option<usize>) -> Result<Vec<Member>, String> {
+        if self.losses.is_empty() {
+            return Err("choose at least one loss".into());
+        }
+        if let Some(loss) = self
+            .losses
+            .iter()
+            .find(|l| !LossKind::TWO_CLASS.contains(l))
+        {
+            return Err(format!(
+                "loss {loss} needs one output per class; the playground trains the two-class losses: {}",
+                names(&LossKind::TWO_CLASS)
+            ));
+        }
+        if let Some(index) =
+            (1..self.losses.len()).find(|&i| self.losses[..i].contains(&self.losses[i]))
+        {
+            return Err(format!("loss {} is chosen twice", self.losses[index]));
+        }
+        if !(1..=MAX_SEEDS).contains(&self.seeds) {
+            return Err(format!(
+                "seeds {} is out of range: 1 to {MAX_SEEDS}",
+                self.seeds
+            ));
+        }
+        if self.hidden.len() > MAX_LAYERS {
+            return Err(format!(
+                "{} hidden layers is too many: at most {MAX_LAYERS}",
+                self.hidden.len()
+            ));
+        }
+        if let Some(&units) = self.hidden.iter().find(|&&u| u > MAX_UNITS) {
+            return Err(format!(
+                "a layer of {units} units is too wide: at most {MAX_UNITS}"
+            ));
+        }
+        if !(self.epochs_per_second.is_finite() && (0.5..=1000.0).contains(&self.epochs_per_second))
+        {
+            return Err(format!(
+                "epochs per second {} is out of range: 0.5 to 1000",
+                self.epochs_per_second
+            ));
+        }
+        if !(self.test_ratio.is_finite() && self.test_ratio > 0.0 && self.test_ratio < 1.0) {
+            return Err(format!(
+                "test ratio {} is out of range: more than 0 and less than 1",
+                self.test_ratio
+            ));
+        }
+        let samples = match (self.uploaded, points) {
+            (true, Some(points)) => points,
+            (true, None) => return Err("no data was uploaded: upload a CSV first".into()),
+            (false, _) => self.samples,
+        };
+        if samples > MAX_POINTS {
+            return Err(format!(
+                "{samples} points is too many: at most {MAX_POINTS}"
+            ));
+        }
+        let test_samples = ((samples as f64) * self.test_ratio).round() as usize;
+        let base = TrainingConfig::new()
+            .with_data(DataConfig {
+                dataset: self.dataset,
+                samples,
+                noise: self.noise,
+                factor: self.factor,
+                ..DataConfig::new()
+            })
+            .with_split(
+                SplitConfig::new()
+                    .with_test_samples(test_samples.max(1))
+                    .with_validation_split(0.0),
+            )
+            .with_model(MlpConfig {
+                hidden: self.hidden.clone(),
+                features: self.features.clone(),
+                activation: self.activation,
+                output: self.output,
+                l1: self.l1,
+                l2: self.l2,
+            })
+            .with_batch_size(self.batch_size)
+            .with_learning_rate(self.lr);
+        let mut members = Vec::with_capacity(self.losses.len() * self.seeds);
+        for &loss in &self.losses {
+            for offset in 0..self.seeds as u64 {
+                let seed = self.seed.checked_add(offset).ok_or_else(|| {
+                    format!(
+                        "seed {} + {} seeds does not fit in 64 bits",
+                        self.seed, self.seeds
+                    )
+                })?;
+                let config = base
+                    .clone()
+                    .with_loss(loss)
+                    .with_seed(seed)
+                    .check()
+                    .map_err(|err| err.to_string())?;
+                if !self.uploaded {
+                    config.check_data_fits().map_err(|err| err.to_string())?;
+                }
+                members.push(Member { loss, seed, config });
+            }
+        }
+        Ok(members)
+    }
+
+    /// The command that trains the same thing from the shell: `circles` for one seed, `lab
+    /// seeds` for a population (the lab varies the seed from `--first-seed` on).
+    pub fn command(&self) -> String {
+        let defaults = Settings::default();
+        let mut flags = Vec::new();
+        let mut flag = |name: &str, value: String, default: String| {
+            if value != default {
+                flags.push(format!("--{name} {value}"));
+            }
+        };
+        let losses = |losses: &[LossKind]| -> String {
+            match losses {
+                [one] => one.to_string(),
+                l if l == LossKind::TUTORIAL => "both".into(),
+                l if l == LossKind::TWO_CLASS => "all".into(),
+                other => other
+                    .iter()
+                    .map(|l| l.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            }
+        };
+        flag(
+            "dataset",
+            self.dataset.to_string(),
+            defaults.dataset.to_string(),
+        );
+        flag(
+            "samples",
+            self.samples.to_string(),
+            defaults.samples.to_string(),
+        );
+        flag("noise", self.noise.to_string(), defaults.noise.to_string());
+        flag(
+            "factor",
+            self.factor.to_string(),
+            defaults.factor.to_string(),
+        );
+        let test = ((self.samples as f64) * self.test_ratio).round() as usize;
+        let default_test = ((defaults.samples as f64) * defaults.test_ratio).round() as usize;
+        flag("test-samples", test.to_string(), default_test.to_string());
+        // The playground holds no validation split.
+        flag("validation-split", "0".into(), String::new());
+        flag(
+            "batch-size",
+            self.batch_size.to_string(),
+            defaults.batch_size.to_string(),
+        );
+        flag("lr", self.lr.to_string(), defaults.lr.to_string());
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.join(",")
+            }
+        };
+        let hidden: Vec<String> = self.hidden.iter().map(usize::to_string).collect();
+        let default_hidden: Vec<String> = defaults.hidden.iter().map(usize::to_string).collect();
+        flag("hidden", list(&hidden), list(&default_hidden));
+        let features: Vec<String> = self.features.iter().map(|f| f.to_string()).collect();
+        let default_features: Vec<String> =
+            defaults.features.iter().map(|f| f.to_string()).collect();
+        flag("features", features.join(","), default_features.join(","));
+        flag(
+            "activation",
+            self.activation.to_string(),
+            defaults.activation.to_string(),
+        );
+        flag(
+            "output",
+            self.output.to_string(),
+            defaults.output.to_string(),
+        );
+        flag("l1", self.l1.to_string(), defaults.l1.to_string());
+        flag("l2", self.l2.to_string(), defaults.l2.to_string());
+        let loss = losses(&self.losses);
+        if self.seeds == 1 {
+            let mut words = vec!["circles".to_string()];
+            if loss != "both" {
+                words.push(format!("--loss {loss}"));
+            }
+            if self.seed != defaults.seed {
+                words.push(format!("--seed {}", self.seed));
+            }
+            words.extend(flags);
+            words.join(" ")
+        } else {
+            let mut words = vec![
+                "lab seeds".to_string(),
+                format!("--seeds {}", self.seeds),
+                format!("--first-seed {}", self.seed),
+            ];
+            if loss != "all" {
+                words.push(format!("--loss {loss}"));
+            }
+            words.extend(flags);
+            words.join(" ")
+        }
+    }
+}
+
+fn names(losses: &[LossKind]) -> String {
+    losses
+        .iter()
+        .map(|l| l.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_is_the_tutorials_run_and_its_command_is_plain_circles() {
+        let settings = Settings::default();
+        let members = settings.members(None).unwrap();
+        assert_eq!(members.len(), 2);
+        assert_eq!(members[0].config.config().learning_rate, 0.03);
+        assert_eq!(settings.command(), "circles --validation-split 0");
+    }
+
+    #[test]
+    fn bad_values_get_the_clis_messages_and_the_pages_limits() {
+        let bad = |change: &dyn Fn(&mut Settings)| {
+            let mut settings = Settings::default();
+            change(&mut settings);
+            settings.members(None).unwrap_err()
+        };
+        assert!(bad(&|s| s.lr = -1.0).contains("-1"));
+        assert!(bad(&|s| s.noise = f64::NAN).contains("NaN"));
+        assert!(bad(&|s| s.seeds = 101).contains("1 to 100"));
+        assert!(bad(&|s| s.hidden = vec![9]).contains("at most 8"));
+        assert!(bad(&|s| s.losses.clear()).contains("at least one loss"));
+        assert!(bad(&|s| s.uploaded = true).contains("upload"));
+    }
+
+    #[test]
+    fn a_population_is_a_lab_command() {
+        let settings = Settings {
+            seeds: 20,
+            losses: vec![LossKind::Hinge],
+            ..Settings::default()
+        };
+        assert_eq!(settings.members(None).unwrap().len(), 20);
+        assert_eq!(
+            settings.command(),
+            "lab seeds --seeds 20 --first-seed 42 --loss hinge --validation-split 0"
+        );
+    }
+}

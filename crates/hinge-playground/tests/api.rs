@@ -1,0 +1,210 @@
+//! The playground's server through its real binary on 127.0.0.1: sessions train and send
+//! frames, bad requests of every kind get a 4xx with a message and leave the server serving,
+//! a dropped tab frees its session within a second, and a full server says it is busy.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::Playground;
+use serde_json::json;
+
+#[test]
+fn a_session_trains_the_tutorials_run_to_full_test_accuracy() {
+    let server = Playground::start(&[]);
+    let (id, mut settings) = server.session();
+    let mut events = server.events(id);
+    settings["losses"] = json!(["hinge"]);
+    settings["epochs_per_second"] = json!(1000);
+    let (status, answer) = server.post_json(&format!("/api/sessions/{id}/settings"), &settings);
+    assert_eq!(status, 200, "{answer}");
+    let start = events.next_of("start");
+    assert_eq!(start["members"].as_array().unwrap().len(), 1);
+    let (status, _) = server.post_json(
+        &format!("/api/sessions/{id}/control"),
+        &json!({"action": "play"}),
+    );
+    assert_eq!(status, 200);
+    let started = Instant::now();
+    let mut epoch = 0;
+    while epoch < 30 {
+        let frame = events.next_of("frame");
+        epoch = frame["epoch"].as_u64().unwrap();
+        if epoch == 30 {
+            assert_eq!(frame["test_accuracy"][0], 1.0, "{frame}");
+        }
+    }
+    eprintln!("30 epochs through the API in {:?}", started.elapsed());
+}
+
+#[test]
+fn bad_requests_get_a_4xx_with_a_message_and_the_server_keeps_serving() {
+    let server = Playground::start(&[]);
+    let (id, defaults) = server.session();
+    let _events = server.events(id);
+    let settings = format!("/api/sessions/{id}/settings");
+    let with = |key: &str, value: serde_json::Value| {
+        let mut s = defaults.clone();
+        s[key] = value;
+        s
+    };
+    let cases: Vec<(&str, Vec<u8>, &str, u16, &str)> = vec![
+        (
+            "settings",
+            b"{not json".to_vec(),
+            "application/json",
+            400,
+            "",
+        ),
+        (
+            "settings",
+            with("lr", json!(-1)).to_string().into_bytes(),
+            "application/json",
+            400,
+            "-1",
+        ),
+        (
+            "settings",
+            with("seeds", json!(1000)).to_string().into_bytes(),
+            "application/json",
+            400,
+            "1 to 100",
+        ),
+        (
+            "settings",
+            with("dataset", json!("mnist")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "mnist",
+        ),
+        (
+            "settings",
+            with("hidden", json!([4, 40])).to_string().into_bytes(),
+            "application/json",
+            400,
+            "at most 8",
+        ),
+        (
+            "settings",
+            with("noise", json!(-0.5)).to_string().into_bytes(),
+            "application/json",
+            400,
+            "noise",
+        ),
+        (
+            "settings",
+            with("typo", json!(1)).to_string().into_bytes(),
+            "application/json",
+            422,
+            "typo",
+        ),
+        (
+            "control",
+            br#"{"action":"jump"}"#.to_vec(),
+            "application/json",
+            422,
+            "jump",
+        ),
+        (
+            "data",
+            b"x,y,label\n0,0,0\n1,1,1\n0.5,oops,1\n".to_vec(),
+            "text/csv",
+            400,
+            "line 4",
+        ),
+        (
+            "data",
+            vec![b'1'; 600 * 1024],
+            "text/csv",
+            413,
+            "at most 512 KiB",
+        ),
+        (
+            "settings",
+            vec![b' '; 64 * 1024],
+            "application/json",
+            413,
+            "",
+        ),
+    ];
+    let started = Instant::now();
+    for round in 0..1000 {
+        let (endpoint, body, content_type, status, words) = &cases[round % cases.len()];
+        let path = format!("/api/sessions/{id}/{endpoint}");
+        let (got, text) = server.request("POST", &path, content_type, body);
+        assert_eq!(got, *status, "{endpoint} {round}: {text}");
+        assert!(text.contains(words), "{endpoint} {round}: {text}");
+        assert!(!text.contains('\n') || text.lines().count() <= 3, "{text}");
+    }
+    eprintln!("1000 bad requests in {:?}", started.elapsed());
+    // Still serving: the page, and a good request.
+    let (status, page) = server.request("GET", "/", "text/plain", b"");
+    assert_eq!(status, 200);
+    assert!(page.contains("hinge-lab playground"));
+    let (status, answer) = server.post_json(&settings, &defaults);
+    assert_eq!(status, 200, "{answer}");
+    let (status, answer) =
+        server.post_json("/api/sessions/999999/control", &json!({"action": "play"}));
+    assert_eq!(status, 404);
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("no session 999999")
+    );
+}
+
+#[test]
+fn a_dropped_tab_frees_its_session_within_a_second_and_a_full_server_is_busy() {
+    let server = Playground::start(&["--max-sessions", "2"]);
+    let (a, settings) = server.session();
+    let (b, _) = server.session();
+    let events_a = server.events(a);
+    let mut events_b = server.events(b);
+    for id in [a, b] {
+        let (status, _) = server.post_json(&format!("/api/sessions/{id}/settings"), &settings);
+        assert_eq!(status, 200);
+        server.post_json(
+            &format!("/api/sessions/{id}/control"),
+            &json!({"action": "play"}),
+        );
+    }
+    events_b.next_of("frame");
+    assert_eq!(server.live_sessions(), 2);
+    let (status, answer) = server.post_json("/api/sessions", &json!({}));
+    assert_eq!(status, 503);
+    assert!(
+        answer["error"].as_str().unwrap().starts_with("busy"),
+        "{answer}"
+    );
+    drop(events_a);
+    let dropped = Instant::now();
+    while server.live_sessions() > 1 {
+        assert!(
+            dropped.elapsed() < Duration::from_secs(1),
+            "session {a} still lives"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The other session trains on, untouched.
+    let before = events_b.next_of("frame")["epoch"].as_u64().unwrap();
+    let after = events_b.next_of("frame")["epoch"].as_u64().unwrap();
+    assert!(after > before);
+}
+
+#[test]
+fn a_busy_port_is_one_line_naming_it() {
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = holder.local_addr().unwrap().port().to_string();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_playground"))
+        .args(["--port", &port])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("port {port} on 127.0.0.1 is in use")),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,142 @@
+//! The page in a real browser: Debian's headless Chromium, driven through chromedriver, against
+//! the real `playground` binary. Play trains the tutorial's run to 100% test accuracy, the
+//! default compares the two losses side by side, a population of 20 shows its count, a bad CSV
+//! names its line, and a knob in the URL is restored. Screenshots are written under the test's
+//! temporary folder (`target/tmp/playground/`).
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::Playground;
+use common::webdriver::Browser;
+
+fn screenshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("playground");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The page with its session started and its first frame drawn.
+fn loaded(browser: &Browser, url: &str) {
+    browser.open(url);
+    browser.wait_for(
+        "document.querySelectorAll('#surfaces canvas').length > 0 && document.getElementById('epoch').textContent === '000'",
+        Duration::from_secs(20),
+    );
+}
+
+#[test]
+fn the_page_trains_compares_counts_a_population_names_a_bad_line_and_keeps_its_url() {
+    let server = Playground::start(&[]);
+    let browser = Browser::start();
+    let shots = screenshots();
+
+    // Play: the tutorial's two losses, side by side, to 100% test accuracy.
+    loaded(&browser, &server.url());
+    let panels = browser.run("return document.querySelectorAll('#surfaces canvas').length;");
+    assert_eq!(panels, 2, "the default compares hinge and squared hinge");
+    browser.click("#play");
+    browser.wait_for(
+        "[...document.querySelectorAll('.test-accuracy')].length === 2 && [...document.querySelectorAll('.test-accuracy')].every(e => e.textContent === '100.0%')",
+        Duration::from_secs(20),
+    );
+    browser.wait_for(
+        "Number(document.getElementById('epoch').textContent) >= 30",
+        Duration::from_secs(20),
+    );
+    let timing = browser.run(
+        "const t = window.timing; const first = t.frames[0]; const at30 = t.frames.find(f => f.epoch >= 30); \
+         return { first: first.at - t.play, to30: at30.at - t.play, frames: t.frames.length, \
+                  span: t.frames[t.frames.length - 1].at - first.at };",
+    );
+    // Reported, not asserted: speed is measured, never a timed test (docs/playground.md).
+    let rate =
+        (timing["frames"].as_f64().unwrap() - 1.0) / (timing["span"].as_f64().unwrap() / 1e3);
+    eprintln!(
+        "after play: first frame {:.0} ms, epoch 30 at {:.0} ms, {rate:.1} frames/s",
+        timing["first"].as_f64().unwrap(),
+        timing["to30"].as_f64().unwrap()
+    );
+    browser.screenshot(&shots.join("compare.png"));
+    browser.click("#play");
+
+    // The state lives in the URL: a link with a knob set opens with it.
+    let command = browser.run("return document.getElementById('command').textContent;");
+    assert_eq!(command, "circles --validation-split 0");
+    let url = format!(
+        "{}#dataset=moons&noise=0.2&losses=hinge&seeds=1&hidden=8,4",
+        server.url()
+    );
+    browser.open("about:blank");
+    loaded(&browser, &url);
+    assert_eq!(
+        browser.run("return document.getElementById('noise').value;"),
+        "0.2"
+    );
+    assert_eq!(
+        browser.run("return document.querySelector('.datasets button.on').textContent;"),
+        "moons"
+    );
+    let command = browser.run("return document.getElementById('command').textContent;");
+    let command = command.as_str().unwrap();
+    for flag in [
+        "--loss hinge",
+        "--dataset moons",
+        "--noise 0.2",
+        "--hidden 8,4",
+    ] {
+        assert!(command.contains(flag), "{flag} missing from {command}");
+    }
+
+    // A population of 20 seeds shows how many reach 100%.
+    browser.run(
+        "const s = document.getElementById('seeds'); s.value = 20; s.dispatchEvent(new Event('change')); return null;",
+    );
+    browser.wait_for(
+        "document.querySelectorAll('#surfaces canvas').length === 20",
+        Duration::from_secs(20),
+    );
+    browser.click("#play");
+    let count = browser.wait_for(
+        "Number(document.getElementById('epoch').textContent) >= 20 && document.getElementById('population').textContent",
+        Duration::from_secs(60),
+    );
+    let count = count.as_str().unwrap();
+    assert!(count.ends_with("of 20 at 100% test accuracy"), "{count}");
+    browser.screenshot(&shots.join("population.png"));
+    browser.click("#play");
+
+    // A CSV with a bad line is refused, naming the line.
+    let csv = shots.join("bad.csv");
+    std::fs::write(&csv, "x,y,label\n0,0,0\n1,1,1\n0.5,oops,1\n").unwrap();
+    browser.type_into("#upload", csv.to_str().unwrap());
+    let error = browser.wait_for(
+        "document.getElementById('error').textContent",
+        Duration::from_secs(10),
+    );
+    assert_eq!(
+        error,
+        "line 4: y 'oops' is not a number between -1e6 and 1e6"
+    );
+    // A good one trains.
+    let good = shots.join("good.csv");
+    let rows: String = (0..200)
+        .map(|i| {
+            let a = i as f64 * 0.7;
+            let r = if i % 2 == 0 { 0.3 } else { 1.0 };
+            format!("{},{},{}\n", r * a.cos(), r * a.sin(), i % 2)
+        })
+        .collect();
+    std::fs::write(&good, rows).unwrap();
+    browser.type_into("#upload", good.to_str().unwrap());
+    browser.wait_for(
+        "document.getElementById('upload-status').textContent === '200 points uploaded' && document.querySelector('.datasets button.on').textContent === 'uploaded'",
+        Duration::from_secs(10),
+    );
+    assert_eq!(
+        browser.run("return document.getElementById('error').textContent;"),
+        ""
+    );
+}
