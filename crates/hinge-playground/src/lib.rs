@@ -2,6 +2,8 @@
 //! asks for on the population engine. The `playground` program serves it; see
 //! `docs/playground.md`.
 
+pub mod export;
+pub mod network;
 pub mod server;
 pub mod session;
 pub mod settings;

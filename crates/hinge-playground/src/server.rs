@@ -81,6 +81,7 @@ pub fn router(server: Arc<Server>) -> Router {
         .route("/api/sessions/{id}/events", get(events))
         .route("/api/sessions/{id}/settings", post(settings))
         .route("/api/sessions/{id}/control", post(control))
+        .route("/api/sessions/{id}/members/{member}/run.tar", get(download))
         .route(
             "/api/sessions/{id}/data",
             post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
@@ -320,6 +321,8 @@ async fn settings(
 #[serde(deny_unknown_fields)]
 struct Control {
     action: Action,
+    /// For `inspect`: the member the network view shows.
+    member: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -328,6 +331,7 @@ enum Action {
     Play,
     Pause,
     Step,
+    Inspect,
 }
 
 async fn control(
@@ -339,10 +343,17 @@ async fn control(
         Ok(control) => control,
         Err(refusal) => return refusal.into_response(),
     };
-    let command = match control.action {
-        Action::Play => Command::Play,
-        Action::Pause => Command::Pause,
-        Action::Step => Command::Step,
+    let command = match (control.action, control.member) {
+        (Action::Play, None) => Command::Play,
+        (Action::Pause, None) => Command::Pause,
+        (Action::Step, None) => Command::Step,
+        (Action::Inspect, Some(member)) => Command::Inspect(member),
+        (Action::Inspect, None) => {
+            return refuse(StatusCode::BAD_REQUEST, "inspect needs the member to show");
+        }
+        (_, Some(_)) => {
+            return refuse(StatusCode::BAD_REQUEST, "only inspect takes a member");
+        }
     };
     match send(&server, id, command) {
         Ok(()) => ok(json!({})),
@@ -382,6 +393,33 @@ async fn upload(
     };
     handle.uploaded = Some(Arc::new(points));
     ok(json!({ "points": count }))
+}
+
+/// A member's run folder (`config.json`, `model.bpk`) as a tar archive, for `predict` and
+/// `lab margins`.
+async fn download(
+    State(server): State<Arc<Server>>,
+    Path((id, member)): Path<(u64, usize)>,
+) -> Response {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    if let Err(refusal) = send(&server, id, Command::Export(member, reply)) {
+        return refusal.into_response();
+    }
+    match answer.await {
+        Ok(Ok(archive)) => (
+            [
+                (header::CONTENT_TYPE, "application/x-tar".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"run-{member}.tar\""),
+                ),
+            ],
+            archive,
+        )
+            .into_response(),
+        Ok(Err(message)) => refuse(StatusCode::BAD_REQUEST, message),
+        Err(_) => unknown(id).into_response(),
+    }
 }
 
 /// A rejection's text as one line.

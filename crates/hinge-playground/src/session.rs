@@ -25,6 +25,8 @@ use rand::{RngExt, SeedableRng};
 use serde::Serialize;
 use tokio::sync::mpsc::Sender;
 
+use crate::export;
+use crate::network::{self, NetworkView, UNIT_GRID};
 use crate::settings::{Member, Settings};
 
 /// Cells per side of the surface of a member shown large, and of one in a population's grid.
@@ -43,6 +45,10 @@ pub enum Command {
     Pause,
     /// Train one epoch, then pause.
     Step,
+    /// Show this member in the network view.
+    Inspect(usize),
+    /// This member's run folder as a tar archive, answered on the channel.
+    Export(usize, tokio::sync::oneshot::Sender<Result<Vec<u8>, String>>),
 }
 
 /// What a session sends the page.
@@ -86,6 +92,8 @@ pub struct Frame {
     pub surfaces: Vec<String>,
     /// Milliseconds the epoch's training took.
     pub train_ms: f64,
+    /// The inspected member's units and weights.
+    pub network: NetworkView,
 }
 
 /// A session's population in training: one epoch at a time, and the page's view of it.
@@ -100,6 +108,8 @@ pub struct Trainer {
     grid: usize,
     extent: [f64; 4],
     device: Device,
+    /// The member the network view shows.
+    inspected: usize,
 }
 
 impl Trainer {
@@ -140,6 +150,7 @@ impl Trainer {
             epoch: 0,
             extent: [-half, half, -half, half],
             device: device.clone(),
+            inspected: 0,
         }
     }
 
@@ -191,33 +202,20 @@ impl Trainer {
         };
         let train = measure(|d| &d.train)?;
         let test = measure(|d| &d.test)?;
-        let [x0, x1, y0, y1] = self.extent;
-        let n = self.grid;
-        let cells: Vec<[f32; 2]> = (0..n * n)
-            .map(|i| {
-                let (row, col) = (i / n, i % n);
-                let x = x0 + (col as f64 + 0.5) * (x1 - x0) / n as f64;
-                let y = y0 + (row as f64 + 0.5) * (y1 - y0) / n as f64;
-                [x as f32, y as f32]
-            })
-            .collect();
+        let cells = self.cells(self.grid);
         let members = self.members.len();
         let all: Vec<[f32; 2]> = (0..members).flat_map(|_| cells.iter().copied()).collect();
         let outputs =
             predict_population(&plain, &all, cells.len(), &inner).map_err(|e| e.to_string())?;
-        let surfaces = outputs
-            .chunks(cells.len())
-            .map(|member| {
-                let bytes: Vec<u8> = member
-                    .iter()
-                    .map(|&y| {
-                        let clamped = if y.is_nan() { 0.0 } else { y.clamp(-1.0, 1.0) };
-                        (clamped * 127.0).round() as i8 as u8
-                    })
-                    .collect();
-                base64(&bytes)
-            })
-            .collect();
+        let surfaces = outputs.chunks(cells.len()).map(encode).collect();
+        let network = network::view(
+            self.inspected,
+            &plain.member(self.inspected),
+            &self.cells(UNIT_GRID),
+            &self.data[self.inspected].train.points,
+            &inner,
+            encode,
+        )?;
         Ok(Frame {
             epoch: self.epoch,
             playing,
@@ -228,8 +226,44 @@ impl Trainer {
             test_accuracy: test.iter().map(|t| t.accuracy).collect(),
             surfaces,
             train_ms,
+            network,
         })
     }
+
+    /// The centres of an `n` x `n` grid over the plane shown, row-major from the bottom left.
+    fn cells(&self, n: usize) -> Vec<[f32; 2]> {
+        let [x0, x1, y0, y1] = self.extent;
+        (0..n * n)
+            .map(|i| {
+                let (row, col) = (i / n, i % n);
+                let x = x0 + (col as f64 + 0.5) * (x1 - x0) / n as f64;
+                let y = y0 + (row as f64 + 0.5) * (y1 - y0) / n as f64;
+                [x as f32, y as f32]
+            })
+            .collect()
+    }
+
+    /// Member `member`'s run folder, archived.
+    fn export(&self, member: usize) -> Result<Vec<u8>, String> {
+        let chosen = self
+            .members
+            .get(member)
+            .ok_or_else(|| format!("no member {member}: there are {}", self.members.len()))?;
+        let folder = format!("{}-seed-{}", chosen.loss, chosen.seed);
+        export::run_folder(&folder, &chosen.config, &self.model.valid().member(member))
+    }
+}
+
+/// Values in [-1, 1] (clamped; NaN as 0) as signed bytes, base64: the page's encoding of maps.
+fn encode(values: &[f32]) -> String {
+    let bytes: Vec<u8> = values
+        .iter()
+        .map(|&y| {
+            let clamped = if y.is_nan() { 0.0 } else { y.clamp(-1.0, 1.0) };
+            (clamped * 127.0).round() as i8 as u8
+        })
+        .collect();
+    base64(&bytes)
 }
 
 /// `points` in an order drawn from `seed`, so the split takes test points from everywhere.
@@ -325,6 +359,26 @@ pub fn run(
                     Command::Step => {
                         playing = false;
                         step_once = true;
+                    }
+                    Command::Inspect(member) => {
+                        if let Some(training) = trainer.as_mut()
+                            && member < training.members.len()
+                        {
+                            training.inspected = member;
+                            if !playing
+                                && let Ok(frame) = training.frame(false, 0.0)
+                                && !send(Event::Frame(frame))
+                            {
+                                return;
+                            }
+                        }
+                    }
+                    Command::Export(member, reply) => {
+                        let archive = match trainer.as_ref() {
+                            Some(training) => training.export(member),
+                            None => Err("nothing is trained: press play first".into()),
+                        };
+                        let _ = reply.send(archive);
                     }
                 }
                 continue;

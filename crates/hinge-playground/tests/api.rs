@@ -208,3 +208,105 @@ fn a_busy_port_is_one_line_naming_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn eight_sessions_training_at_once_each_keep_receiving_frames() {
+    let server = Playground::start(&[]);
+    let mut streams = Vec::new();
+    for _ in 0..8 {
+        let (id, settings) = server.session();
+        let events = server.events(id);
+        let (status, answer) = server.post_json(&format!("/api/sessions/{id}/settings"), &settings);
+        assert_eq!(status, 200, "{answer}");
+        server.post_json(
+            &format!("/api/sessions/{id}/control"),
+            &json!({"action": "play"}),
+        );
+        streams.push(events);
+    }
+    assert_eq!(server.live_sessions(), 8);
+    let started = Instant::now();
+    for round in 1..=5 {
+        // The first frame is the start's, before any epoch.
+        for (index, events) in streams.iter_mut().enumerate() {
+            let epoch = events.next_of("frame")["epoch"].as_u64().unwrap();
+            assert!(
+                epoch + 1 >= round,
+                "session {index} is at epoch {epoch} in round {round}"
+            );
+        }
+    }
+    eprintln!("8 sessions x 5 frames each in {:?}", started.elapsed());
+}
+
+#[test]
+fn a_members_run_folder_downloads_for_predict_and_the_network_view_follows_the_click() {
+    let server = Playground::start(&[]);
+    let (id, settings) = server.session();
+    let mut events = server.events(id);
+    server.post_json(&format!("/api/sessions/{id}/settings"), &settings);
+    let first = events.next_of("frame");
+    assert_eq!(first["network"]["member"], 0);
+    assert_eq!(first["network"]["widths"], json!([4, 2, 1]));
+    assert_eq!(first["network"]["maps"][0].as_array().unwrap().len(), 4);
+    server.post_json(
+        &format!("/api/sessions/{id}/control"),
+        &json!({"action": "step"}),
+    );
+    events.next_of("frame");
+    let (status, _) = server.post_json(
+        &format!("/api/sessions/{id}/control"),
+        &json!({"action": "inspect", "member": 1}),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(events.next_of("frame")["network"]["member"], 1);
+
+    let (status, archive) = server.request_bytes(
+        "GET",
+        &format!("/api/sessions/{id}/members/1/run.tar"),
+        "text/plain",
+        b"",
+    );
+    assert_eq!(status, 200);
+    // The archive as tar writes it: a 512-byte header (name, octal size), the bytes, padding.
+    let bytes = &archive[..];
+    let folder = std::env::temp_dir().join(format!("playground-run-{}", std::process::id()));
+    let mut at = 0;
+    let mut names = Vec::new();
+    while at + 512 <= bytes.len() && bytes[at] != 0 {
+        let name = String::from_utf8_lossy(&bytes[at..at + 100])
+            .trim_end_matches('\0')
+            .to_string();
+        let size = usize::from_str_radix(
+            String::from_utf8_lossy(&bytes[at + 124..at + 135]).trim_end_matches('\0'),
+            8,
+        )
+        .unwrap();
+        let path = folder.join(&name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &bytes[at + 512..at + 512 + size]).unwrap();
+        names.push(name);
+        at += 512 + size.div_ceil(512) * 512;
+    }
+    assert_eq!(
+        names,
+        [
+            "squared-hinge-seed-42/config.json",
+            "squared-hinge-seed-42/model.bpk"
+        ]
+    );
+    let run = hinge_lab::hinge_train::RunDir::new(folder.join("squared-hinge-seed-42"));
+    let config = run.load_config().unwrap();
+    assert_eq!(config.config().loss.to_string(), "squared-hinge");
+    run.load_model(&burn::tensor::Device::flex()).unwrap();
+    std::fs::remove_dir_all(&folder).unwrap();
+
+    let (status, text) = server.request(
+        "GET",
+        &format!("/api/sessions/{id}/members/7/run.tar"),
+        "text/plain",
+        b"",
+    );
+    assert_eq!(status, 400);
+    assert!(text.contains("no member 7: there are 2"), "{text}");
+}

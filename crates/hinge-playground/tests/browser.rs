@@ -105,8 +105,19 @@ fn the_page_trains_compares_counts_a_population_names_a_bad_line_and_keeps_its_u
     );
     let count = count.as_str().unwrap();
     assert!(count.ends_with("of 20 at 100% test accuracy"), "{count}");
-    browser.screenshot(&shots.join("population.png"));
     browser.click("#play");
+    // A click on a member shows its network and offers its run folder.
+    browser.click("#surfaces .panel:nth-child(4) canvas");
+    browser.wait_for(
+        "document.getElementById('network-title').textContent === 'Network of hinge, seed 45'",
+        Duration::from_secs(10),
+    );
+    let link = browser.run("return document.getElementById('download').getAttribute('href');");
+    assert!(
+        link.as_str().unwrap().ends_with("/members/3/run.tar"),
+        "{link}"
+    );
+    browser.screenshot(&shots.join("population.png"));
 
     // A CSV with a bad line is refused, naming the line.
     let csv = shots.join("bad.csv");

@@ -49,6 +49,18 @@ impl Playground {
         content_type: &str,
         body: &[u8],
     ) -> (u16, String) {
+        let (status, bytes) = self.request_bytes(method, path, content_type, body);
+        (status, String::from_utf8_lossy(&bytes).to_string())
+    }
+
+    /// One request; the status and the body's bytes.
+    pub fn request_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> (u16, Vec<u8>) {
         let mut stream = TcpStream::connect(&self.address).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(20)))
@@ -63,17 +75,17 @@ impl Playground {
         let _ = stream.write_all(body);
         let mut response = Vec::new();
         let _ = stream.read_to_end(&mut response);
-        let text = String::from_utf8_lossy(&response).to_string();
-        let status = text
+        let head_end = response
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or_else(|| panic!("no head in {:?}", String::from_utf8_lossy(&response)));
+        let head = String::from_utf8_lossy(&response[..head_end]).to_string();
+        let status = head
             .split_whitespace()
             .nth(1)
             .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("no status in {text:?}"));
-        let body = text
-            .split_once("\r\n\r\n")
-            .map_or("", |(_, b)| b)
-            .to_string();
-        (status, body)
+            .unwrap_or_else(|| panic!("no status in {head:?}"));
+        (status, response[head_end + 4..].to_vec())
     }
 
     pub fn post_json(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
