@@ -150,4 +150,31 @@ fn the_page_trains_compares_counts_a_population_names_a_bad_line_and_keeps_its_u
         browser.run("return document.getElementById('error').textContent;"),
         ""
     );
+
+    // The issue's population on the page: 100 seeds x hinge and squared hinge, unpaced. Its
+    // rate is printed for the record, not asserted.
+    let url = format!(
+        "{}#seeds=100&losses=hinge,squared-hinge&epochs_per_second=1000",
+        server.url()
+    );
+    browser.open("about:blank");
+    browser.open(&url);
+    browser.wait_for(
+        "document.querySelectorAll('#surfaces canvas').length === 200",
+        Duration::from_secs(30),
+    );
+    browser.click("#play");
+    browser.wait_for(
+        "Number(document.getElementById('epoch').textContent) >= 12",
+        Duration::from_secs(60),
+    );
+    let rate = browser.run(
+        "const f = window.timing.frames; const a = f[1], b = f[f.length - 1]; \
+         return (b.epoch - a.epoch) / ((b.at - a.at) / 1000);",
+    );
+    eprintln!("a population of 200 on the page: {rate} epochs/s");
+    browser.wait_for(
+        "document.getElementById('population').textContent.endsWith('of 200 at 100% test accuracy')",
+        Duration::from_secs(10),
+    );
 }
