@@ -5,7 +5,8 @@ use std::sync::mpsc;
 
 use burn::tensor::Device;
 use hinge_train::{
-    BackendKind, CtrlCScope, Dashboard, RunDir, TrainError, ValidTrainingConfig, train_population,
+    BackendKind, CtrlCScope, Dashboard, RunDir, TrainError, ValidTrainingConfig,
+    train_population_unsaved,
 };
 
 use super::{Measurements, Progress, Trial};
@@ -123,7 +124,7 @@ fn run_population(
     dashboard: Dashboard,
 ) -> Result<Vec<Trial>, AppError> {
     let folder = tempfile::tempdir().map_err(AppError::TempFolder)?;
-    let run = train_population(configs, device, &RunDir::new(folder.path()), dashboard)?;
+    let run = train_population_unsaved(configs, device, &RunDir::new(folder.path()), dashboard)?;
     let dataset = configs[0].config().data.dataset;
     let measured = Measurements::of_all(&run.model, dataset, &run.data, &device.clone().inner())?;
     Ok(configs

@@ -29,6 +29,9 @@ pub(crate) struct Setup {
     pub(crate) product: Product,
     pub(crate) dashboard: Dashboard,
     pub(crate) watch: Option<Arc<dyn Watch>>,
+    /// Keep the run folder's files as training goes (checkpoints, `metrics.csv`), so the run
+    /// can be resumed; off for callers that keep the results themselves.
+    pub(crate) saved: bool,
 }
 
 /// Validation points per member and step: all of them when they fit in
@@ -61,20 +64,22 @@ pub(crate) fn fit(
     let ledger = Ledger::shared(configs.len(), done);
     let interrupter = Interrupter::new();
     let stops = StopLog::default();
-    let renderer = EpochRecorder::new(
+    let mut renderer = EpochRecorder::new(
         setup.dashboard,
         interrupter.clone(),
         ledger.clone(),
         stops.clone(),
-    )
-    .keeping_metrics_in(run.clone());
+    );
+    if setup.saved {
+        renderer = renderer.keeping_metrics_in(run.clone());
+    }
     let ctrl_c = Running::register(interrupter.clone(), stops.clone());
     let mut training = SupervisedTraining::new(run.path(), train_loader, valid_loader);
     training = with_member_metrics(training, &ledger)
         .num_epochs(settings.epochs)
         .with_interrupter(interrupter)
         .renderer(Box::new(renderer));
-    training = with_our_files(training);
+    training = with_our_files(training, setup.saved);
     if start > 0 {
         training = training.checkpoint(start);
     }
@@ -101,7 +106,13 @@ pub(crate) fn fit(
         .first()
         .or_else(|| result.interrupted.map(|_| Stop::User));
     if let Some(stop) = stop {
-        return Err(stopped(stop, run, &epochs, settings.learning_rate));
+        return Err(stopped(
+            stop,
+            run,
+            setup.saved,
+            &epochs,
+            settings.learning_rate,
+        ));
     }
 
     let started = Instant::now();
@@ -190,12 +201,20 @@ fn with_member_metrics(
         .metric_valid_numeric(MembersAtFull::new(ledger.clone(), true))
 }
 
-/// burn's checkpoints of the last two epochs, and no per-step files: `metrics.csv` keeps the
-/// per-epoch values.
-fn with_our_files(training: SupervisedTraining<Population>) -> SupervisedTraining<Population> {
+/// burn's checkpoints of the last two epochs when the run is `saved`, and no per-step files:
+/// `metrics.csv` keeps the per-epoch values.
+fn with_our_files(
+    training: SupervisedTraining<Population>,
+    saved: bool,
+) -> SupervisedTraining<Population> {
+    let training = if saved {
+        training
+            .with_default_checkpointers()
+            .with_checkpointing_strategy(KeepLastNCheckpoints::new(2))
+    } else {
+        training
+    };
     training
-        .with_default_checkpointers()
-        .with_checkpointing_strategy(KeepLastNCheckpoints::new(2))
         // burn's default file logger formats and writes every step's metrics to disk, about a
         // sixth of the tutorial run's time.
         .with_metric_logger(InMemoryMetricLogger::new())
@@ -209,10 +228,11 @@ fn with_our_files(training: SupervisedTraining<Population>) -> SupervisedTrainin
 fn stopped(
     stop: Stop,
     run: &RunDir,
+    saved: bool,
     epochs: &[Vec<EpochMetrics>],
     learning_rate: f64,
 ) -> TrainError {
-    let checkpoint = run.last_checkpoint();
+    let checkpoint = if saved { run.last_checkpoint() } else { None };
     let kept: Vec<Vec<EpochMetrics>> = epochs
         .iter()
         .map(|rows| {
@@ -222,7 +242,7 @@ fn stopped(
                 .collect()
         })
         .collect();
-    if let Err(err) = run.write_metrics(&kept) {
+    if saved && let Err(err) = run.write_metrics(&kept) {
         return err;
     }
     match stop {

@@ -66,7 +66,9 @@ pub use ledger::Divergence;
 pub use loader::{MemberPoints, PopulationLoader};
 pub use lock::FolderLock;
 pub use memory::MemoryEstimate;
-pub use population_run::{PopulationRun, resume_population, train_population};
+pub use population_run::{
+    PopulationRun, resume_population, train_population, train_population_unsaved,
+};
 pub use renderer::Dashboard;
 pub use resume_point::{ResumePoint, resume_point};
 pub use run_dir::{

@@ -46,6 +46,27 @@ pub fn train_population(
         product: Product::Broadcast,
         dashboard,
         watch: None,
+        saved: true,
+    };
+    fit(configs, setup, device, run, Vec::new())
+}
+
+/// [`train_population`] keeping no files in `run` as it trains: no checkpoints, no
+/// `metrics.csv`, so it cannot be resumed. For callers that keep the results themselves, as
+/// the lab's journal and the benchmark do: for 1,000 members a `metrics.csv` rewritten every
+/// epoch grows to 30,000 rows, formatted and written again each time.
+pub fn train_population_unsaved(
+    configs: &[ValidTrainingConfig],
+    device: &Device,
+    run: &RunDir,
+    dashboard: Dashboard,
+) -> Result<PopulationRun, TrainError> {
+    let _lock = check_and_lock(configs, run)?;
+    let setup = Setup {
+        product: Product::Broadcast,
+        dashboard,
+        watch: None,
+        saved: false,
     };
     fit(configs, setup, device, run, Vec::new())
 }
@@ -113,6 +134,7 @@ pub fn resume_population(
         product: Product::Broadcast,
         dashboard,
         watch: None,
+        saved: true,
     };
     continue_from_checkpoint(configs, setup, device, run)
 }

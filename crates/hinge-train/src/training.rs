@@ -68,6 +68,7 @@ pub fn train_watched(
         product: Product::Matmul,
         dashboard,
         watch,
+        saved: true,
     };
     let fitted = fit(configs, setup, device, run, Vec::new())?;
     solo_run(config.config().clone(), run, fitted)
@@ -89,6 +90,7 @@ pub fn resume_watched(
         product: Product::Matmul,
         dashboard,
         watch,
+        saved: true,
     };
     let fitted = continue_from_checkpoint(configs, setup, device, run)?;
     solo_run(config.config().clone(), run, fitted)

@@ -273,3 +273,28 @@ fn a_population_resumed_from_a_checkpoint_ends_as_the_uninterrupted_one() {
     assert_eq!(resumed.epochs, whole.epochs);
     assert_eq!(resumed.tests, whole.tests);
 }
+
+#[test]
+fn an_unsaved_population_writes_no_checkpoint_or_metrics_and_ends_the_same() {
+    let device = Device::flex();
+    let configs = [short(1, 0.05), short(2, 0.1)];
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let saved =
+        train_population(&configs, &device, &RunDir::new(a.path()), Dashboard::Silent).unwrap();
+    let unsaved = hinge_train::train_population_unsaved(
+        &configs,
+        &device,
+        &RunDir::new(b.path()),
+        Dashboard::Silent,
+    )
+    .unwrap();
+    assert_eq!(unsaved.epochs, saved.epochs);
+    assert_eq!(unsaved.tests, saved.tests);
+    assert!(a.path().join(hinge_train::CHECKPOINT_DIR).exists());
+    let left: Vec<String> = std::fs::read_dir(b.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != hinge_train::LOCK_FILE)
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
