@@ -4,6 +4,7 @@
 use hinge_lab::hinge_data::{DataConfig, DatasetKind, SplitConfig};
 use hinge_lab::hinge_model::{Activation, Feature, LossKind, MlpConfig, OutputActivation};
 use hinge_lab::hinge_train::{TrainingConfig, ValidTrainingConfig};
+use hinge_lab::{LossChoice, hinge_data::Named};
 use serde::{Deserialize, Serialize};
 
 /// The most hidden layers and units per layer, as TensorFlow Playground allows.
@@ -199,18 +200,6 @@ impl Settings {
                 flags.push(format!("--{name} {value}"));
             }
         };
-        let losses = |losses: &[LossKind]| -> String {
-            match losses {
-                [one] => one.to_string(),
-                l if l == LossKind::TUTORIAL => "both".into(),
-                l if l == LossKind::TWO_CLASS => "all".into(),
-                other => other
-                    .iter()
-                    .map(|l| l.to_string())
-                    .collect::<Vec<_>>()
-                    .join(","),
-            }
-        };
         flag(
             "dataset",
             self.dataset.to_string(),
@@ -264,29 +253,47 @@ impl Settings {
         );
         flag("l1", self.l1.to_string(), defaults.l1.to_string());
         flag("l2", self.l2.to_string(), defaults.l2.to_string());
-        let loss = losses(&self.losses);
-        if self.seeds == 1 {
-            let mut words = vec!["circles".to_string()];
-            if loss != "both" {
-                words.push(format!("--loss {loss}"));
-            }
-            if self.seed != defaults.seed {
-                words.push(format!("--seed {}", self.seed));
-            }
-            words.extend(flags);
+        // `--loss` names one loss or a set (`both`, `all`); any other set is one command a loss.
+        let choices: Vec<LossChoice> = match LossChoice::ALL
+            .iter()
+            .find(|choice| choice.kinds() == self.losses)
+        {
+            Some(&choice) => vec![choice],
+            None => self
+                .losses
+                .iter()
+                .map(|&loss| LossChoice::One(loss))
+                .collect(),
+        };
+        let command = |choice: LossChoice| -> String {
+            let mut words = if self.seeds == 1 {
+                let mut words = vec!["circles".to_string()];
+                if choice != LossChoice::Both {
+                    words.push(format!("--loss {choice}"));
+                }
+                if self.seed != defaults.seed {
+                    words.push(format!("--seed {}", self.seed));
+                }
+                words
+            } else {
+                let mut words = vec![
+                    "lab seeds".to_string(),
+                    format!("--seeds {}", self.seeds),
+                    format!("--first-seed {}", self.seed),
+                ];
+                if choice != LossChoice::All {
+                    words.push(format!("--loss {choice}"));
+                }
+                words
+            };
+            words.extend(flags.iter().cloned());
             words.join(" ")
-        } else {
-            let mut words = vec![
-                "lab seeds".to_string(),
-                format!("--seeds {}", self.seeds),
-                format!("--first-seed {}", self.seed),
-            ];
-            if loss != "all" {
-                words.push(format!("--loss {loss}"));
-            }
-            words.extend(flags);
-            words.join(" ")
-        }
+        };
+        choices
+            .into_iter()
+            .map(command)
+            .collect::<Vec<_>>()
+            .join(" && ")
     }
 }
 
@@ -337,6 +344,18 @@ mod tests {
         assert_eq!(
             settings.command(),
             "lab seeds --seeds 20 --first-seed 42 --loss hinge --validation-split 0"
+        );
+    }
+
+    #[test]
+    fn losses_no_flag_names_together_are_one_command_each() {
+        let settings = Settings {
+            losses: vec![LossKind::Hinge, LossKind::Logistic],
+            ..Settings::default()
+        };
+        assert_eq!(
+            settings.command(),
+            "circles --loss hinge --validation-split 0 && circles --loss logistic --validation-split 0"
         );
     }
 }

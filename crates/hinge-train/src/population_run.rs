@@ -40,15 +40,7 @@ pub fn train_population(
     run: &RunDir,
     dashboard: Dashboard,
 ) -> Result<PopulationRun, TrainError> {
-    let _lock = check_and_lock(configs, run)?;
-    run.clear_checkpoints()?;
-    let setup = Setup {
-        product: Product::Broadcast,
-        dashboard,
-        watch: None,
-        saved: true,
-    };
-    fit(configs, setup, device, run, Vec::new())
+    start_population(configs, device, run, dashboard, true)
 }
 
 /// [`train_population`] keeping no files in `run` as it trains: no checkpoints, no
@@ -61,12 +53,26 @@ pub fn train_population_unsaved(
     run: &RunDir,
     dashboard: Dashboard,
 ) -> Result<PopulationRun, TrainError> {
+    start_population(configs, device, run, dashboard, false)
+}
+
+/// A population from its first epoch, keeping its files in `run` when `saved`.
+fn start_population(
+    configs: &[ValidTrainingConfig],
+    device: &Device,
+    run: &RunDir,
+    dashboard: Dashboard,
+    saved: bool,
+) -> Result<PopulationRun, TrainError> {
     let _lock = check_and_lock(configs, run)?;
+    if saved {
+        run.clear_checkpoints()?;
+    }
     let setup = Setup {
         product: Product::Broadcast,
         dashboard,
         watch: None,
-        saved: false,
+        saved,
     };
     fit(configs, setup, device, run, Vec::new())
 }
