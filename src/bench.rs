@@ -14,8 +14,8 @@ use clap::Parser;
 use hinge_data::{DataConfig, SplitConfig};
 use hinge_model::{LossKind, MlpConfig};
 use hinge_train::{
-    BackendKind, Dashboard, RunDir, TrainError, TrainingConfig, predict, train, train_population,
-    write_atomic,
+    BackendKind, Dashboard, RunDir, TrainError, TrainingConfig, predict, train,
+    train_population_unsaved, write_atomic,
 };
 use serde::{Deserialize, Serialize};
 
@@ -319,7 +319,8 @@ fn run_case(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<Inner, A
         let configs = (0..members as u64)
             .map(|seed| TrainingConfig::new().with_seed(seed).check())
             .collect::<Result<Vec<_>, _>>()?;
-        let run = train_population(&configs, &device, &RunDir::new(&dir), Dashboard::Silent)?;
+        let run =
+            train_population_unsaved(&configs, &device, &RunDir::new(&dir), Dashboard::Silent)?;
         let seconds = run.timings.training.as_secs_f64() + run.timings.test.as_secs_f64();
         return Ok(Inner {
             training_s: Some(run.timings.training.as_secs_f64()),
