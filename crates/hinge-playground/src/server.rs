@@ -242,21 +242,22 @@ impl Drop for EndsSession {
     }
 }
 
-async fn events(State(server): State<Arc<Server>>, Path(id): Path<u64>) -> Response {
+async fn events(
+    State(server): State<Arc<Server>>,
+    Path(id): Path<u64>,
+) -> Result<Response, Refusal> {
     let (receiver, alive) = {
         let mut sessions = server
             .sessions
             .lock()
             .expect("no request panics holding the lock");
-        let Some(handle) = sessions.get_mut(&id) else {
-            return unknown(id).into_response();
-        };
-        let Some(receiver) = handle.events.take() else {
-            return refuse(
+        let handle = sessions.get_mut(&id).ok_or_else(|| unknown(id))?;
+        let receiver = handle.events.take().ok_or_else(|| {
+            Refusal(
                 StatusCode::CONFLICT,
                 format!("session {id} already has its stream open in another tab"),
-            );
-        };
+            )
+        })?;
         (receiver, handle.alive.clone())
     };
     let guard = EndsSession(alive);
@@ -267,9 +268,9 @@ async fn events(State(server): State<Arc<Server>>, Path(id): Path<u64>) -> Respo
                 .data(serde_json::to_string(&event).expect("events are numbers and names")),
         )
     });
-    Sse::new(stream)
+    Ok(Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_millis(300)))
-        .into_response()
+        .into_response())
 }
 
 /// Sends `command` to session `id`.
@@ -286,35 +287,30 @@ async fn settings(
     State(server): State<Arc<Server>>,
     Path(id): Path<u64>,
     body: Result<String, StringRejection>,
-) -> Response {
-    let settings: Settings = match parse_json(body) {
-        Ok(settings) => settings,
-        Err(refusal) => return refusal.into_response(),
-    };
+) -> Result<Response, Refusal> {
+    let settings: Settings = parse_json(body)?;
     let uploaded = {
         let sessions = server
             .sessions
             .lock()
             .expect("no request panics holding the lock");
-        match sessions.get(&id) {
-            Some(handle) => handle.uploaded.clone(),
-            None => return unknown(id).into_response(),
-        }
+        sessions
+            .get(&id)
+            .ok_or_else(|| unknown(id))?
+            .uploaded
+            .clone()
     };
     let uploaded = uploaded.filter(|_| settings.uploaded);
-    let members = match settings.members(uploaded.as_ref().map(|data| data.len())) {
-        Ok(members) => members,
-        Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
-    };
+    let members = settings
+        .members(uploaded.as_ref().map(|data| data.len()))
+        .map_err(|message| Refusal(StatusCode::BAD_REQUEST, message))?;
     let command = settings.command();
-    match send(
+    send(
         &server,
         id,
         Command::Start(Box::new(settings), members, uploaded),
-    ) {
-        Ok(()) => ok(json!({ "command": command })),
-        Err(refusal) => refusal.into_response(),
-    }
+    )?;
+    Ok(ok(json!({ "command": command })))
 }
 
 #[derive(Deserialize)]
@@ -338,61 +334,48 @@ async fn control(
     State(server): State<Arc<Server>>,
     Path(id): Path<u64>,
     body: Result<String, StringRejection>,
-) -> Response {
-    let control: Control = match parse_json(body) {
-        Ok(control) => control,
-        Err(refusal) => return refusal.into_response(),
-    };
+) -> Result<Response, Refusal> {
+    let control: Control = parse_json(body)?;
+    let bad = |message: &str| Refusal(StatusCode::BAD_REQUEST, message.to_string());
     let command = match (control.action, control.member) {
         (Action::Play, None) => Command::Play,
         (Action::Pause, None) => Command::Pause,
         (Action::Step, None) => Command::Step,
         (Action::Inspect, Some(member)) => Command::Inspect(member),
-        (Action::Inspect, None) => {
-            return refuse(StatusCode::BAD_REQUEST, "inspect needs the member to show");
-        }
-        (_, Some(_)) => {
-            return refuse(StatusCode::BAD_REQUEST, "only inspect takes a member");
-        }
+        (Action::Inspect, None) => return Err(bad("inspect needs the member to show")),
+        (_, Some(_)) => return Err(bad("only inspect takes a member")),
     };
-    match send(&server, id, command) {
-        Ok(()) => ok(json!({})),
-        Err(refusal) => refusal.into_response(),
-    }
+    send(&server, id, command)?;
+    Ok(ok(json!({})))
 }
 
 async fn upload(
     State(server): State<Arc<Server>>,
     Path(id): Path<u64>,
     body: Result<String, StringRejection>,
-) -> Response {
-    let text = match body {
-        Ok(text) => text,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return refuse(
+) -> Result<Response, Refusal> {
+    let text = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Refusal(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
                     "the upload is too large: at most {} KiB",
                     MAX_UPLOAD_BYTES / 1024
                 ),
-            );
+            )
+        } else {
+            Refusal(rejection.status(), one_line(&rejection.body_text()))
         }
-        Err(rejection) => return refuse(rejection.status(), one_line(&rejection.body_text())),
-    };
-    let points = match parse_points(&text) {
-        Ok(points) => points,
-        Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
-    };
+    })?;
+    let points =
+        parse_points(&text).map_err(|message| Refusal(StatusCode::BAD_REQUEST, message))?;
     let count = points.len();
     let mut sessions = server
         .sessions
         .lock()
         .expect("no request panics holding the lock");
-    let Some(handle) = sessions.get_mut(&id) else {
-        return unknown(id).into_response();
-    };
-    handle.uploaded = Some(Arc::new(points));
-    ok(json!({ "points": count }))
+    sessions.get_mut(&id).ok_or_else(|| unknown(id))?.uploaded = Some(Arc::new(points));
+    Ok(ok(json!({ "points": count })))
 }
 
 /// A member's run folder (`config.json`, `model.bpk`) as a tar archive, for `predict` and
@@ -400,12 +383,10 @@ async fn upload(
 async fn download(
     State(server): State<Arc<Server>>,
     Path((id, member)): Path<(u64, usize)>,
-) -> Response {
+) -> Result<Response, Refusal> {
     let (reply, answer) = tokio::sync::oneshot::channel();
-    if let Err(refusal) = send(&server, id, Command::Export(member, reply)) {
-        return refusal.into_response();
-    }
-    match answer.await {
+    send(&server, id, Command::Export(member, reply))?;
+    Ok(match answer.await {
         Ok(Ok(archive)) => (
             [
                 (header::CONTENT_TYPE, "application/x-tar".to_string()),
@@ -419,7 +400,7 @@ async fn download(
             .into_response(),
         Ok(Err(message)) => refuse(StatusCode::BAD_REQUEST, message),
         Err(_) => unknown(id).into_response(),
-    }
+    })
 }
 
 /// A rejection's text as one line.
