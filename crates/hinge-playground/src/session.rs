@@ -20,8 +20,10 @@ use hinge_lab::hinge_model::{LossKind, Population};
 use hinge_lab::hinge_train::{
     MemberPoints, PopulationLoader, TestResult, evaluate_population, predict_population,
 };
+use hinge_lab::plot::OutputGrid;
+use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
+use rand::seq::SliceRandom;
 use serde::Serialize;
 use tokio::sync::mpsc::Sender;
 
@@ -230,17 +232,10 @@ impl Trainer {
         })
     }
 
-    /// The centres of an `n` x `n` grid over the plane shown, row-major from the bottom left.
+    /// The centres of an `n` x `n` grid over the plane shown, in the order the plots use.
     fn cells(&self, n: usize) -> Vec<[f32; 2]> {
         let [x0, x1, y0, y1] = self.extent;
-        (0..n * n)
-            .map(|i| {
-                let (row, col) = (i / n, i % n);
-                let x = x0 + (col as f64 + 0.5) * (x1 - x0) / n as f64;
-                let y = y0 + (row as f64 + 0.5) * (y1 - y0) / n as f64;
-                [x as f32, y as f32]
-            })
-            .collect()
+        OutputGrid::cell_centres((x0, x1), (y0, y1), n)
     }
 
     /// Member `member`'s run folder, archived.
@@ -269,11 +264,7 @@ fn encode(values: &[f32]) -> String {
 /// `points` in an order drawn from `seed`, so the split takes test points from everywhere.
 fn shuffled(points: &LabeledPoints, seed: u64) -> LabeledPoints {
     let mut order: Vec<usize> = (0..points.len()).collect();
-    let mut rng = StdRng::seed_from_u64(seed);
-    for i in (1..order.len()).rev() {
-        let j = rng.random_range(0..=i);
-        order.swap(i, j);
-    }
+    order.shuffle(&mut StdRng::seed_from_u64(seed));
     LabeledPoints {
         points: order.iter().map(|&i| points.points[i]).collect(),
         labels: order.iter().map(|&i| points.labels[i]).collect(),

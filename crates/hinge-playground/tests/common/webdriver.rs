@@ -2,7 +2,6 @@
 //! JSON over HTTP, written out here with the standard library (a client crate pulled features
 //! into shared dependencies that made cargo build burn a second time for the main commands).
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -72,45 +71,19 @@ impl Browser {
     /// One WebDriver command; its `value`.
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let mut stream = TcpStream::connect(&self.address).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
-        let head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            self.address,
-            body.len()
+        let (_, answer) = super::http(
+            &self.address,
+            method,
+            path,
+            "application/json",
+            body.as_bytes(),
         );
-        stream.write_all(head.as_bytes()).unwrap();
-        stream.write_all(body.as_bytes()).unwrap();
-        // chromedriver keeps the connection open: read the head, then Content-Length bytes.
-        let mut reader = BufReader::new(stream);
-        let mut length = 0;
-        let mut line = String::new();
-        loop {
-            line.clear();
-            reader.read_line(&mut line).unwrap();
-            let header = line.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body).unwrap();
-        let json = String::from_utf8_lossy(&body);
+        let json = String::from_utf8_lossy(&answer);
         let text = &json;
         let value: Value = serde_json::from_str(json.trim())
             .unwrap_or_else(|e| panic!("{method} {path}: {e}: {text}"));
         if let Some(error) = value["value"]["error"].as_str() {
             panic!("{method} {path}: {error}: {}", value["value"]["message"]);
-        }
-        if path == "/session" {
-            return value["value"].clone();
         }
         value["value"].clone()
     }
