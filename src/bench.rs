@@ -20,6 +20,7 @@ use hinge_train::{
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+use crate::cli::CommandLine;
 use crate::cli::named;
 
 /// Time the tutorial's run, training throughput at scale and grid prediction on every compiled
@@ -46,6 +47,8 @@ pub struct BenchCli {
     #[arg(long, hide = true)]
     pub case: Option<String>,
 }
+
+impl CommandLine for BenchCli {}
 
 /// One measured case, as `results.json` stores it.
 #[derive(Debug, Clone, Serialize, Deserialize)]

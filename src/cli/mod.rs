@@ -11,7 +11,7 @@ use crate::{AppError, CirclesRun, LossChoice};
 
 mod parse;
 
-pub use parse::{named, one_line, parse_or_exit, try_parse_from};
+pub use parse::{CommandLine, named, one_line, parse_or_exit, try_parse_from};
 
 /// Train the tutorial's network on make_circles (or another point set, `--dataset`) with hinge
 /// and squared hinge loss (or the logistic baseline), print the test results, and write the run
@@ -170,6 +170,25 @@ impl RunFlags {
         })
     }
 }
+
+/// Flags that say how or where a `circles` command runs, not what it trains: the only ones
+/// `--resume` takes beside it, every other flag coming from the run's record.
+const RESUMABLE_WITH: [&str; 5] = ["resume", "backend", "artifacts", "no_tui", "help"];
+
+impl CommandLine for Cli {
+    /// Every run-setting flag is refused beside `--resume`: the rule is stated by exception,
+    /// so a flag added later is refused too.
+    fn rules(command: clap::Command) -> clap::Command {
+        let settings: Vec<clap::Id> = command
+            .get_arguments()
+            .map(|arg| arg.get_id().clone())
+            .filter(|id| !RESUMABLE_WITH.contains(&id.as_str()) && id != "version")
+            .collect();
+        command.mut_arg("resume", |arg| arg.conflicts_with_all(settings))
+    }
+}
+
+impl CommandLine for PredictCli {}
 
 /// Hidden layer widths as `--hidden` takes them.
 #[derive(Debug, Clone, PartialEq)]

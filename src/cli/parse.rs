@@ -2,11 +2,9 @@
 //! as defaults in help, `--resume` refusing every run-setting flag, names parsed through
 //! [`Named`], and a mistake reported in one line.
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use hinge_model::Named;
 use hinge_train::TrainingConfig;
-
-use super::Cli;
 
 /// Parses one of a [`Named`] enum's names; help and errors list them all.
 pub fn named<T>() -> impl clap::builder::TypedValueParser<Value = T>
@@ -64,43 +62,46 @@ pub(super) fn shown_values(config: &TrainingConfig) -> Vec<(&'static str, String
     ]
 }
 
-/// Flags that say how or where a `circles` command runs, not what it trains: the only ones
-/// `--resume` takes beside it, every other flag coming from the run's record.
-pub(super) const RESUMABLE_WITH: [&str; 5] = ["resume", "backend", "artifacts", "no_tui", "help"];
+/// A program's command line: clap's derive, plus any rule of its own that clap's attributes
+/// cannot state.
+pub trait CommandLine: Parser {
+    /// `command` with this program's own rules; none by default.
+    fn rules(command: clap::Command) -> clap::Command {
+        command
+    }
+}
 
 /// The command line as parsed: clap's from the derive, with the tutorial's defaults shown in
-/// help where a flag has one, and, for `circles`, every run-setting flag refused beside
-/// `--resume`.
-pub(super) fn command<P: CommandFactory + 'static>() -> clap::Command {
-    let defaults = shown_values(&TrainingConfig::new());
-    let mut command = P::command();
+/// help where a flag has one, and the program's own rules.
+pub(super) fn command<P: CommandLine>() -> clap::Command {
+    P::rules(with_defaults(
+        P::command(),
+        &shown_values(&TrainingConfig::new()),
+    ))
+}
+
+/// `command` and its subcommands (the lab's) with `defaults` shown in the help of each flag
+/// that has one.
+fn with_defaults(mut command: clap::Command, defaults: &[(&'static str, String)]) -> clap::Command {
     for (id, value) in defaults {
         // A flag with a default of its own (a sweep's list of noises) shows that one.
         if command
             .get_arguments()
-            .any(|arg| arg.get_id() == id && arg.get_default_values().is_empty())
+            .any(|arg| arg.get_id() == *id && arg.get_default_values().is_empty())
         {
-            command = command.mut_arg(id, |arg| {
+            command = command.mut_arg(*id, |arg| {
                 let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
                 arg.help(format!("{help} [default: {value}]"))
             });
         }
     }
-    if std::any::TypeId::of::<P>() == std::any::TypeId::of::<Cli>() {
-        let settings: Vec<clap::Id> = command
-            .get_arguments()
-            .map(|arg| arg.get_id().clone())
-            .filter(|id| !RESUMABLE_WITH.contains(&id.as_str()) && id != "version")
-            .collect();
-        command = command.mut_arg("resume", |arg| arg.conflicts_with_all(settings));
-    }
-    command
+    command.mut_subcommands(|sub| with_defaults(sub, defaults))
 }
 
 /// Parses `args` as the command line of `P` (see [`command`]).
 pub fn try_parse_from<P, I, T>(args: I) -> Result<P, clap::Error>
 where
-    P: Parser + 'static,
+    P: CommandLine,
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
@@ -110,7 +111,7 @@ where
 
 /// Parses the command line or exits: help and version print as clap prints them, and a
 /// mistake prints one line (clap's own messages span several) and exits with code 2.
-pub fn parse_or_exit<P: Parser + 'static>() -> P {
+pub fn parse_or_exit<P: CommandLine>() -> P {
     match try_parse_from::<P, _, _>(std::env::args_os()) {
         Ok(parsed) => parsed,
         Err(err) if !err.use_stderr() => err.exit(),

@@ -1,4 +1,4 @@
-use super::parse::{RESUMABLE_WITH, command, shown_values};
+use super::parse::{command, shown_values};
 use super::*;
 use hinge_model::{LossKind, Named};
 
@@ -134,4 +134,13 @@ fn unknown_names_are_rejected_by_the_parser() {
     assert!(err.to_string().contains("crossentropy"), "{err}");
     let err = Cli::try_parse_from(["circles", "--backend", "tpu"]).unwrap_err();
     assert!(err.to_string().contains("tpu"), "{err}");
+}
+
+#[test]
+fn the_labs_subcommands_show_the_tutorials_values_too() {
+    let mut lab = command::<crate::lab::cli::LabCli>();
+    let seeds = lab.find_subcommand_mut("seeds").unwrap();
+    let help = seeds.render_long_help().to_string();
+    assert!(help.contains("[default: 30]"), "{help}");
+    assert!(help.contains("[default: 0.03]"), "{help}");
 }

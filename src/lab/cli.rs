@@ -8,6 +8,7 @@ use hinge_train::{BackendKind, Dashboard};
 use super::seeds::SeedsRequest;
 use super::sweep::{Shard, SweepRequest};
 use super::{LabSettings, MAX_POPULATION, default_jobs};
+use crate::cli::CommandLine;
 use crate::cli::{RunFlags, SpreadFlags, chosen_backend, named};
 use crate::{AppError, LossChoice};
 
@@ -19,6 +20,8 @@ pub struct LabCli {
     #[command(subcommand)]
     pub command: LabCommand,
 }
+
+impl CommandLine for LabCli {}
 
 #[derive(Debug, Subcommand)]
 pub enum LabCommand {

@@ -8,7 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use clap::Parser;
-use hinge_lab::cli::{chosen_backend, named, parse_or_exit};
+use hinge_lab::cli::{CommandLine, chosen_backend, named, parse_or_exit};
 use hinge_lab::hinge_train::BackendKind;
 
 hinge_lab::use_mimalloc!();
@@ -34,6 +34,8 @@ struct Cli {
     #[arg(long, default_value_t = 10)]
     idle_minutes: u64,
 }
+
+impl CommandLine for Cli {}
 
 fn main() {
     let cli: Cli = parse_or_exit();
