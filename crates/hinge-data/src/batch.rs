@@ -1,7 +1,8 @@
 use burn::tensor::Tensor;
 
-/// Every member's batch at once, each member on its own points: inputs `[members, batch, 2]`,
-/// targets `[members, batch, width]` (-1/+1 in one column, or one-hot).
+/// Every member's batch at once, each member on its own points, the member axis last (where
+/// burn-flex broadcasts and reduces fast): inputs `[2, batch, members]`, targets `[width, batch,
+/// members]` (-1/+1 in one row, or one-hot).
 #[derive(Debug, Clone)]
 pub struct PopulationBatch {
     pub inputs: Tensor<3>,

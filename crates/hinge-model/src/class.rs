@@ -33,11 +33,21 @@ pub fn predicted_class(outputs: &[f32]) -> usize {
 /// - outputs, targets: `[..., points, outputs]`, targets -1/+1 in one column or one-hot
 /// - result: `[..., points, 1]`
 pub fn hits<const D: usize>(outputs: Tensor<D>, targets: Tensor<D>) -> Tensor<D> {
-    let width = outputs.dims()[D - 1];
+    hits_along(outputs, targets, D - 1)
+}
+
+/// [`hits`] with each point's outputs along `axis` (a population's training layout puts them
+/// first); the result has 1 there.
+pub(crate) fn hits_along<const D: usize>(
+    outputs: Tensor<D>,
+    targets: Tensor<D>,
+    axis: usize,
+) -> Tensor<D> {
+    let width = outputs.dims()[axis];
     if width == 1 {
         outputs.mul(targets).greater_elem(0.0).float()
     } else {
-        outputs.argmax(D - 1).equal(targets.argmax(D - 1)).float()
+        outputs.argmax(axis).equal(targets.argmax(axis)).float()
     }
 }
 

@@ -119,16 +119,17 @@ impl Default for Design {
 }
 
 impl Design {
-    /// The network's inputs for points `[..., 2]`: `[..., features]`. The tutorial's inputs
-    /// are the points themselves, passed on as they are.
-    pub fn inputs<const D: usize>(&self, points: Tensor<D>) -> Tensor<D> {
+    /// The network's inputs for points whose coordinates lie along `axis` (2 there): the same
+    /// tensor with `features` along it. The tutorial's inputs are the points themselves,
+    /// passed on as they are.
+    pub fn inputs<const D: usize>(&self, points: Tensor<D>, axis: usize) -> Tensor<D> {
         if self.features == Feature::COORDINATES {
             return points;
         }
-        let x = points.clone().narrow(D - 1, 0, 1);
-        let y = points.narrow(D - 1, 1, 1);
+        let x = points.clone().narrow(axis, 0, 1);
+        let y = points.narrow(axis, 1, 1);
         let columns: Vec<Tensor<D>> = self.features.iter().map(|f| f.of(&x, &y)).collect();
-        Tensor::cat(columns, D - 1)
+        Tensor::cat(columns, axis)
     }
 
     /// Whether the loss carries a weight penalty.
@@ -136,10 +137,10 @@ impl Design {
         self.l1 > 0.0 || self.l2 > 0.0
     }
 
-    /// The penalty for weights `[..., in, out]` (one layer, any leading axes), summed over the
-    /// last two axes: `[..., 1, 1]`.
+    /// The penalty for weights `[in, out, ...]` (one layer, any trailing axes, such as a
+    /// population's members), summed over the first two axes: `[1, 1, ...]`.
     pub(crate) fn penalty<const D: usize>(&self, weight: Tensor<D>) -> Tensor<D> {
-        let sum = |t: Tensor<D>| t.sum_dim(D - 1).sum_dim(D - 2);
+        let sum = |t: Tensor<D>| t.sum_dim(0).sum_dim(1);
         let l1 = (self.l1 > 0.0).then(|| sum(weight.clone().abs()).mul_scalar(self.l1));
         let l2 = (self.l2 > 0.0).then(|| sum(weight.clone().square()).mul_scalar(self.l2));
         match (l1, l2) {
@@ -150,16 +151,18 @@ impl Design {
     }
 
     /// The network's one forward pass, for a lone network (points `[batch, 2]`, burn's
-    /// `Linear`) and a population (points `[members, batch, 2]`, stacked layers) alike:
-    /// `dense` applies one layer, the rest is the same for both.
+    /// `Linear`) and a population (points `[2, batch, members]` as it trains, `[members,
+    /// points, 2]` as it is measured; stacked layers) alike: `dense` applies one layer, and
+    /// `axis` is where the coordinates and each layer's units lie.
     pub(crate) fn forward<const D: usize, L>(
         &self,
         points: Tensor<D>,
+        axis: usize,
         hidden: &[L],
         output: &L,
         dense: impl Fn(&L, Tensor<D>) -> Tensor<D>,
     ) -> Tensor<D> {
-        let last_hidden = self.hidden_forward(points, hidden, &dense, |_| {});
+        let last_hidden = self.hidden_forward(points, axis, hidden, &dense, |_| {});
         self.output.apply(dense(output, last_hidden))
     }
 
@@ -168,11 +171,12 @@ impl Design {
     pub(crate) fn hidden_forward<const D: usize, L>(
         &self,
         points: Tensor<D>,
+        axis: usize,
         hidden: &[L],
         dense: impl Fn(&L, Tensor<D>) -> Tensor<D>,
         mut each: impl FnMut(&Tensor<D>),
     ) -> Tensor<D> {
-        hidden.iter().fold(self.inputs(points), |x, layer| {
+        hidden.iter().fold(self.inputs(points, axis), |x, layer| {
             let activated = self.activation.apply(dense(layer, x));
             each(&activated);
             activated
@@ -239,7 +243,7 @@ mod tests {
         let flat: Vec<f32> = points.iter().flatten().map(|&v| v as f32).collect();
         let tensor = Tensor::<2>::from_data(TensorData::new(flat, [2, 2]), &device);
         let got = design
-            .inputs(tensor)
+            .inputs(tensor, 1)
             .into_data()
             .try_to_vec::<f32>()
             .unwrap();

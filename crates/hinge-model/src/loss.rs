@@ -56,11 +56,22 @@ impl LossKind {
         predictions: Tensor<D>,
         targets: Tensor<D>,
     ) -> Tensor<D> {
+        self.forward_signed_along(predictions, targets, D - 1)
+    }
+
+    /// [`LossKind::forward_signed`] with each point's outputs along `axis` (a population's
+    /// training layout puts them first).
+    pub fn forward_signed_along<const D: usize>(
+        self,
+        predictions: Tensor<D>,
+        targets: Tensor<D>,
+        axis: usize,
+    ) -> Tensor<D> {
         match self {
             LossKind::Hinge => hinge(predictions, targets),
             LossKind::SquaredHinge => hinge(predictions, targets).square(),
             LossKind::Logistic => logistic(predictions, targets),
-            LossKind::CategoricalHinge => categorical_hinge(predictions, targets),
+            LossKind::CategoricalHinge => categorical_hinge(predictions, targets, axis),
         }
     }
 }
@@ -90,13 +101,16 @@ fn logistic<const D: usize>(predictions: Tensor<D>, targets: Tensor<D>) -> Tenso
         .neg()
 }
 
-/// max(0, 1 + max_(j != t) y_j - y_t) per row, as Keras computes it: `neg` is the largest
-/// output times (1 - target), so with tanh outputs a wrong class below 0 counts as 0.
-fn categorical_hinge<const D: usize>(predictions: Tensor<D>, targets: Tensor<D>) -> Tensor<D> {
-    let positive = predictions.clone().mul(targets.clone()).sum_dim(D - 1);
-    let negative = predictions
-        .mul(targets.neg().add_scalar(1.0))
-        .max_dim(D - 1);
+/// max(0, 1 + max_(j != t) y_j - y_t) per point (its classes along `axis`), as Keras computes
+/// it: `neg` is the largest output times (1 - target), so with tanh outputs a wrong class below
+/// 0 counts as 0.
+fn categorical_hinge<const D: usize>(
+    predictions: Tensor<D>,
+    targets: Tensor<D>,
+    axis: usize,
+) -> Tensor<D> {
+    let positive = predictions.clone().mul(targets.clone()).sum_dim(axis);
+    let negative = predictions.mul(targets.neg().add_scalar(1.0)).max_dim(axis);
     negative.sub(positive).add_scalar(1.0).clamp_min(0.0)
 }
 

@@ -252,7 +252,7 @@ impl Mlp {
     /// - output: `[batch, outputs]`
     pub fn forward(&self, points: Tensor<2>) -> Tensor<2> {
         self.design
-            .forward(points, &self.hidden, &self.output, |layer, x| {
+            .forward(points, 1, &self.hidden, &self.output, |layer, x| {
                 layer.forward(x)
             })
     }

@@ -2,8 +2,9 @@
 //! JAX's `vmap` over parameters or PyTorch's `stack_module_state` give those frameworks, written
 //! out for this network in burn, which has no vmap.
 //!
-//! Every parameter gets a leading member axis, and every operation keeps members apart: a
-//! batched matmul, a per-member bias, elementwise activations, a per-member mean loss. The
+//! Every parameter and every activation of a training step gets a member axis, the last (see
+//! [`crate::stacked`] for why last), and every operation keeps members apart: a per-member
+//! product and bias, elementwise activations, a per-member mean loss. The
 //! training loss is the sum of the members' mean losses, so member i's gradient is exactly the
 //! gradient its solo run would get, and Adam, being elementwise, updates each member as its solo
 //! run would. One member's NaN stays in that member's slices.
@@ -71,25 +72,20 @@ impl Population {
     /// A population of trained solo networks of one shape, e.g. to measure saved runs together.
     pub fn stack(networks: &[Mlp]) -> Population {
         let layer = |pick: &dyn Fn(&Mlp) -> &burn::nn::Linear| {
-            let weights: Vec<Tensor<3>> = networks
-                .iter()
-                .map(|net| pick(net).weight.val().unsqueeze_dim(0))
-                .collect();
-            let biases: Vec<Tensor<3>> = networks
-                .iter()
-                .map(|net| {
-                    let linear = pick(net);
-                    let [_, fan_out] = linear.weight.dims();
-                    match &linear.bias {
-                        Some(bias) => bias.val().reshape([1, 1, fan_out]),
-                        None => Tensor::zeros([1, 1, fan_out], &linear.weight.device()),
-                    }
-                })
-                .collect();
-            StackedDense {
-                weight: Param::from_tensor(Tensor::cat(weights, 0)),
-                bias: Param::from_tensor(Tensor::cat(biases, 0)),
-            }
+            StackedDense::stack(
+                networks
+                    .iter()
+                    .map(|net| {
+                        let linear = pick(net);
+                        let [_, fan_out] = linear.weight.dims();
+                        let bias = match &linear.bias {
+                            Some(bias) => bias.val(),
+                            None => Tensor::zeros([fan_out], &linear.weight.device()),
+                        };
+                        (linear.weight.val(), bias)
+                    })
+                    .collect(),
+            )
         };
         let depth = networks.first().map_or(0, |net| net.hidden.len());
         let losses: Vec<LossKind> = networks.iter().map(|net| net.loss).collect();
@@ -125,7 +121,7 @@ impl Population {
     }
 
     pub fn len(&self) -> usize {
-        self.output.weight.dims()[0]
+        self.output.members()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -134,7 +130,7 @@ impl Population {
 
     /// Outputs per member.
     pub fn outputs(&self) -> usize {
-        self.output.weight.dims()[2]
+        self.output.fan_out()
     }
 
     /// The loss of each member, in member order.
@@ -162,15 +158,17 @@ impl Population {
         }
     }
 
-    /// Raw outputs, in (-1, 1) under a tanh output, each member on its own points.
+    /// Raw outputs, in (-1, 1) under a tanh output, each member on its own points, members
+    /// first: for measuring a population on many points (grids, test sets). Training steps
+    /// go through [`Population::forward_members`].
     ///
     /// # Shapes
     /// - points: `[members, points, 2]`
     /// - output: `[members, points, outputs]`
     pub fn forward(&self, points: Tensor<3>) -> Tensor<3> {
         self.design
-            .forward(points, &self.hidden, &self.output, |layer, x| {
-                layer.forward(x, self.product)
+            .forward(points, 2, &self.hidden, &self.output, |layer, x| {
+                layer.forward_rows(x)
             })
     }
 
@@ -184,11 +182,25 @@ impl Population {
         let mut outputs = Vec::with_capacity(self.hidden.len());
         self.design.hidden_forward(
             points,
+            2,
             &self.hidden,
-            |layer, x| layer.forward(x, self.product),
+            |layer, x| layer.forward_rows(x),
             |activated| outputs.push(activated.clone()),
         );
         outputs
+    }
+
+    /// The training step's forward pass: raw outputs, members last, each layer multiplying
+    /// as the population's [`Product`] says.
+    ///
+    /// # Shapes
+    /// - points: `[2, points, members]`
+    /// - output: `[outputs, points, members]`
+    pub fn forward_last(&self, points: Tensor<3>) -> Tensor<3> {
+        self.design
+            .forward(points, 0, &self.hidden, &self.output, |layer, x| {
+                layer.forward(x, self.product)
+            })
     }
 
     /// Each member's weight penalty: `[members]`; `None` without one.
@@ -208,7 +220,7 @@ impl Population {
     /// penalty, as Keras reports a loss.
     ///
     /// # Shapes
-    /// - output, targets: `[members, points, outputs]`
+    /// - output, targets: `[outputs, points, members]`
     /// - result: `[members]`
     pub fn member_losses(&self, output: Tensor<3>, targets: Tensor<3>) -> Tensor<1> {
         let n = self.len();
@@ -221,14 +233,14 @@ impl Population {
                     (output.clone(), targets.clone())
                 } else {
                     (
-                        output.clone().narrow(0, members.start, members.len()),
-                        targets.clone().narrow(0, members.start, members.len()),
+                        output.clone().narrow(2, members.start, members.len()),
+                        targets.clone().narrow(2, members.start, members.len()),
                     )
                 };
                 group
                     .loss
-                    .forward_signed(output, targets)
-                    .mean_dim(2)
+                    .forward_signed_along(output, targets, 0)
+                    .mean_dim(0)
                     .mean_dim(1)
                     .reshape([members.len()])
             })
@@ -245,7 +257,7 @@ impl Population {
 
     /// One training or validation step's results.
     pub fn forward_members(&self, batch: PopulationBatch) -> PopulationOutput {
-        let output = self.forward(batch.inputs);
+        let output = self.forward_last(batch.inputs);
         let loss = self.member_losses(output.clone(), batch.targets.clone());
         PopulationOutput {
             loss,
@@ -322,10 +334,10 @@ mod tests {
         // Outputs 0.5 and -0.5 against targets +1: hinge 0.5 and 1.5, mean 1; squared 0.25 and
         // 2.25, mean 1.25.
         let output = Tensor::<3>::from_data(
-            TensorData::new(vec![0.5, -0.5, 0.5, -0.5], [2, 2, 1]),
+            TensorData::new(vec![0.5, 0.5, -0.5, -0.5], [1, 2, 2]),
             &device,
         );
-        let targets = Tensor::<3>::ones([2, 2, 1], &device);
+        let targets = Tensor::<3>::ones([1, 2, 2], &device);
         let losses = values(population.member_losses(output, targets));
         assert_eq!(losses, vec![1.0, 1.25]);
     }
@@ -336,8 +348,8 @@ mod tests {
         let config = MlpConfig::new().with_l1(0.5).with_l2(0.25).check().unwrap();
         let members = [(LossKind::Hinge, 1), (LossKind::Hinge, 2)];
         let population = config.init_population(&members, &device);
-        let output = Tensor::<3>::zeros([2, 3, 1], &device);
-        let targets = Tensor::<3>::ones([2, 3, 1], &device);
+        let output = Tensor::<3>::zeros([1, 3, 2], &device);
+        let targets = Tensor::<3>::ones([1, 3, 2], &device);
         // Hinge of 0 against +1 is 1; then 0.5 * sum|w| + 0.25 * sum w^2 over all weights.
         let losses = values(population.member_losses(output, targets));
         for (index, &(loss, seed)) in members.iter().enumerate() {

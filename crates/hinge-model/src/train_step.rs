@@ -9,7 +9,8 @@ use burn::train::metric::{Adaptor, ItemLazy, LossInput};
 use burn::train::{InferenceStep, TrainOutput, TrainStep};
 use hinge_data::PopulationBatch;
 
-use crate::{Population, hits};
+use crate::Population;
+use crate::class::hits_along;
 
 /// Something that looks at a population while burn's Learner trains it, e.g. to draw its
 /// decision surface as it forms. The Learner gives no hook with the model in it, so the
@@ -36,17 +37,17 @@ impl std::fmt::Debug for Watcher {
 pub struct PopulationOutput {
     /// `[members]`: each member's mean loss on its batch.
     pub loss: Tensor<1>,
-    /// `[members, batch, outputs]`, in (-1, 1).
+    /// `[outputs, batch, members]`, in (-1, 1).
     pub output: Tensor<3>,
-    /// `[members, batch, outputs]`: -1 or +1 in one column, or one-hot.
+    /// `[outputs, batch, members]`: -1 or +1 in one row, or one-hot.
     pub targets: Tensor<3>,
 }
 
 impl PopulationOutput {
     /// `[members]`: how many of each member's batch points it classifies right.
     pub fn correct(&self) -> Tensor<1> {
-        let [members, _, _] = self.output.dims();
-        hits(self.output.clone(), self.targets.clone())
+        let [_, _, members] = self.output.dims();
+        hits_along(self.output.clone(), self.targets.clone(), 0)
             .sum_dim(1)
             .reshape([members])
     }

@@ -21,6 +21,11 @@ use hinge_train::{
 
 const EPOCHS: usize = 3;
 
+/// The allocator the programs use (`hinge_lab::use_mimalloc!`): fresh pages from the system
+/// allocator cost a page fault each, which would show here and not in the programs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
@@ -69,7 +74,10 @@ fn profile(members: usize) {
     );
     let mut steps = 0;
     for _ in 0..EPOCHS {
+        // The loader shuffles each epoch's copy when the epoch's iterator is made.
+        let started = Instant::now();
         let mut batches = loader.iter();
+        load += started.elapsed();
         loop {
             let started = Instant::now();
             let Some(batch) = batches.next() else { break };

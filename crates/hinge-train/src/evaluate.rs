@@ -1,6 +1,6 @@
 use burn::tensor::{Device, Tensor, TensorData};
 use hinge_data::{LabeledPoints, TargetEncoding};
-use hinge_model::{Mlp, Population, hits};
+use hinge_model::{Mlp, Population, PopulationOutput};
 
 use crate::loader::MemberPoints;
 use crate::{TestResult, TrainError};
@@ -92,12 +92,21 @@ pub fn evaluate_population(
     for start in (0..n).step_by(chunk) {
         let end = (start + chunk).min(n);
         let batch = data.batch_in_order(start..end, device);
-        let output = model.forward(batch.inputs);
+        // Members first for the product (one matmul each, fastest over many points), then
+        // members last again, as the training step's loss and hits take them.
+        let output = model
+            .forward(batch.inputs.permute([2, 1, 0]))
+            .permute([2, 1, 0]);
         // Each chunk's mean, weighted by its share: one chunk (any test set of a small
         // population) gives exactly the device's mean, as Keras reports it.
         let share = (end - start) as f64 / n as f64;
-        let losses = read(model.member_losses(output.clone(), batch.targets.clone()))?;
-        let hits = read(hits(output, batch.targets).sum_dim(1).reshape([members]))?;
+        let measured = PopulationOutput {
+            loss: model.member_losses(output.clone(), batch.targets.clone()),
+            output,
+            targets: batch.targets,
+        };
+        let losses = read(measured.loss.clone())?;
+        let hits = read(measured.correct())?;
         for member in 0..members {
             loss[member] += share * losses[member];
             correct[member] += hits[member];

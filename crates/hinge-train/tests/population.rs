@@ -80,8 +80,9 @@ fn solo_losses(config: &ValidTrainingConfig, steps: usize) -> Vec<f32> {
     let mut losses = Vec::new();
     for batch in loader.iter().take(steps) {
         let batch = batch.unwrap();
+        // The batch puts the member axis last: `[2, size, 1]`, one point per column.
         let [_, size, _] = batch.inputs.dims();
-        let output = model.forward(batch.inputs.reshape([size, 2]));
+        let output = model.forward(batch.inputs.reshape([2, size]).transpose());
         let value = loss
             .forward_signed(output, batch.targets.reshape([size, 1]))
             .mean();
