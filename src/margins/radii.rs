@@ -3,7 +3,7 @@
 
 use burn::tensor::Device;
 use hinge_model::{Mlp, Population, predicts_positive};
-use hinge_train::predict_population;
+use hinge_train::predict_population_sums;
 
 use super::BISECTIONS;
 use crate::AppError;
@@ -48,7 +48,9 @@ pub fn boundary_radii_all(
     let same_for_all = |points: &[[f32; 2]]| -> Vec<[f32; 2]> {
         (0..members).flat_map(|_| points.iter().copied()).collect()
     };
-    let origin = predict_population(model, &same_for_all(&[[0.0, 0.0]]), 1, device)?;
+    // Only the output's sign matters here, and the sums before the output activation have
+    // the output's sign everywhere.
+    let origin = predict_population_sums(model, &same_for_all(&[[0.0, 0.0]]), 1, device)?;
     let origin_positive: Vec<bool> = origin.iter().map(|&y| predicts_positive(y)).collect();
     let step = reach / RAY_STEPS as f64;
     // Per member and ray, the step interval holding the first crossing; a ray that never
@@ -62,7 +64,7 @@ pub fn boundary_radii_all(
             .clone()
             .flat_map(|ray| (1..=RAY_STEPS).map(move |k| at(ray, k as f64 * step)))
             .collect();
-        let scanned = predict_population(model, &same_for_all(&scan), scan.len(), device)?;
+        let scanned = predict_population_sums(model, &same_for_all(&scan), scan.len(), device)?;
         for (m, outputs) in scanned.chunks(scan.len()).enumerate() {
             for (ray, along) in rays.clone().zip(outputs.chunks(RAY_STEPS)) {
                 if let Some(j) = along
@@ -80,7 +82,7 @@ pub fn boundary_radii_all(
             .enumerate()
             .map(|(k, &(_, lo, hi))| at(k % RAYS, (lo + hi) / 2.0))
             .collect();
-        let outputs = predict_population(model, &midpoints, RAYS, device)?;
+        let outputs = predict_population_sums(model, &midpoints, RAYS, device)?;
         for (k, (bracket, y)) in brackets.iter_mut().zip(outputs).enumerate() {
             let mid = (bracket.1 + bracket.2) / 2.0;
             if predicts_positive(y) == origin_positive[k / RAYS] {

@@ -172,6 +172,26 @@ impl Population {
             })
     }
 
+    /// The output layer's sums before its activation, members first: the same sign as
+    /// [`Population::forward`]'s outputs everywhere (tanh is odd and keeps the sign of every
+    /// f32, zero and NaN included), so the class each point gets, without the activation:
+    /// over many points burn-flex's `tanh` is the costliest kernel of the pass
+    /// (`docs/flex-report.md`).
+    ///
+    /// # Shapes
+    /// - points: `[members, points, 2]`
+    /// - output: `[members, points, outputs]`
+    pub fn output_sums(&self, points: Tensor<3>) -> Tensor<3> {
+        let hidden = self.design.hidden_forward(
+            points,
+            2,
+            &self.hidden,
+            |layer, x| layer.forward_rows(x),
+            |_| {},
+        );
+        self.output.forward_rows(hidden)
+    }
+
     /// The output of every hidden layer (after its activation), input side first, e.g. to
     /// find dead units.
     ///

@@ -39,6 +39,27 @@ pub fn predict_population(
     per_member: usize,
     device: &Device,
 ) -> Result<Vec<f32>, TrainError> {
+    each_members_points(model, points, per_member, device, Population::forward)
+}
+
+/// [`predict_population`] before the output activation ([`Population::output_sums`]): the
+/// same signs, so the same classes, without the activation's cost.
+pub fn predict_population_sums(
+    model: &Population,
+    points: &[[f32; 2]],
+    per_member: usize,
+    device: &Device,
+) -> Result<Vec<f32>, TrainError> {
+    each_members_points(model, points, per_member, device, Population::output_sums)
+}
+
+fn each_members_points(
+    model: &Population,
+    points: &[[f32; 2]],
+    per_member: usize,
+    device: &Device,
+    forward: impl Fn(&Population, Tensor<3>) -> Tensor<3>,
+) -> Result<Vec<f32>, TrainError> {
     let members = model.len();
     assert_eq!(
         points.len(),
@@ -51,14 +72,14 @@ pub fn predict_population(
     for start in (0..per_member).step_by(chunk) {
         let end = (start + chunk).min(per_member);
         let size = end - start;
-        let flat: Vec<f32> = (0..members)
-            .flat_map(|m| points[m * per_member + start..m * per_member + end].iter())
-            .flatten()
-            .copied()
-            .collect();
+        let mut flat: Vec<f32> = Vec::with_capacity(members * size * 2);
+        for m in 0..members {
+            flat.extend_from_slice(
+                points[m * per_member + start..m * per_member + end].as_flattened(),
+            );
+        }
         let input = Tensor::<3>::from_data(TensorData::new(flat, [members, size, 2]), device);
-        let output = model
-            .forward(input)
+        let output = forward(model, input)
             .into_data()
             .try_to_vec::<f32>()
             .map_err(|err| TrainError::Read(format!("{err:?}")))?;

@@ -60,7 +60,7 @@ pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
 pub use csv_rows::{csv_text, keyed_csv_text, read_csv};
 pub use error::TrainError;
-pub use evaluate::{evaluate_population, predict, predict_population};
+pub use evaluate::{evaluate_population, predict, predict_population, predict_population_sums};
 pub use interrupt::{CtrlCScope, exit_code, stop_on_ctrl_c, stop_reason};
 pub use ledger::Divergence;
 pub use loader::{MemberPoints, PopulationLoader};
