@@ -12,9 +12,9 @@ use std::sync::Arc;
 use burn::tensor::Device;
 use hinge_model::{LossKind, Named, Watch};
 use hinge_train::{
-    BackendKind, Dashboard, FolderLock, ResumePoint, RunDir, Snapshots, TrainedRun, TrainingConfig,
-    ValidTrainingConfig, ensure_writable, remove_if_present, resume_point, resume_watched,
-    saved_frames, train_watched,
+    BackendKind, Dashboard, FolderLock, ResumePoint, RunDir, SOLO_LAYOUT, Snapshots, TrainedRun,
+    TrainingConfig, ValidTrainingConfig, ensure_writable, remove_if_present, resume_point,
+    resume_watched, saved_frames, train_watched,
 };
 
 use crate::AppError;
@@ -271,7 +271,12 @@ fn resume_steps(
             let step = if record.finished.contains(&loss) {
                 Step::Finished
             } else if run.last_checkpoint().is_some() {
-                Step::Resume(resume_point(&run, std::slice::from_ref(&config), device)?)
+                Step::Resume(resume_point(
+                    &run,
+                    std::slice::from_ref(&config),
+                    SOLO_LAYOUT,
+                    device,
+                )?)
             } else {
                 Step::Fresh
             };

@@ -33,7 +33,7 @@ pub mod named;
 mod points;
 mod split;
 
-pub use batch::PopulationBatch;
+pub use batch::{Layout, PopulationBatch};
 pub use datasets::{BLOB_CENTRE_BOX, DatasetKind};
 pub use error::DataError;
 pub use named::Named;

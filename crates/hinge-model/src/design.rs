@@ -137,10 +137,10 @@ impl Design {
         self.l1 > 0.0 || self.l2 > 0.0
     }
 
-    /// The penalty for weights `[in, out, ...]` (one layer, any trailing axes, such as a
-    /// population's members), summed over the first two axes: `[1, 1, ...]`.
-    pub(crate) fn penalty<const D: usize>(&self, weight: Tensor<D>) -> Tensor<D> {
-        let sum = |t: Tensor<D>| t.sum_dim(0).sum_dim(1);
+    /// The penalty for one layer's weights, whose inputs and outputs lie along `axes` (a
+    /// population's members along another), summed over those two: 1 along each.
+    pub(crate) fn penalty<const D: usize>(&self, weight: Tensor<D>, axes: [usize; 2]) -> Tensor<D> {
+        let sum = |t: Tensor<D>| t.sum_dim(axes[0]).sum_dim(axes[1]);
         let l1 = (self.l1 > 0.0).then(|| sum(weight.clone().abs()).mul_scalar(self.l1));
         let l2 = (self.l2 > 0.0).then(|| sum(weight.clone().square()).mul_scalar(self.l2));
         match (l1, l2) {
@@ -151,9 +151,8 @@ impl Design {
     }
 
     /// The network's one forward pass, for a lone network (points `[batch, 2]`, burn's
-    /// `Linear`) and a population (points `[2, batch, members]` as it trains, `[members,
-    /// points, 2]` as it is measured; stacked layers) alike: `dense` applies one layer, and
-    /// `axis` is where the coordinates and each layer's units lie.
+    /// `Linear`) and a population (stacked layers, in its [`crate::Layout`]) alike: `dense`
+    /// applies one layer, and `axis` is where the coordinates and each layer's units lie.
     pub(crate) fn forward<const D: usize, L>(
         &self,
         points: Tensor<D>,

@@ -73,6 +73,7 @@ pub use class::{hits, predicted_class, predicts_positive, signed_class};
 pub use design::{Activation, Design, Feature, OutputActivation};
 pub use error::ModelError;
 pub use groups::{LossGroup, loss_groups};
+pub use hinge_data::Layout;
 pub use hinge_data::Named;
 pub use init::{glorot_uniform_bound, he_uniform_bound};
 pub use loss::{
@@ -81,7 +82,7 @@ pub use loss::{
 };
 pub use model::{LayerKind, LayerSummary, Mlp, MlpConfig, ValidMlpConfig};
 pub use population::Population;
-pub use stacked::{Product, StackedDense};
+pub use stacked::StackedDense;
 pub use train_step::{PopulationOutput, Watch};
 
 /// burn's reduction enum, re-exported because every loss here takes one.

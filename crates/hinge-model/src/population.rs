@@ -2,8 +2,8 @@
 //! JAX's `vmap` over parameters or PyTorch's `stack_module_state` give those frameworks, written
 //! out for this network in burn, which has no vmap.
 //!
-//! Every parameter and every activation of a training step gets a member axis, the last (see
-//! [`crate::stacked`] for why last), and every operation keeps members apart: a per-member
+//! Every parameter and every activation of a training step gets a member axis, first or last as
+//! the population's [`Layout`] says, and every operation keeps members apart: a per-member
 //! product and bias, elementwise activations, a per-member mean loss. The
 //! training loss is the sum of the members' mean losses, so member i's gradient is exactly the
 //! gradient its solo run would get, and Adam, being elementwise, updates each member as its solo
@@ -13,10 +13,10 @@ use std::sync::Arc;
 
 use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor};
-use hinge_data::PopulationBatch;
+use hinge_data::{Layout, PopulationBatch};
 
 use crate::groups::{LossGroup, loss_groups};
-use crate::stacked::{Product, StackedDense};
+use crate::stacked::StackedDense;
 use crate::train_step::{PopulationOutput, Watch, Watcher};
 use crate::{Design, LossKind, Mlp, ValidMlpConfig};
 
@@ -29,9 +29,9 @@ pub struct Population {
     /// Which loss each member trains with; not a parameter, so not saved with the weights.
     #[module(skip)]
     groups: Vec<LossGroup>,
-    /// How the layers multiply on small batches.
+    /// Where the members sit in the parameters and in every training step's tensors.
     #[module(skip)]
-    product: Product,
+    layout: Layout,
     /// Inputs, activations and penalty, shared by every member.
     #[module(skip)]
     design: Design,
@@ -42,8 +42,18 @@ pub struct Population {
 
 impl ValidMlpConfig {
     /// One member per `(loss, seed)`, member i starting from exactly the weights
-    /// [`ValidMlpConfig::init`] draws for its seed.
+    /// [`ValidMlpConfig::init`] draws for its seed, members last.
     pub fn init_population(&self, members: &[(LossKind, u64)], device: &Device) -> Population {
+        self.init_population_in(Layout::MembersLast, members, device)
+    }
+
+    /// [`ValidMlpConfig::init_population`] in `layout`.
+    pub fn init_population_in(
+        &self,
+        layout: Layout,
+        members: &[(LossKind, u64)],
+        device: &Device,
+    ) -> Population {
         let widths = self.widths();
         let drawn: Vec<Vec<Vec<f32>>> = members.iter().map(|&(_, seed)| self.draw(seed)).collect();
         let mut layers: Vec<StackedDense> = widths
@@ -52,7 +62,7 @@ impl ValidMlpConfig {
             .map(|(layer, pair)| {
                 let weights: Vec<Vec<f32>> =
                     drawn.iter().map(|member| member[layer].clone()).collect();
-                StackedDense::from_weights(&weights, pair[0], pair[1], device)
+                StackedDense::from_weights(&weights, [pair[0], pair[1]], layout, device)
             })
             .collect();
         let output = layers.pop().expect("there is always an output layer");
@@ -61,7 +71,7 @@ impl ValidMlpConfig {
             hidden: layers,
             output,
             groups: loss_groups(&losses),
-            product: Product::default(),
+            layout,
             design: self.config().design(),
             watch: None,
         }
@@ -71,6 +81,7 @@ impl ValidMlpConfig {
 impl Population {
     /// A population of trained solo networks of one shape, e.g. to measure saved runs together.
     pub fn stack(networks: &[Mlp]) -> Population {
+        let layout = Layout::default();
         let layer = |pick: &dyn Fn(&Mlp) -> &burn::nn::Linear| {
             StackedDense::stack(
                 networks
@@ -85,6 +96,7 @@ impl Population {
                         (linear.weight.val(), bias)
                     })
                     .collect(),
+                layout,
             )
         };
         let depth = networks.first().map_or(0, |net| net.hidden.len());
@@ -95,7 +107,7 @@ impl Population {
                 .collect(),
             output: layer(&|net: &Mlp| &net.output),
             groups: loss_groups(&losses),
-            product: Product::default(),
+            layout,
             design: networks
                 .first()
                 .map_or_else(Design::default, |net| net.design.clone()),
@@ -115,13 +127,12 @@ impl Population {
         &self.design
     }
 
-    /// The same population, multiplying as `product` says.
-    pub fn with_product(self, product: Product) -> Self {
-        Self { product, ..self }
+    pub fn layout(&self) -> Layout {
+        self.layout
     }
 
     pub fn len(&self) -> usize {
-        self.output.members()
+        self.output.members(self.layout)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -130,7 +141,7 @@ impl Population {
 
     /// Outputs per member.
     pub fn outputs(&self) -> usize {
-        self.output.fan_out()
+        self.output.fan_out(self.layout)
     }
 
     /// The loss of each member, in member order.
@@ -144,7 +155,7 @@ impl Population {
     /// Member `index` as a solo network, for saving, plotting and predicting.
     pub fn member(&self, index: usize) -> Mlp {
         let linear = |layer: &StackedDense| {
-            let (weight, bias) = layer.member(index);
+            let (weight, bias) = layer.member(index, self.layout);
             burn::nn::Linear {
                 weight: Param::from_tensor(weight),
                 bias: Some(Param::from_tensor(bias)),
@@ -168,7 +179,7 @@ impl Population {
     pub fn forward(&self, points: Tensor<3>) -> Tensor<3> {
         self.design
             .forward(points, 2, &self.hidden, &self.output, |layer, x| {
-                layer.forward_rows(x)
+                layer.forward_rows(x, self.layout)
             })
     }
 
@@ -186,10 +197,10 @@ impl Population {
             points,
             2,
             &self.hidden,
-            |layer, x| layer.forward_rows(x),
+            |layer, x| layer.forward_rows(x, self.layout),
             |_| {},
         );
-        self.output.forward_rows(hidden)
+        self.output.forward_rows(hidden, self.layout)
     }
 
     /// The output of every hidden layer (after its activation), input side first, e.g. to
@@ -204,23 +215,26 @@ impl Population {
             points,
             2,
             &self.hidden,
-            |layer, x| layer.forward_rows(x),
+            |layer, x| layer.forward_rows(x, self.layout),
             |activated| outputs.push(activated.clone()),
         );
         outputs
     }
 
-    /// The training step's forward pass: raw outputs, members last, each layer multiplying
-    /// as the population's [`Product`] says.
+    /// The training step's forward pass: raw outputs, in the population's [`Layout`].
     ///
     /// # Shapes
-    /// - points: `[2, points, members]`
-    /// - output: `[outputs, points, members]`
-    pub fn forward_last(&self, points: Tensor<3>) -> Tensor<3> {
-        self.design
-            .forward(points, 0, &self.hidden, &self.output, |layer, x| {
-                layer.forward(x, self.product)
-            })
+    /// - points: `[members, points, 2]` or `[2, points, members]`
+    /// - output: `[members, points, outputs]` or `[outputs, points, members]`
+    pub fn forward_in_layout(&self, points: Tensor<3>) -> Tensor<3> {
+        let layout = self.layout;
+        self.design.forward(
+            points,
+            layout.unit_axis(),
+            &self.hidden,
+            &self.output,
+            |layer, x| layer.forward(x, layout),
+        )
     }
 
     /// Each member's weight penalty: `[members]`; `None` without one.
@@ -229,10 +243,11 @@ impl Population {
             return None;
         }
         let n = self.len();
+        let axes = StackedDense::weight_axes(self.layout);
         self.hidden
             .iter()
             .chain([&self.output])
-            .map(|layer| self.design.penalty(layer.weight.val()).reshape([n]))
+            .map(|layer| self.design.penalty(layer.weight.val(), axes).reshape([n]))
             .reduce(Tensor::add)
     }
 
@@ -240,10 +255,17 @@ impl Population {
     /// penalty, as Keras reports a loss.
     ///
     /// # Shapes
-    /// - output, targets: `[outputs, points, members]`
+    /// - output, targets: `[members, points, outputs]` or `[outputs, points, members]`, as
+    ///   `layout` says
     /// - result: `[members]`
-    pub fn member_losses(&self, output: Tensor<3>, targets: Tensor<3>) -> Tensor<1> {
+    pub fn member_losses(
+        &self,
+        output: Tensor<3>,
+        targets: Tensor<3>,
+        layout: Layout,
+    ) -> Tensor<1> {
         let n = self.len();
+        let (members_at, units_at) = (layout.member_axis(), layout.unit_axis());
         let mut parts: Vec<Tensor<1>> = self
             .groups
             .iter()
@@ -253,14 +275,18 @@ impl Population {
                     (output.clone(), targets.clone())
                 } else {
                     (
-                        output.clone().narrow(2, members.start, members.len()),
-                        targets.clone().narrow(2, members.start, members.len()),
+                        output
+                            .clone()
+                            .narrow(members_at, members.start, members.len()),
+                        targets
+                            .clone()
+                            .narrow(members_at, members.start, members.len()),
                     )
                 };
                 group
                     .loss
-                    .forward_signed_along(output, targets, 0)
-                    .mean_dim(0)
+                    .forward_signed_along(output, targets, units_at)
+                    .mean_dim(units_at)
                     .mean_dim(1)
                     .reshape([members.len()])
             })
@@ -277,12 +303,17 @@ impl Population {
 
     /// One training or validation step's results.
     pub fn forward_members(&self, batch: PopulationBatch) -> PopulationOutput {
-        let output = self.forward_last(batch.inputs);
-        let loss = self.member_losses(output.clone(), batch.targets.clone());
+        assert_eq!(
+            batch.layout, self.layout,
+            "a population takes batches in its own layout"
+        );
+        let output = self.forward_in_layout(batch.inputs);
+        let loss = self.member_losses(output.clone(), batch.targets.clone(), self.layout);
         PopulationOutput {
             loss,
             output,
             targets: batch.targets,
+            layout: self.layout,
         }
     }
 }
@@ -346,6 +377,57 @@ mod tests {
     }
 
     #[test]
+    fn both_layouts_hold_the_same_members_and_compute_the_same() {
+        let device = Device::flex();
+        let config = MlpConfig::new().with_l2(0.01).check().unwrap();
+        let members = [
+            (LossKind::Hinge, 3),
+            (LossKind::SquaredHinge, 8),
+            (LossKind::Hinge, 5),
+        ];
+        let first = config.init_population_in(Layout::MembersFirst, &members, &device);
+        let last = config.init_population_in(Layout::MembersLast, &members, &device);
+        assert_eq!((first.len(), last.len()), (3, 3));
+        for index in 0..3 {
+            let (a, b) = (first.member(index), last.member(index));
+            assert_eq!(a.loss, b.loss);
+            for (x, y) in a.layers().zip(b.layers()) {
+                assert_eq!(values(x.weight.val()), values(y.weight.val()));
+            }
+        }
+        // Each member on its own 4 points, targets +1 and -1 alternating.
+        let points: Vec<f32> = (0..24).map(|i| (i as f32 / 5.0).cos()).collect();
+        let targets: Vec<f32> = (0..12)
+            .map(|i| if i % 2 == 0 { 1.0 } else { -1.0 })
+            .collect();
+        let rows = |values: &[f32], units: usize| {
+            Tensor::<3>::from_data(TensorData::new(values.to_vec(), [3, 4, units]), &device)
+        };
+        let batch_first = PopulationBatch {
+            inputs: rows(&points, 2),
+            targets: rows(&targets, 1),
+            layout: Layout::MembersFirst,
+        };
+        let batch_last = PopulationBatch {
+            inputs: rows(&points, 2).permute([2, 1, 0]),
+            targets: rows(&targets, 1).permute([2, 1, 0]),
+            layout: Layout::MembersLast,
+        };
+        let (a, b) = (
+            first.forward_members(batch_first),
+            last.forward_members(batch_last),
+        );
+        for (x, y) in values(a.loss.clone()).iter().zip(values(b.loss.clone())) {
+            assert!((x - y).abs() < 1e-6, "{x} vs {y}");
+        }
+        assert_eq!(values(a.correct()), values(b.correct()));
+        let outputs_last = values(b.output.permute([2, 1, 0]));
+        for (x, y) in values(a.output).iter().zip(outputs_last) {
+            assert!((x - y).abs() < 1e-6, "{x} vs {y}");
+        }
+    }
+
+    #[test]
     fn each_member_gets_its_own_mean_loss() {
         let device = Device::flex();
         let config = MlpConfig::new().check().unwrap();
@@ -358,7 +440,7 @@ mod tests {
             &device,
         );
         let targets = Tensor::<3>::ones([1, 2, 2], &device);
-        let losses = values(population.member_losses(output, targets));
+        let losses = values(population.member_losses(output, targets, Layout::MembersLast));
         assert_eq!(losses, vec![1.0, 1.25]);
     }
 
@@ -371,7 +453,7 @@ mod tests {
         let output = Tensor::<3>::zeros([1, 3, 2], &device);
         let targets = Tensor::<3>::ones([1, 3, 2], &device);
         // Hinge of 0 against +1 is 1; then 0.5 * sum|w| + 0.25 * sum w^2 over all weights.
-        let losses = values(population.member_losses(output, targets));
+        let losses = values(population.member_losses(output, targets, Layout::MembersLast));
         for (index, &(loss, seed)) in members.iter().enumerate() {
             let solo = config.init(loss, seed, &device);
             let weights: Vec<f32> = solo

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use burn::tensor::Tensor;
 use burn::train::metric::{Adaptor, ItemLazy, LossInput};
 use burn::train::{InferenceStep, TrainOutput, TrainStep};
-use hinge_data::PopulationBatch;
+use hinge_data::{Layout, PopulationBatch};
 
 use crate::Population;
 use crate::class::hits_along;
@@ -37,19 +37,24 @@ impl std::fmt::Debug for Watcher {
 pub struct PopulationOutput {
     /// `[members]`: each member's mean loss on its batch.
     pub loss: Tensor<1>,
-    /// `[outputs, batch, members]`, in (-1, 1).
+    /// In (-1, 1), `[members, batch, outputs]` or `[outputs, batch, members]` as `layout` says.
     pub output: Tensor<3>,
-    /// `[outputs, batch, members]`: -1 or +1 in one row, or one-hot.
+    /// Laid out as `output`: -1 or +1 in one unit, or one-hot.
     pub targets: Tensor<3>,
+    pub layout: Layout,
 }
 
 impl PopulationOutput {
     /// `[members]`: how many of each member's batch points it classifies right.
     pub fn correct(&self) -> Tensor<1> {
-        let [_, _, members] = self.output.dims();
-        hits_along(self.output.clone(), self.targets.clone(), 0)
-            .sum_dim(1)
-            .reshape([members])
+        let members = self.output.dims()[self.layout.member_axis()];
+        hits_along(
+            self.output.clone(),
+            self.targets.clone(),
+            self.layout.unit_axis(),
+        )
+        .sum_dim(1)
+        .reshape([members])
     }
 }
 
@@ -95,6 +100,7 @@ impl ItemLazy for PopulationOutput {
             loss: self.loss.without_autodiff(),
             output: self.output.without_autodiff(),
             targets: self.targets.without_autodiff(),
+            layout: self.layout,
         })
     }
 }

@@ -1,6 +1,6 @@
 use burn::tensor::{Device, Tensor, TensorData};
 use hinge_data::{LabeledPoints, TargetEncoding};
-use hinge_model::{Mlp, Population, PopulationOutput};
+use hinge_model::{Layout, Mlp, Population, PopulationOutput};
 
 use crate::loader::MemberPoints;
 use crate::{TestResult, TrainError};
@@ -112,19 +112,18 @@ pub fn evaluate_population(
     };
     for start in (0..n).step_by(chunk) {
         let end = (start + chunk).min(n);
-        let batch = data.batch_in_order(start..end, device);
-        // Members first for the product (one matmul each, fastest over many points), then
-        // members last again, as the training step's loss and hits take them.
-        let output = model
-            .forward(batch.inputs.permute([2, 1, 0]))
-            .permute([2, 1, 0]);
+        // Members first, one matmul each, the fastest over many points whatever the
+        // population's layout.
+        let batch = data.batch_in_order(start..end, Layout::MembersFirst, device);
+        let output = model.forward(batch.inputs);
         // Each chunk's mean, weighted by its share: one chunk (any test set of a small
         // population) gives exactly the device's mean, as Keras reports it.
         let share = (end - start) as f64 / n as f64;
         let measured = PopulationOutput {
-            loss: model.member_losses(output.clone(), batch.targets.clone()),
+            loss: model.member_losses(output.clone(), batch.targets.clone(), batch.layout),
             output,
             targets: batch.targets,
+            layout: batch.layout,
         };
         let losses = read(measured.loss.clone())?;
         let hits = read(measured.correct())?;

@@ -10,7 +10,7 @@ use burn::train::checkpoint::KeepLastNCheckpoints;
 use burn::train::logger::InMemoryMetricLogger;
 use burn::train::{Interrupter, Learner, SupervisedTraining};
 use hinge_data::{DataSplit, LabeledPoints, PopulationBatch};
-use hinge_model::{LossKind, Population, Product, Watch};
+use hinge_model::{Layout, LossKind, Population, Watch};
 
 use crate::evaluate::{POPULATION_POINTS, evaluate_population};
 use crate::interrupt::{Running, Stop, StopLog};
@@ -26,7 +26,7 @@ use burn::tensor::Device;
 /// How a run trains, beside what it trains: how its layers multiply, where its epochs are
 /// shown, and who watches the network.
 pub(crate) struct Setup {
-    pub(crate) product: Product,
+    pub(crate) layout: Layout,
     pub(crate) dashboard: Dashboard,
     pub(crate) watch: Option<Arc<dyn Watch>>,
     /// Keep the run folder's files as training goes (checkpoints, `metrics.csv`), so the run
@@ -59,8 +59,8 @@ pub(crate) fn fit(
         .map(ValidTrainingConfig::data_split)
         .collect();
     let start = done.first().map_or(0, Vec::len);
-    let (train_loader, valid_loader) = loaders(configs, &data, start, device);
-    let model = population(configs, setup.product, setup.watch, device);
+    let (train_loader, valid_loader) = loaders(configs, &data, start, setup.layout, device);
+    let model = population(configs, setup.layout, setup.watch, device);
     let ledger = Ledger::shared(configs.len(), done);
     let interrupter = Interrupter::new();
     let stops = StopLog::default();
@@ -145,6 +145,7 @@ fn loaders(
     configs: &[ValidTrainingConfig],
     data: &[DataSplit],
     start: usize,
+    layout: Layout,
     device: &Device,
 ) -> (Loader, Loader) {
     let first = &configs[0];
@@ -156,17 +157,18 @@ fn loaders(
     let (train, valid) = (points(|d| &d.train), points(|d| &d.valid));
     let valid_batch = validation_batch(configs.len(), valid.points(), batch_size);
     let seeds = configs.iter().map(|c| c.config().seed).collect();
-    let train: Loader = Arc::new(PopulationLoader::shuffled(
-        train, batch_size, seeds, start, device,
-    ));
-    let valid: Loader = Arc::new(PopulationLoader::in_order(valid, valid_batch, device));
+    let train: Loader = Arc::new(
+        PopulationLoader::shuffled(train, batch_size, seeds, start, device).in_layout(layout),
+    );
+    let valid: Loader =
+        Arc::new(PopulationLoader::in_order(valid, valid_batch, device).in_layout(layout));
     (train, valid)
 }
 
 /// The population to train: member i from config i's loss and seed, on the autodiff device.
 fn population(
     configs: &[ValidTrainingConfig],
-    product: Product,
+    layout: Layout,
     watch: Option<Arc<dyn Watch>>,
     device: &Device,
 ) -> Population {
@@ -178,8 +180,7 @@ fn population(
     // autodiff device keeps them untracked: build them on the autodiff device directly.
     let model = configs[0]
         .model()
-        .init_population(&members, &device.clone().autodiff())
-        .with_product(product);
+        .init_population_in(layout, &members, &device.clone().autodiff());
     match watch {
         Some(watch) => model.watched_by(watch),
         None => model,

@@ -67,7 +67,7 @@ pub use loader::{MemberPoints, PopulationLoader};
 pub use lock::FolderLock;
 pub use memory::MemoryEstimate;
 pub use population_run::{
-    PopulationRun, resume_population, train_population, train_population_unsaved,
+    POPULATION_LAYOUT, PopulationRun, resume_population, train_population, train_population_unsaved,
 };
 pub use renderer::Dashboard;
 pub use resume_point::{ResumePoint, resume_point};
@@ -79,4 +79,4 @@ pub use run_dir::{
 pub use snapshots::{
     Frame, MIN_FRAMES, Snapshot, Snapshots, frames_per_epoch, saved_frames, surfaces,
 };
-pub use training::{RunTimings, TrainedRun, resume_watched, train, train_watched};
+pub use training::{RunTimings, SOLO_LAYOUT, TrainedRun, resume_watched, train, train_watched};

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use burn::data::dataloader::{DataLoader, DataLoaderIterator, Progress};
 use burn::data::dataset::DatasetError;
 use burn::tensor::{Device, Tensor, TensorData};
-use hinge_data::{LabeledPoints, PopulationBatch, TargetEncoding};
+use hinge_data::{LabeledPoints, Layout, PopulationBatch, TargetEncoding};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -76,19 +76,52 @@ impl MemberPoints {
     pub fn batch_in_order(
         &self,
         range: std::ops::Range<usize>,
+        layout: Layout,
         device: &Device,
     ) -> PopulationBatch {
         let size = range.len();
         let (mut inputs, mut targets) = (Vec::new(), Vec::new());
-        self.members_last(&self.inputs, 2, range.clone(), None, &mut inputs);
-        self.members_last(&self.targets, self.width, range, None, &mut targets);
-        batch(inputs, targets, [size, self.members, self.width], device)
+        self.laid_out(&self.inputs, 2, range.clone(), None, layout, &mut inputs);
+        self.laid_out(&self.targets, self.width, range, None, layout, &mut targets);
+        batch(
+            inputs,
+            targets,
+            [size, self.members, self.width],
+            layout,
+            device,
+        )
     }
 
     /// Positions `range` of every member's rows `values` (`columns` values a row), each
     /// member's row at a position being the one `orders` gives there (member after member,
     /// each a permutation of its rows) or, without orders, the position's own, written into
-    /// `out` as `[columns, range, members]`, row-major.
+    /// `out` in `layout`.
+    fn laid_out(
+        &self,
+        values: &[f32],
+        columns: usize,
+        range: std::ops::Range<usize>,
+        orders: Option<&[u32]>,
+        layout: Layout,
+        out: &mut Vec<f32>,
+    ) {
+        match layout {
+            Layout::MembersLast => self.members_last(values, columns, range, orders, out),
+            Layout::MembersFirst => {
+                let p = self.points;
+                out.clear();
+                for member in 0..self.members {
+                    let rows = &values[member * p * columns..(member + 1) * p * columns];
+                    for position in range.clone() {
+                        let row = orders.map_or(position, |o| o[member * p + position] as usize);
+                        out.extend_from_slice(&rows[row * columns..(row + 1) * columns]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// [`MemberPoints::laid_out`] members last: `[columns, range, members]`, row-major.
     ///
     /// Copied in square tiles of members and positions, so the members' rows and the output
     /// rows being written both stay in the cache: gathering straight down the members took 12
@@ -124,21 +157,17 @@ impl MemberPoints {
     /// Every member's points in the order `orders` gives, members last, into `epoch`: one
     /// epoch's shuffled copy, from which each batch is a contiguous slice per coordinate and
     /// target column.
-    fn permuted(&self, orders: &[u32], epoch: &mut EpochCopy) {
+    fn permuted(&self, orders: &[u32], layout: Layout, epoch: &mut EpochCopy) {
         let all = 0..self.points;
-        self.members_last(
-            &self.inputs,
-            2,
-            all.clone(),
-            Some(orders),
-            &mut epoch.inputs,
-        );
-        self.members_last(
+        let (inputs, targets) = (&mut epoch.inputs, &mut epoch.targets);
+        self.laid_out(&self.inputs, 2, all.clone(), Some(orders), layout, inputs);
+        self.laid_out(
             &self.targets,
             self.width,
             all,
             Some(orders),
-            &mut epoch.targets,
+            layout,
+            targets,
         );
     }
 
@@ -163,32 +192,53 @@ impl MemberPoints {
     }
 }
 
-/// A batch of `size` points of `members` members from its members-last values.
+/// A batch of `size` points of `members` members from its values in `layout`.
 fn batch(
     inputs: Vec<f32>,
     targets: Vec<f32>,
     [size, members, width]: [usize; 3],
+    layout: Layout,
     device: &Device,
 ) -> PopulationBatch {
+    let tensor = |values, units| {
+        Tensor::from_data(
+            TensorData::new(values, layout.shape(members, size, units)),
+            device,
+        )
+    };
     PopulationBatch {
-        inputs: Tensor::from_data(TensorData::new(inputs, [2, size, members]), device),
-        targets: Tensor::from_data(TensorData::new(targets, [width, size, members]), device),
+        inputs: tensor(inputs, 2),
+        targets: tensor(targets, width),
+        layout,
     }
 }
 
-/// The positions `range` of every member out of an epoch's members-last copy
-/// (`[columns, points, members]`): `[columns, range, members]`, one slice per column.
+/// The positions `range` of every member out of an epoch's copy in `layout` (`columns` values
+/// a point), in the same layout.
 fn positions(
     values: &[f32],
     columns: usize,
     data: &MemberPoints,
     range: std::ops::Range<usize>,
+    layout: Layout,
 ) -> Vec<f32> {
     let (n, p) = (data.members, data.points);
     let mut out = Vec::with_capacity(columns * range.len() * n);
-    for column in 0..columns {
-        let base = column * p;
-        out.extend_from_slice(&values[(base + range.start) * n..(base + range.end) * n]);
+    match layout {
+        Layout::MembersLast => {
+            for column in 0..columns {
+                let base = column * p;
+                out.extend_from_slice(&values[(base + range.start) * n..(base + range.end) * n]);
+            }
+        }
+        Layout::MembersFirst => {
+            for member in 0..n {
+                let base = member * p;
+                out.extend_from_slice(
+                    &values[(base + range.start) * columns..(base + range.end) * columns],
+                );
+            }
+        }
     }
     out
 }
@@ -231,11 +281,13 @@ impl Shuffle {
     }
 }
 
-/// Yields `[2, batch, members]` batches over one split of every member: shuffled per member and
-/// epoch for training, in order for validation.
+/// Yields batches over one split of every member, members last unless told otherwise
+/// ([`PopulationLoader::in_layout`]): shuffled per member and epoch for training, in order for
+/// validation.
 pub struct PopulationLoader {
     data: Arc<MemberPoints>,
     batch_size: usize,
+    layout: Layout,
     /// Each member's generator at the start of the next epoch, when the loader shuffles.
     shuffle: Option<Mutex<Shuffle>>,
     /// The last epoch's copy, handed back when its batches are done, to be written over.
@@ -257,6 +309,7 @@ impl PopulationLoader {
         Self {
             data,
             batch_size,
+            layout: Layout::default(),
             shuffle: Some(Shuffle::at(seeds, first_epoch)),
             spare: Mutex::default(),
             device: device.clone(),
@@ -267,10 +320,16 @@ impl PopulationLoader {
         Self {
             data,
             batch_size,
+            layout: Layout::default(),
             shuffle: None,
             spare: Mutex::default(),
             device: device.clone(),
         }
+    }
+
+    /// The same loader, serving batches in `layout` (the population's).
+    pub fn in_layout(self, layout: Layout) -> Self {
+        Self { layout, ..self }
     }
 
     /// The next epoch's shuffled copy of every member's points; advances every member's
@@ -287,7 +346,7 @@ impl PopulationLoader {
             epoch.orders[start..].shuffle(&mut generator.fork());
         }
         let orders = std::mem::take(&mut epoch.orders);
-        self.data.permuted(&orders, &mut epoch);
+        self.data.permuted(&orders, self.layout, &mut epoch);
         epoch.orders = orders;
         Some(epoch)
     }
@@ -300,6 +359,7 @@ impl PopulationLoader {
         Self {
             data,
             batch_size: self.batch_size,
+            layout: self.layout,
             shuffle: self
                 .shuffle_state()
                 .map(|state| Shuffle::at(state.seeds.clone(), state.epoch)),
@@ -336,15 +396,16 @@ impl Iterator for Batches<'_> {
         }
         let end = (start + self.loader.batch_size).min(data.points);
         self.served = end;
-        let device = &self.loader.device;
+        let (device, layout) = (&self.loader.device, self.loader.layout);
         Some(Ok(match &self.shuffled {
             Some(epoch) => batch(
-                positions(&epoch.inputs, 2, data, start..end),
-                positions(&epoch.targets, data.width, data, start..end),
+                positions(&epoch.inputs, 2, data, start..end, layout),
+                positions(&epoch.targets, data.width, data, start..end, layout),
                 [end - start, data.members, data.width],
+                layout,
                 device,
             ),
-            None => data.batch_in_order(start..end, device),
+            None => data.batch_in_order(start..end, layout, device),
         }))
     }
 }
@@ -472,6 +533,30 @@ mod tests {
                     let signed = if row % 2 == 1 { 1.0 } else { -1.0 };
                     assert_eq!(targets[k * members + member], signed);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn both_layouts_serve_the_same_batches() {
+        let device = Device::flex();
+        let sets = [points(12, 0.0), points(12, 100.0), points(12, 200.0)];
+        let refs: Vec<&LabeledPoints> = sets.iter().collect();
+        let data = Arc::new(MemberPoints::new(&refs, TargetEncoding::Signed));
+        let loader = |layout| {
+            PopulationLoader::shuffled(data.clone(), 5, vec![1, 2, 3], 0, &device).in_layout(layout)
+        };
+        let (first, last) = (loader(Layout::MembersFirst), loader(Layout::MembersLast));
+        for _ in 0..2 {
+            for (a, b) in first.iter().zip(last.iter()) {
+                let (a, b) = (a.unwrap(), b.unwrap());
+                assert_eq!(
+                    (a.layout, b.layout),
+                    (Layout::MembersFirst, Layout::MembersLast)
+                );
+                let host = |t: Tensor<3>| t.into_data().try_to_vec::<f32>().unwrap();
+                assert_eq!(host(a.inputs), host(b.inputs.permute([2, 1, 0])));
+                assert_eq!(host(a.targets), host(b.targets.permute([2, 1, 0])));
             }
         }
     }

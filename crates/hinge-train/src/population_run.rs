@@ -3,7 +3,7 @@
 
 use burn::tensor::Device;
 use hinge_data::DataSplit;
-use hinge_model::{Population, Product};
+use hinge_model::{Layout, Population};
 
 use crate::fit::{Setup, fit};
 use crate::ledger::Divergence;
@@ -27,13 +27,17 @@ pub struct PopulationRun {
     pub timings: RunTimings,
 }
 
+/// The layout populations train in: members last, the fastest for many members, and one
+/// layout for every size, so that a member's numbers do not depend on its population's.
+pub const POPULATION_LAYOUT: Layout = Layout::MembersLast;
+
 /// Trains every config as one member of a population, in one step per batch through burn's
 /// Learner, with checkpoints of the whole population in `run`. Members may
 /// differ in seed, data and loss; everything else must be shared (see
 /// [`TrainError::PopulationMismatch`]). A member whose loss stops being finite is marked
 /// diverged and the others train on; only when every member has diverged does the run stop.
-/// Layers multiply as [`Product::Broadcast`] says, whatever the population's size, so a
-/// member's result does not depend on which population it trained in.
+/// Members last ([`POPULATION_LAYOUT`]), whatever the population's size, so a member's result
+/// does not depend on which population it trained in.
 pub fn train_population(
     configs: &[ValidTrainingConfig],
     device: &Device,
@@ -69,7 +73,7 @@ fn start_population(
         run.clear_checkpoints()?;
     }
     let setup = Setup {
-        product: Product::Broadcast,
+        layout: POPULATION_LAYOUT,
         dashboard,
         watch: None,
         saved,
@@ -137,7 +141,7 @@ pub fn resume_population(
     dashboard: Dashboard,
 ) -> Result<PopulationRun, TrainError> {
     let setup = Setup {
-        product: Product::Broadcast,
+        layout: POPULATION_LAYOUT,
         dashboard,
         watch: None,
         saved: true,
@@ -154,7 +158,7 @@ pub(crate) fn continue_from_checkpoint(
     run: &RunDir,
 ) -> Result<PopulationRun, TrainError> {
     let _lock = check_and_lock(configs, run)?;
-    let point = resume_point(run, configs, device)?;
+    let point = resume_point(run, configs, setup.layout, device)?;
     let done = run
         .read_metrics(configs.len())?
         .into_iter()

@@ -5,7 +5,7 @@ use burn::optim::OptimizerRecord;
 use burn::optim::lr_scheduler::LrSchedulerRecord;
 use burn::store::{ModuleRecord, RecordError};
 use burn::tensor::{Bytes, Device};
-use hinge_model::LossKind;
+use hinge_model::{Layout, LossKind};
 
 use crate::run_dir::RunDir;
 use crate::{TrainError, ValidTrainingConfig};
@@ -28,6 +28,7 @@ pub struct ResumePoint {
 pub fn resume_point(
     run: &RunDir,
     configs: &[ValidTrainingConfig],
+    layout: Layout,
     device: &Device,
 ) -> Result<ResumePoint, TrainError> {
     let mut epochs = run.complete_checkpoints();
@@ -44,7 +45,7 @@ pub fn resume_point(
         let usable = if epoch > listed {
             Err(format!("metrics.csv lists only {listed} epochs"))
         } else {
-            verify_checkpoint(run, epoch, configs, device)
+            verify_checkpoint(run, epoch, configs, layout, device)
         };
         match usable {
             Ok(()) => return Ok(ResumePoint { epoch, skipped }),
@@ -67,6 +68,7 @@ fn verify_checkpoint(
     run: &RunDir,
     epoch: usize,
     configs: &[ValidTrainingConfig],
+    layout: Layout,
     device: &Device,
 ) -> Result<(), String> {
     let read = |part: &str| {
@@ -83,7 +85,9 @@ fn verify_checkpoint(
         .iter()
         .map(|c| (c.config().loss, c.config().seed))
         .collect();
-    let template = configs[0].model().init_population(&members, device);
+    let template = configs[0]
+        .model()
+        .init_population_in(layout, &members, device);
     template
         .try_load_record(record)
         .map_err(|err| format!("model-{epoch}.bpk does not fit the run's network ({err})"))?;
