@@ -428,6 +428,20 @@ mod tests {
     }
 
     #[test]
+    fn a_record_of_one_layout_does_not_load_into_the_other() {
+        // What a resume relies on to refuse a checkpoint of another layout on one line
+        // ("does not fit the run's network") instead of failing in the first step.
+        let device = Device::flex();
+        let config = MlpConfig::new().check().unwrap();
+        let members = [(LossKind::Hinge, 1), (LossKind::Hinge, 2)];
+        let first = config.init_population_in(Layout::MembersFirst, &members, &device);
+        let last = config.init_population_in(Layout::MembersLast, &members, &device);
+        assert!(last.try_load_record(first.clone().into_record()).is_err());
+        let same = config.init_population_in(Layout::MembersFirst, &members, &device);
+        assert!(same.try_load_record(first.into_record()).is_ok());
+    }
+
+    #[test]
     fn each_member_gets_its_own_mean_loss() {
         let device = Device::flex();
         let config = MlpConfig::new().check().unwrap();
