@@ -20,7 +20,7 @@ pub enum Layout {
 
 impl Layout {
     /// The axis of the members.
-    pub fn member_axis(self) -> usize {
+    pub const fn member_axis(self) -> usize {
         match self {
             Layout::MembersFirst => 0,
             Layout::MembersLast => 2,
@@ -28,7 +28,7 @@ impl Layout {
     }
 
     /// The axis of a point's coordinates, targets, or a layer's units.
-    pub fn unit_axis(self) -> usize {
+    pub const fn unit_axis(self) -> usize {
         match self {
             Layout::MembersFirst => 2,
             Layout::MembersLast => 0,

@@ -161,8 +161,21 @@ impl Design {
         output: &L,
         dense: impl Fn(&L, Tensor<D>) -> Tensor<D>,
     ) -> Tensor<D> {
+        self.output
+            .apply(self.output_sums(points, axis, hidden, output, dense))
+    }
+
+    /// [`Design::forward`] without the output's activation: the output layer's sums.
+    pub(crate) fn output_sums<const D: usize, L>(
+        &self,
+        points: Tensor<D>,
+        axis: usize,
+        hidden: &[L],
+        output: &L,
+        dense: impl Fn(&L, Tensor<D>) -> Tensor<D>,
+    ) -> Tensor<D> {
         let last_hidden = self.hidden_forward(points, axis, hidden, &dense, |_| {});
-        self.output.apply(dense(output, last_hidden))
+        dense(output, last_hidden)
     }
 
     /// The forward pass through the hidden layers, showing `each` every layer's output after

@@ -20,6 +20,10 @@ use crate::stacked::StackedDense;
 use crate::train_step::{PopulationOutput, Watch, Watcher};
 use crate::{Design, LossKind, Mlp, ValidMlpConfig};
 
+/// Where a point's coordinates and a layer's units lie when a population is measured on many
+/// points: members first ([`Population::forward`]).
+const ROWS_UNITS: usize = Layout::MembersFirst.unit_axis();
+
 /// The tutorial's network, N times: `features -> Dense(activation)* -> Dense(output)` with a
 /// member axis on every weight, each member with its own loss.
 #[derive(Module, Debug)]
@@ -177,10 +181,13 @@ impl Population {
     /// - points: `[members, points, 2]`
     /// - output: `[members, points, outputs]`
     pub fn forward(&self, points: Tensor<3>) -> Tensor<3> {
-        self.design
-            .forward(points, 2, &self.hidden, &self.output, |layer, x| {
-                layer.forward_rows(x, self.layout)
-            })
+        self.design.forward(
+            points,
+            ROWS_UNITS,
+            &self.hidden,
+            &self.output,
+            |layer, x| layer.forward_rows(x, self.layout),
+        )
     }
 
     /// The output layer's sums before its activation, members first: the same sign as
@@ -193,14 +200,13 @@ impl Population {
     /// - points: `[members, points, 2]`
     /// - output: `[members, points, outputs]`
     pub fn output_sums(&self, points: Tensor<3>) -> Tensor<3> {
-        let hidden = self.design.hidden_forward(
+        self.design.output_sums(
             points,
-            2,
+            ROWS_UNITS,
             &self.hidden,
+            &self.output,
             |layer, x| layer.forward_rows(x, self.layout),
-            |_| {},
-        );
-        self.output.forward_rows(hidden, self.layout)
+        )
     }
 
     /// The output of every hidden layer (after its activation), input side first, e.g. to
@@ -213,7 +219,7 @@ impl Population {
         let mut outputs = Vec::with_capacity(self.hidden.len());
         self.design.hidden_forward(
             points,
-            2,
+            ROWS_UNITS,
             &self.hidden,
             |layer, x| layer.forward_rows(x, self.layout),
             |activated| outputs.push(activated.clone()),
@@ -308,12 +314,22 @@ impl Population {
             "a population takes batches in its own layout"
         );
         let output = self.forward_in_layout(batch.inputs);
-        let loss = self.member_losses(output.clone(), batch.targets.clone(), self.layout);
+        self.outcome(output, batch.targets, self.layout)
+    }
+
+    /// What a step hands to the metrics for `output` against `targets`, both in `layout`:
+    /// each member's loss, and what the hits are counted from.
+    pub fn outcome(
+        &self,
+        output: Tensor<3>,
+        targets: Tensor<3>,
+        layout: Layout,
+    ) -> PopulationOutput {
         PopulationOutput {
-            loss,
+            loss: self.member_losses(output.clone(), targets.clone(), layout),
             output,
-            targets: batch.targets,
-            layout: self.layout,
+            targets,
+            layout,
         }
     }
 }

@@ -1,6 +1,6 @@
 use burn::tensor::{Device, Tensor, TensorData};
 use hinge_data::{LabeledPoints, TargetEncoding};
-use hinge_model::{Layout, Mlp, Population, PopulationOutput};
+use hinge_model::{Layout, Mlp, Population};
 
 use crate::loader::MemberPoints;
 use crate::{TestResult, TrainError};
@@ -18,7 +18,7 @@ pub(crate) const POPULATION_POINTS: usize = 1 << 20;
 pub fn predict(model: &Mlp, points: &[[f32; 2]], device: &Device) -> Result<Vec<f32>, TrainError> {
     let mut outputs = Vec::with_capacity(points.len());
     for chunk in points.chunks(CHUNK) {
-        let flat: Vec<f32> = chunk.iter().flatten().copied().collect();
+        let flat = chunk.as_flattened().to_vec();
         let input = Tensor::<2>::from_data(TensorData::new(flat, [chunk.len(), 2]), device);
         let output = model
             .forward(input)
@@ -119,12 +119,7 @@ pub fn evaluate_population(
         // Each chunk's mean, weighted by its share: one chunk (any test set of a small
         // population) gives exactly the device's mean, as Keras reports it.
         let share = (end - start) as f64 / n as f64;
-        let measured = PopulationOutput {
-            loss: model.member_losses(output.clone(), batch.targets.clone(), batch.layout),
-            output,
-            targets: batch.targets,
-            layout: batch.layout,
-        };
+        let measured = model.outcome(output, batch.targets, batch.layout);
         let losses = read(measured.loss.clone())?;
         let hits = read(measured.correct())?;
         for member in 0..members {

@@ -13,8 +13,8 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 /// One split (training or validation) of every member, as f32 rows, member after member.
-/// Batches put the member axis last ([`PopulationBatch`]); [`MemberPoints::members_last`]
-/// turns rows into that layout.
+/// Batches come in the population's [`Layout`]; [`MemberPoints::laid_out`] turns rows into
+/// either.
 #[derive(Debug)]
 pub struct MemberPoints {
     /// `[members, points, 2]`, row-major.
@@ -30,8 +30,8 @@ pub struct MemberPoints {
 /// copies at a time.
 const TILE: usize = 64;
 
-/// One epoch's shuffled copy of every member's points, members last, and the orders it was
-/// made from. Kept by the loader from one epoch to the next: fresh pages cost a page fault
+/// One epoch's shuffled copy of every member's points, in the loader's layout, and the orders
+/// it was made from. Kept by the loader from one epoch to the next: fresh pages cost a page fault
 /// each, and on these machines that made a new copy of 1,000 members' points (7 MB) take
 /// longer than shuffling them.
 #[derive(Debug, Default)]
@@ -154,9 +154,9 @@ impl MemberPoints {
         }
     }
 
-    /// Every member's points in the order `orders` gives, members last, into `epoch`: one
-    /// epoch's shuffled copy, from which each batch is a contiguous slice per coordinate and
-    /// target column.
+    /// Every member's points in the order `orders` gives, in `layout`, into `epoch`: one
+    /// epoch's shuffled copy, from which each batch is a contiguous slice per member (members
+    /// first) or per coordinate and target column (members last).
     fn permuted(&self, orders: &[u32], layout: Layout, epoch: &mut EpochCopy) {
         let all = 0..self.points;
         let (inputs, targets) = (&mut epoch.inputs, &mut epoch.targets);
@@ -172,22 +172,24 @@ impl MemberPoints {
     }
 
     fn slice(&self, start: usize, end: usize) -> Self {
-        let (n, w, p) = (self.members, self.width, self.points);
-        let pick = |values: &[f32], per: usize| -> Vec<f32> {
-            (0..n)
-                .flat_map(|m| {
-                    values[(m * p + start) * per..(m * p + end) * per]
-                        .iter()
-                        .copied()
-                })
-                .collect()
-        };
+        // Rows are kept member after member, which is the members-first layout.
+        let (mut inputs, mut targets) = (Vec::new(), Vec::new());
+        let rows = Layout::MembersFirst;
+        self.laid_out(&self.inputs, 2, start..end, None, rows, &mut inputs);
+        self.laid_out(
+            &self.targets,
+            self.width,
+            start..end,
+            None,
+            rows,
+            &mut targets,
+        );
         Self {
-            inputs: pick(&self.inputs, 2),
-            targets: pick(&self.targets, w),
-            members: n,
+            inputs,
+            targets,
+            members: self.members,
             points: end - start,
-            width: w,
+            width: self.width,
         }
     }
 }
