@@ -143,7 +143,7 @@ impl Trainer {
             } else {
                 GRID
             },
-            optimizer: first.optimizer().init(),
+            optimizer: first.optimizer(&autodiff),
             lr: first.config().learning_rate,
             members,
             data,

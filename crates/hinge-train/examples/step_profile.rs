@@ -65,7 +65,7 @@ fn profile(members: usize) {
         .map(|c| (c.config().loss, c.config().seed))
         .collect();
     let mut model = configs[0].model().init_population(&plan, &device);
-    let mut optimizer = configs[0].optimizer().init();
+    let mut optimizer = configs[0].optimizer(&device);
     let (mut load, mut forward, mut backward, mut adam) = (
         Duration::ZERO,
         Duration::ZERO,

@@ -1,12 +1,14 @@
 use std::path::Path;
 
 use burn::config::Config;
-use burn::optim::AdamConfig;
+use burn::optim::ModuleOptimizer;
+use burn::tensor::Device;
 use hinge_data::{
     DataConfig, DataSplit, LabeledPoints, SplitConfig, TargetEncoding, ValidDataConfig, ValidSplit,
 };
 use hinge_model::{LossKind, MlpConfig, OutputActivation, ValidMlpConfig};
 
+use crate::adam::Adam;
 use crate::{TrainError, write_atomic};
 
 /// One run, with the tutorial's values as defaults; saved as the run's `config.json`.
@@ -144,11 +146,15 @@ impl ValidTrainingConfig {
         self.encoding
     }
 
-    pub fn optimizer(&self) -> AdamConfig {
-        AdamConfig::new()
-            .with_beta_1(self.config.beta_1 as f32)
-            .with_beta_2(self.config.beta_2 as f32)
-            .with_epsilon(self.config.epsilon as f32)
+    /// The run's Adam, for parameters on `device`.
+    pub fn optimizer(&self, device: &Device) -> ModuleOptimizer {
+        Adam::for_device(
+            self.config.beta_1 as f32,
+            self.config.beta_2 as f32,
+            self.config.epsilon as f32,
+            device,
+        )
+        .init()
     }
 
     /// The run's data, generated from its seed and cut into test, training and validation.

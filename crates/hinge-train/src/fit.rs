@@ -87,7 +87,7 @@ pub(crate) fn fit(
     let started = Instant::now();
     let result = training.launch(Learner::new(
         model,
-        first.optimizer().init(),
+        first.optimizer(device),
         settings.learning_rate,
     ));
     let training_time = started.elapsed();

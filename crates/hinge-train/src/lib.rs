@@ -33,6 +33,7 @@
 )))]
 compile_error!("hinge-train needs at least one backend feature: flex, ndarray, wgpu or cuda");
 
+mod adam;
 mod artifacts;
 mod backend;
 mod config;

@@ -55,7 +55,7 @@ fn population_losses(configs: &[ValidTrainingConfig], steps: usize) -> Vec<Vec<f
         .map(|c| (c.config().loss, c.config().seed))
         .collect();
     let mut model = configs[0].model().init_population(&members, &device);
-    let mut optimizer = configs[0].optimizer().init();
+    let mut optimizer = configs[0].optimizer(&device);
     let mut losses = Vec::new();
     for batch in loader.iter().take(steps) {
         let output = model.forward_members(batch.unwrap());
@@ -76,7 +76,7 @@ fn solo_losses(config: &ValidTrainingConfig, steps: usize) -> Vec<f32> {
     let loader = PopulationLoader::shuffled(points, 5, vec![config.config().seed], 0, &device);
     let loss = config.config().loss;
     let mut model = config.model().init(loss, config.config().seed, &device);
-    let mut optimizer = config.optimizer().init();
+    let mut optimizer = config.optimizer(&device);
     let mut losses = Vec::new();
     for batch in loader.iter().take(steps) {
         let batch = batch.unwrap();
