@@ -289,12 +289,16 @@ impl Population {
                             .narrow(members_at, members.start, members.len()),
                     )
                 };
-                group
-                    .loss
-                    .forward_signed_along(output, targets, units_at)
-                    .mean_dim(units_at)
-                    .mean_dim(1)
-                    .reshape([members.len()])
+                let per_unit = group.loss.forward_signed_along(output, targets, units_at);
+                // Keras averages over the outputs, then the points. Over one output the first
+                // mean is the identity (it only turns -0 into +0, which the mean over points
+                // does anyway), and a lone network's step pays for every operation it runs.
+                let per_point = if per_unit.dims()[units_at] == 1 {
+                    per_unit
+                } else {
+                    per_unit.mean_dim(units_at)
+                };
+                per_point.mean_dim(1).reshape([members.len()])
             })
             .collect();
         let losses = match parts.len() {

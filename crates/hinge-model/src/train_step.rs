@@ -68,8 +68,11 @@ impl TrainStep for Population {
         }
         let item = self.forward_members(batch);
         // The sum of the members' means: d(sum)/d(member i's weights) is member i's own
-        // gradient, whatever the other members' losses are, NaN included.
-        TrainOutput::new(self, item.loss.clone().sum().backward(), item)
+        // gradient, whatever the other members' losses are, NaN included. A lone network's
+        // loss is that sum already, and backward starts from ones either way.
+        let loss = item.loss.clone();
+        let total = if loss.dims() == [1] { loss } else { loss.sum() };
+        TrainOutput::new(self, total.backward(), item)
     }
 }
 
