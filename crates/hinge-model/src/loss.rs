@@ -76,11 +76,11 @@ impl LossKind {
     }
 }
 
-/// max(0, 1 - t * y)
+/// max(0, 1 - t * y), as max(0, 1 + (-t) * y): the same f32 values, and the negation falls on
+/// the targets, which carry no gradient, so training records one operation fewer.
 fn hinge<const D: usize>(predictions: Tensor<D>, targets: Tensor<D>) -> Tensor<D> {
     predictions
-        .mul(targets)
-        .neg()
+        .mul(targets.neg())
         .add_scalar(1.0)
         .clamp_min(0.0)
 }
