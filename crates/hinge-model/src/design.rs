@@ -305,20 +305,16 @@ mod tests {
         };
         let (ours, burns) = (run(true), run(false));
         let same = |a: f32, b: f32| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
-        for i in 0..n {
+        for (i, z) in values.iter().enumerate() {
+            let (value, burns_value) = (ours.0[i], burns.0[i]);
             assert!(
-                same(ours.0[i], burns.0[i]),
-                "tanh({}): {} vs {}",
-                values[i],
-                ours.0[i],
-                burns.0[i]
+                same(value, burns_value),
+                "tanh({z}): {value} vs {burns_value}"
             );
+            let (slope, burns_slope) = (ours.1[i], burns.1[i]);
             assert!(
-                same(ours.1[i], burns.1[i]),
-                "slope at {}: {} vs {}",
-                values[i],
-                ours.1[i],
-                burns.1[i]
+                same(slope, burns_slope),
+                "slope at {z}: {slope} vs {burns_slope}"
             );
         }
     }
