@@ -51,9 +51,9 @@ impl Animation {
         Some(Snapshots::new(config, run, start_epoch))
     }
 
-    /// Computes the surfaces of `frames` and starts writing `boundary_animation.png` into
-    /// `dir` on a thread of its own, so the next loss trains meanwhile; the thread hands back
-    /// the frames for the side-by-side animation.
+    /// Starts computing the surfaces of `frames` and writing `boundary_animation.png` into
+    /// `dir` on a thread of its own, so the plots are drawn and the next loss trains
+    /// meanwhile; the thread hands back the frames for the side-by-side animation.
     pub(super) fn animate(
         self,
         frames: Option<Vec<Frame>>,
@@ -72,7 +72,6 @@ impl Animation {
             .model()
             .init_population(&[(settings.loss, settings.seed)], &plain);
         let centres = OutputGrid::cell_centres(grid.x, grid.y, grid.resolution);
-        let taken = surfaces(&frames, &template, &centres, &plain)?;
         let panel = Panel {
             title: loss.title().to_string(),
             grid,
@@ -84,6 +83,7 @@ impl Animation {
         };
         let path = dir.file(BOUNDARY_ANIMATION);
         Ok(Some(std::thread::spawn(move || {
+            let taken = surfaces(&frames, &template, &centres, &plain)?;
             let frames = render_frames(&panel, &taken)?;
             frames.write(&path)?;
             Ok(frames)
