@@ -37,12 +37,15 @@ pub fn boundary_radii_all(
     device: &Device,
 ) -> Result<Vec<Vec<Option<f64>>>, AppError> {
     let members = model.len();
-    let direction = |ray: usize| {
-        let angle = std::f64::consts::TAU * ray as f64 / RAYS as f64;
-        (angle.cos(), angle.sin())
-    };
+    // Each ray's direction once: the scan and the bisections place millions of points.
+    let directions: Vec<(f64, f64)> = (0..RAYS)
+        .map(|ray| {
+            let angle = std::f64::consts::TAU * ray as f64 / RAYS as f64;
+            (angle.cos(), angle.sin())
+        })
+        .collect();
     let at = |ray: usize, radius: f64| {
-        let (c, s) = direction(ray);
+        let (c, s) = directions[ray];
         [(radius * c) as f32, (radius * s) as f32]
     };
     let same_for_all = |points: &[[f32; 2]]| -> Vec<[f32; 2]> {
