@@ -7,7 +7,7 @@ use burn::tensor::Device;
 use hinge_data::{DataSplit, LabeledPoints, TargetEncoding};
 use hinge_model::{LossKind, Mlp};
 use hinge_train::{
-    BOUNDARY_PLOT, DATA_FILE, DATA_PLOT, LOSS_PLOT, NEURONS_PLOT, RunDir, TrainError, TrainedRun,
+    BOUNDARY_PLOT, DATA_FILE, DATA_PLOT, LOSS_PLOT, NEURONS_PLOT, RunDir, TrainedRun,
     TrainingConfig, predict,
 };
 
@@ -80,26 +80,16 @@ impl PointRow {
 /// The runs' decision boundaries side by side, when a command trains several losses.
 pub(super) const COMPARISON_PLOT: &str = "comparison.png";
 
-/// Writes `data.png` and `data.csv` for one run: its points, which are known before it trains.
-pub(super) fn data_figures(data: &DataSplit, dir: &RunDir) -> Result<(), AppError> {
-    let folder = dir.path();
-    std::fs::create_dir_all(folder).map_err(|source| TrainError::Io {
-        action: "create the run folder",
-        path: folder.to_path_buf(),
-        source,
-    })?;
-    data_plot(&dir.file(DATA_PLOT), &data.train.points)?;
-    write_rows(&dir.file(DATA_FILE), &PointRow::of_split(data))
-}
-
-/// Writes `decision_boundary.png`, `neurons.png` and `loss.png` for one trained run; returns
-/// the output grid so the comparison can reuse it.
+/// Writes `data.png`, `decision_boundary.png` and `loss.png` for one run; returns the output
+/// grid so the comparison can reuse it.
 pub(super) fn plot_run(
     run: &TrainedRun,
     loss: LossKind,
     device: &Device,
     dir: &RunDir,
 ) -> Result<OutputGrid, AppError> {
+    data_plot(&dir.file(DATA_PLOT), &run.data.train.points)?;
+    write_rows(&dir.file(DATA_FILE), &PointRow::of_split(&run.data))?;
     let test = &run.data.test;
     let grid = output_grid(&run.model, &test.points, device)?;
     let title = format!("Decision boundary ({})", loss.title().to_lowercase());

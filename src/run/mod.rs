@@ -19,7 +19,7 @@ use hinge_train::{
 
 use crate::AppError;
 use animation::{Animation, finish_animations};
-use figures::{compare, data_figures, plot_run};
+use figures::{compare, plot_run};
 use record::{RECORD_FILE, RunRecord};
 use summary::model_summary;
 
@@ -161,18 +161,40 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
         let dir = request.artifacts.join(loss.name());
         let files = RunDir::new(&dir);
         let watched = Animation::new(&config, record.animate);
-        // The data's figures need no training: they are drawn meanwhile, on the core a lone
-        // network's training leaves mostly idle.
-        let data = config.data_split();
-        let (run, frames) = std::thread::scope(|scope| {
-            let drawing = scope.spawn(|| data_figures(&data, &files));
-            let trained = take_step(
-                step, loss, &config, &files, &watched, request, &device, &say,
-            );
-            let drawn = drawing.join().expect("drawing the data does not panic");
-            let trained = trained?;
-            drawn.map(|()| trained)
-        })?;
+        let (run, frames) = match step {
+            Step::Fresh => {
+                println!("Training with {loss} loss, writing to {}", dir.display());
+                let watch = watched.snapshots(&config, &files, 0);
+                let run = train_watched(
+                    &config,
+                    &device,
+                    &files,
+                    request.dashboard,
+                    watching(&watch),
+                )?;
+                (run, watch)
+            }
+            Step::Resume(point) => {
+                for (epoch, reason) in &point.skipped {
+                    println!("Passing over the checkpoint of epoch {epoch}: {reason}");
+                }
+                println!(
+                    "Resuming {loss} loss after epoch {}, writing to {}",
+                    point.epoch,
+                    dir.display()
+                );
+                let watch = watched.snapshots(&config, &files, point.epoch);
+                let run = resume_watched(&files, &device, request.dashboard, watching(&watch))?;
+                (run, watch)
+            }
+            Step::Finished => {
+                say(&format!(
+                    "Keeping the finished {loss} loss run in {}",
+                    dir.display()
+                ));
+                (files.finished_run(&device)?, None)
+            }
+        };
         say(&run.test.tutorial_line());
         if !record.finished.contains(&loss) {
             record.finished.push(loss);
@@ -203,46 +225,6 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
         );
     }
     Ok(outcomes)
-}
-
-/// Trains, resumes or keeps one loss's run, as `step` says; the run, and the snapshots its
-/// training took.
-#[allow(clippy::too_many_arguments)]
-fn take_step(
-    step: Step,
-    loss: LossKind,
-    config: &ValidTrainingConfig,
-    files: &RunDir,
-    watched: &Animation,
-    request: &CirclesRun,
-    device: &Device,
-    say: &dyn Fn(&str),
-) -> Result<(TrainedRun, Option<Arc<Snapshots>>), AppError> {
-    let dir = files.path().display();
-    Ok(match step {
-        Step::Fresh => {
-            println!("Training with {loss} loss, writing to {dir}");
-            let watch = watched.snapshots(config, files, 0);
-            let run = train_watched(config, device, files, request.dashboard, watching(&watch))?;
-            (run, watch)
-        }
-        Step::Resume(point) => {
-            for (epoch, reason) in &point.skipped {
-                println!("Passing over the checkpoint of epoch {epoch}: {reason}");
-            }
-            println!(
-                "Resuming {loss} loss after epoch {}, writing to {dir}",
-                point.epoch
-            );
-            let watch = watched.snapshots(config, files, point.epoch);
-            let run = resume_watched(files, device, request.dashboard, watching(&watch))?;
-            (run, watch)
-        }
-        Step::Finished => {
-            say(&format!("Keeping the finished {loss} loss run in {dir}"));
-            (files.finished_run(device)?, None)
-        }
-    })
 }
 
 /// The watch a training takes from the snapshots that keep its frames.
