@@ -146,7 +146,8 @@ mod tests {
     use burn::tensor::Distribution;
 
     /// Steps burn's Adam and ours side by side on the same gradients, which include zeros,
-    /// tiny and huge values, and checks every weight and moment bit for bit.
+    /// tiny and huge values, NaN and an infinity, and checks every weight and moment bit for
+    /// bit.
     #[test]
     fn every_step_is_bit_for_bit_burns_adam() {
         let device = Device::flex();
@@ -171,6 +172,11 @@ mod tests {
             grad[step % 60] = 0.0;
             grad[(step * 7 + 1) % 60] = 1e-30;
             grad[(step * 11 + 2) % 60] = 3e15;
+            // A diverging network's gradients: one NaN and one infinity, late in the run.
+            if step == 20 {
+                grad[5] = f32::NAN;
+                grad[6] = f32::NEG_INFINITY;
+            }
             let grad = Tensor::<3>::from_data(TensorData::new(grad, shape), &device);
             (a, state_a) = Optimizer::step(&ours, 0.03, a, grad.clone(), state_a);
             (b, state_b) = Optimizer::step(&burns, 0.03, b, grad, state_b);
