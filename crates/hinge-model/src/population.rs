@@ -46,9 +46,9 @@ pub struct Population {
 
 impl ValidMlpConfig {
     /// One member per `(loss, seed)`, member i starting from exactly the weights
-    /// [`ValidMlpConfig::init`] draws for its seed, members last.
+    /// [`ValidMlpConfig::init`] draws for its seed, in the default [`Layout`] (members last).
     pub fn init_population(&self, members: &[(LossKind, u64)], device: &Device) -> Population {
-        self.init_population_in(Layout::MembersLast, members, device)
+        self.init_population_in(Layout::default(), members, device)
     }
 
     /// [`ValidMlpConfig::init_population`] in `layout`.
@@ -181,13 +181,7 @@ impl Population {
     /// - points: `[members, points, 2]`
     /// - output: `[members, points, outputs]`
     pub fn forward(&self, points: Tensor<3>) -> Tensor<3> {
-        self.design.forward(
-            points,
-            ROWS_UNITS,
-            &self.hidden,
-            &self.output,
-            |layer, x| layer.forward_rows(x, self.layout),
-        )
+        self.design.output.apply(self.output_sums(points))
     }
 
     /// The output layer's sums before its activation, members first: the same sign as

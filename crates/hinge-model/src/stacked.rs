@@ -59,8 +59,11 @@ impl StackedDense {
         device: &Device,
     ) -> Self {
         let n = members.len();
-        let flat: Vec<f32> = match layout {
-            Layout::MembersFirst => members.iter().flatten().copied().collect(),
+        let (flat, shape): (Vec<f32>, _) = match layout {
+            Layout::MembersFirst => (
+                members.iter().flatten().copied().collect(),
+                [n, fan_in, fan_out],
+            ),
             Layout::MembersLast => {
                 let mut flat = vec![0.0; n * fan_in * fan_out];
                 for (member, weights) in members.iter().enumerate() {
@@ -68,12 +71,8 @@ impl StackedDense {
                         flat[at * n + member] = w;
                     }
                 }
-                flat
+                (flat, [fan_in, fan_out, n])
             }
-        };
-        let shape = match layout {
-            Layout::MembersFirst => [n, fan_in, fan_out],
-            Layout::MembersLast => [fan_in, fan_out, n],
         };
         Self {
             weight: Param::from_tensor(Tensor::from_data(TensorData::new(flat, shape), device)),

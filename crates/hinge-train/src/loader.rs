@@ -81,8 +81,7 @@ impl MemberPoints {
     ) -> PopulationBatch {
         let size = range.len();
         let (mut inputs, mut targets) = (Vec::new(), Vec::new());
-        self.laid_out(&self.inputs, 2, range.clone(), None, layout, &mut inputs);
-        self.laid_out(&self.targets, self.width, range, None, layout, &mut targets);
+        self.both_laid_out(range, None, layout, &mut inputs, &mut targets);
         batch(
             inputs,
             targets,
@@ -90,6 +89,20 @@ impl MemberPoints {
             layout,
             device,
         )
+    }
+
+    /// [`MemberPoints::laid_out`] of the inputs into `inputs` and of the targets into
+    /// `targets`.
+    fn both_laid_out(
+        &self,
+        range: std::ops::Range<usize>,
+        orders: Option<&[u32]>,
+        layout: Layout,
+        inputs: &mut Vec<f32>,
+        targets: &mut Vec<f32>,
+    ) {
+        self.laid_out(&self.inputs, 2, range.clone(), orders, layout, inputs);
+        self.laid_out(&self.targets, self.width, range, orders, layout, targets);
     }
 
     /// Positions `range` of every member's rows `values` (`columns` values a row), each
@@ -158,32 +171,15 @@ impl MemberPoints {
     /// epoch's shuffled copy, from which each batch is a contiguous slice per member (members
     /// first) or per coordinate and target column (members last).
     fn permuted(&self, orders: &[u32], layout: Layout, epoch: &mut EpochCopy) {
-        let all = 0..self.points;
         let (inputs, targets) = (&mut epoch.inputs, &mut epoch.targets);
-        self.laid_out(&self.inputs, 2, all.clone(), Some(orders), layout, inputs);
-        self.laid_out(
-            &self.targets,
-            self.width,
-            all,
-            Some(orders),
-            layout,
-            targets,
-        );
+        self.both_laid_out(0..self.points, Some(orders), layout, inputs, targets);
     }
 
     fn slice(&self, start: usize, end: usize) -> Self {
         // Rows are kept member after member, which is the members-first layout.
         let (mut inputs, mut targets) = (Vec::new(), Vec::new());
         let rows = Layout::MembersFirst;
-        self.laid_out(&self.inputs, 2, start..end, None, rows, &mut inputs);
-        self.laid_out(
-            &self.targets,
-            self.width,
-            start..end,
-            None,
-            rows,
-            &mut targets,
-        );
+        self.both_laid_out(start..end, None, rows, &mut inputs, &mut targets);
         Self {
             inputs,
             targets,
