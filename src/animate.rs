@@ -103,34 +103,84 @@ impl Frames {
 
     /// Writes the frames as an animated PNG, whole or not at all. Viewers without APNG show
     /// the first frame, the untrained network.
+    ///
+    /// The chunks are laid out here rather than by `png`'s encoder, which feeds its zlib
+    /// stream a row at a time: flate2 zeroes its 32 KB output buffer on every call, and that
+    /// was most of the time the tutorial's 31 frames took to write. Here each frame is
+    /// compressed in one call, the frames on every core.
     pub fn write(&self, path: &Path) -> Result<(), AppError> {
-        let mut bytes = Vec::new();
-        {
-            let mut encoder = png::Encoder::new(&mut bytes, self.width, self.height);
-            encoder.set_color(png::ColorType::Indexed);
-            encoder.set_depth(png::BitDepth::Eight);
-            encoder.set_palette(self.palette.concat());
-            // Palette images compress best unfiltered (the PNG spec's advice), and that is also
-            // the fastest; fdeflate's fast mode made these files ten times larger.
-            encoder.set_filter(png::Filter::NoFilter);
-            encoder.set_deflate_compression(png::DeflateCompression::Level(1));
-            let count = u32::try_from(self.frames.len()).map_err(plot_error)?;
-            encoder.set_animated(count, 0).map_err(plot_error)?;
-            encoder.set_frame_delay(1, FPS).map_err(plot_error)?;
-            let mut writer = encoder.write_header().map_err(plot_error)?;
-            for (index, frame) in self.frames.iter().enumerate() {
-                if index + 1 == self.frames.len() {
-                    writer
-                        .set_frame_delay(HOLD_LAST_MS, 1000)
-                        .map_err(plot_error)?;
-                }
-                writer.write_image_data(frame).map_err(plot_error)?;
+        let rows = self.height as usize;
+        let compressed = on_every_core(self.frames.len(), |index| {
+            let frame = &self.frames[index];
+            // Each row is preceded by its filter type, 0 (none): palette images compress best
+            // unfiltered (the PNG spec's advice), and that is also the fastest. Level 1:
+            // fdeflate's fast mode made these files ten times larger.
+            let mut filtered = Vec::with_capacity(frame.len() + rows);
+            for row in frame.chunks_exact(self.width as usize) {
+                filtered.push(0);
+                filtered.extend_from_slice(row);
             }
-            writer.finish().map_err(plot_error)?;
+            miniz_oxide::deflate::compress_to_vec_zlib(&filtered, 1)
+        });
+        let count = u32::try_from(compressed.len()).map_err(plot_error)?;
+        let mut png = PNG_SIGNATURE.to_vec();
+        let size = [self.width.to_be_bytes(), self.height.to_be_bytes()].concat();
+        // 8-bit palette indices, deflate, no interlacing.
+        chunk(&mut png, b"IHDR", &[&size[..], &[8, 3, 0, 0, 0]].concat())?;
+        // The frame count, then 0: loop forever.
+        chunk(&mut png, b"acTL", &[count.to_be_bytes(), [0; 4]].concat())?;
+        chunk(&mut png, b"PLTE", &self.palette.concat())?;
+        let mut sequence = 0u32;
+        for (index, data) in compressed.iter().enumerate() {
+            let (delay, per_second) = if index + 1 == compressed.len() {
+                (HOLD_LAST_MS, 1000)
+            } else {
+                (1, FPS)
+            };
+            let control = [
+                &sequence.to_be_bytes()[..],
+                &size,
+                &[0; 8], // at the top left corner
+                &delay.to_be_bytes(),
+                &per_second.to_be_bytes(),
+                &[0, 0], // nothing disposed, each frame replaces the canvas
+            ]
+            .concat();
+            chunk(&mut png, b"fcTL", &control)?;
+            sequence += 1;
+            // The first frame is the image that viewers without APNG show.
+            if index == 0 {
+                chunk(&mut png, b"IDAT", data)?;
+            } else {
+                chunk(
+                    &mut png,
+                    b"fdAT",
+                    &[&sequence.to_be_bytes()[..], data].concat(),
+                )?;
+                sequence += 1;
+            }
         }
-        write_atomic(path, &bytes)?;
+        chunk(&mut png, b"IEND", &[])?;
+        write_atomic(path, &png)?;
         Ok(())
     }
+}
+
+const PNG_SIGNATURE: [u8; 8] = [137, 80, 78, 71, 13, 10, 26, 10];
+
+/// Appends one PNG chunk: its length, type, data and the CRC of type and data.
+fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) -> Result<(), AppError> {
+    let length = u32::try_from(data.len())
+        .ok()
+        .filter(|&length| length <= i32::MAX as u32)
+        .ok_or_else(|| plot_error(format!("a PNG chunk of {} bytes is too long", data.len())))?;
+    png.extend_from_slice(&length.to_be_bytes());
+    let start = png.len();
+    png.extend_from_slice(kind);
+    png.extend_from_slice(data);
+    let crc = crc32fast::hash(&png[start..]);
+    png.extend_from_slice(&crc.to_be_bytes());
+    Ok(())
 }
 
 /// The palette every frame uses.
@@ -183,14 +233,44 @@ fn draw_indexed(
         draw(&root)?;
         root.present().map_err(plot_error)?;
     }
-    let mut cache = std::collections::HashMap::new();
+    let mut indices = PaletteIndices::new(palette);
     Ok(rgb
         .chunks_exact(3)
-        .map(|px| {
-            let key = [px[0], px[1], px[2]];
-            *cache.entry(key).or_insert_with(|| nearest(palette, key))
-        })
+        .map(|px| indices.of([px[0], px[1], px[2]]))
         .collect())
+}
+
+/// Palette indices of the colours seen so far. A canvas has a few hundred distinct colours
+/// (antialiased text makes most of them) in hundreds of thousands of pixels, and [`nearest`]
+/// scans the whole palette; a `HashMap` with its default hasher was most of an animation's
+/// drawing time. A direct-mapped table of packed colours costs a multiply per pixel.
+struct PaletteIndices<'a> {
+    palette: &'a [[u8; 3]],
+    /// Per slot the colour packed as `0x01RRGGBB` (0: empty) and its index.
+    slots: Vec<(u32, u8)>,
+}
+
+impl<'a> PaletteIndices<'a> {
+    const SLOT_BITS: u32 = 12;
+
+    fn new(palette: &'a [[u8; 3]]) -> Self {
+        Self {
+            palette,
+            slots: vec![(0, 0); 1 << Self::SLOT_BITS],
+        }
+    }
+
+    fn of(&mut self, rgb: [u8; 3]) -> u8 {
+        let packed = 1 << 24 | u32::from(rgb[0]) << 16 | u32::from(rgb[1]) << 8 | u32::from(rgb[2]);
+        let slot = (packed.wrapping_mul(0x9E37_79B1) >> (32 - Self::SLOT_BITS)) as usize;
+        let (seen, index) = self.slots[slot];
+        if seen == packed {
+            return index;
+        }
+        let index = nearest(self.palette, rgb);
+        self.slots[slot] = (packed, index);
+        index
+    }
 }
 
 /// The pixel rectangle of the plot inside a panel: left, top, side.
@@ -325,16 +405,32 @@ fn paint_surface(frame: &mut [u8], rect: &PlotRect, grid: &OutputGrid, outputs: 
     let (columns, rows) = (axis(false), axis(true));
     let n = grid.resolution;
     let width = grid.width;
+    // Each grid row interpolated along x to every pixel column, once: a grid row serves
+    // several pixel rows, as the lower row and as the upper.
+    let along_x: Vec<Vec<f32>> = (0..n)
+        .map(|row| {
+            let at = |col: usize, k: usize| outputs[(row * n + col) * width + k];
+            columns
+                .iter()
+                .flat_map(|&(x0, x1, tx)| {
+                    (0..width).map(move |k| at(x0, k) + (at(x1, k) - at(x0, k)) * tx)
+                })
+                .collect()
+        })
+        .collect();
     let mut classes = vec![0u8; side * side];
     let mut values = vec![0f32; width];
     let stride = PANEL.0 as usize;
     for (py, &(y0, y1, ty)) in rows.iter().enumerate() {
         let line = (rect.top + py) * stride + rect.left;
-        for (px, &(x0, x1, tx)) in columns.iter().enumerate() {
-            let at = |row: usize, col: usize, k: usize| outputs[(row * n + col) * width + k];
-            for (k, value) in values.iter_mut().enumerate() {
-                let bottom = at(y0, x0, k) + (at(y0, x1, k) - at(y0, x0, k)) * tx;
-                let top = at(y1, x0, k) + (at(y1, x1, k) - at(y1, x0, k)) * tx;
+        let (bottoms, tops) = (&along_x[y0], &along_x[y1]);
+        for px in 0..side {
+            let pixel = px * width..(px + 1) * width;
+            for ((value, &bottom), &top) in values
+                .iter_mut()
+                .zip(&bottoms[pixel.clone()])
+                .zip(&tops[pixel])
+            {
                 *value = bottom + (top - bottom) * ty;
             }
             let class = predicted_class(&values);
@@ -380,5 +476,77 @@ fn paint_points(frame: &mut [u8], rect: &PlotRect, grid: &OutputGrid, spec: &Pan
                 frame[at] = class_index(label as usize, part);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three 3x2 frames of a four-colour palette.
+    fn frames() -> Frames {
+        Frames {
+            width: 3,
+            height: 2,
+            frames: vec![
+                vec![0, 1, 2, 3, 0, 1],
+                vec![3, 3, 3, 0, 0, 0],
+                vec![1, 2, 1, 2, 1, 2],
+            ],
+            palette: vec![[255, 255, 255], [0, 0, 0], [200, 10, 10], [10, 10, 200]],
+        }
+    }
+
+    #[test]
+    fn the_animation_decodes_to_its_frames_palette_and_delays() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.png");
+        let written = frames();
+        written.write(&path).unwrap();
+        let file = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
+        let mut reader = png::Decoder::new(file).read_info().unwrap();
+        let info = reader.info();
+        assert_eq!((info.width, info.height), (3, 2));
+        assert_eq!(info.color_type, png::ColorType::Indexed);
+        assert_eq!(info.palette.as_deref(), Some(&written.palette.concat()[..]));
+        let control = info.animation_control().unwrap();
+        assert_eq!((control.num_frames, control.num_plays), (3, 0));
+        for (index, expected) in written.frames.iter().enumerate() {
+            let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+            let frame = reader.next_frame(&mut buffer).unwrap();
+            assert_eq!(
+                &buffer[..frame.buffer_size()],
+                &expected[..],
+                "frame {index}"
+            );
+            let control = reader.info().frame_control().unwrap();
+            let delay = (control.delay_num, control.delay_den);
+            let wanted = if index == 2 {
+                (HOLD_LAST_MS, 1000)
+            } else {
+                (1, FPS)
+            };
+            assert_eq!(delay, wanted, "frame {index}");
+        }
+    }
+
+    #[test]
+    fn canvas_colours_map_to_the_nearest_palette_entry() {
+        let palette = palette(2);
+        let mut indices = PaletteIndices::new(&palette);
+        // Every colour twice: the second answer comes from the table and must be the first.
+        for rgb in [
+            [255, 255, 255],
+            [0, 0, 0],
+            [250, 250, 250],
+            [3, 2, 1],
+            [128, 30, 200],
+        ] {
+            let first = indices.of(rgb);
+            assert_eq!(first, nearest(&palette, rgb));
+            assert_eq!(indices.of(rgb), first);
+        }
+        assert_eq!(indices.of([255, 255, 255]), 0);
+        assert_eq!(indices.of([0, 0, 0]), BLACK_INDEX);
     }
 }
