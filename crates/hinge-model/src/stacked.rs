@@ -56,9 +56,7 @@ impl StackedDense {
                     .permute([2, 1, 0])
                     .reshape([members, fan_out])
                     .reshape([members, 1, fan_out]);
-                input
-                    .matmul(self.weight.val().permute([2, 0, 1]))
-                    .add(bias)
+                input.matmul(self.weight.val().permute([2, 0, 1])).add(bias)
             }
         }
     }

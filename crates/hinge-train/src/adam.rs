@@ -7,12 +7,15 @@
 //! lone network's step. Here the same f32 operations run in the same order in one loop over
 //! the values, so every weight, moment and checkpoint is bit for bit what burn's `Adam` gives
 //! (a test holds it to that); on a GPU, where a read to the host costs more than any kernel,
-//! burn's own `Adam` runs.
+//! burn's own `Adam` runs. The moments stay in host memory between steps, so a step reads
+//! the parameter and its gradient and writes the parameter, and nothing else; a checkpoint
+//! records them as burn's `AdamState`, so the files are the ones burn's `Adam` writes.
 
 use burn::optim::{
     AdamConfig, AdamState, AdaptiveMomentumState, LearningRate, ModuleOptimizer, Optimizer,
+    RecordState, StateSink, StateSource,
 };
-use burn::tensor::{DType, Device, Tensor, TensorData};
+use burn::tensor::{DType, Device, Shape, Tensor, TensorData};
 
 /// Keras's Adam as burn computes it, without weight decay or AMSGrad (Keras's defaults).
 #[derive(Clone)]
@@ -49,9 +52,61 @@ impl Adam {
     }
 }
 
+/// One parameter's Adam state: host values where the update runs on the host, else burn's
+/// (boxed: burn's tensors make it 896 bytes, moved on every step).
+#[derive(Clone)]
+pub(crate) enum Moments<const D: usize> {
+    Host(HostMoments),
+    Tensors(Box<AdamState<D>>),
+}
+
+/// burn's `AdaptiveMomentumState` with its moments in host memory, and where the parameter
+/// lives, to record them as burn does.
+#[derive(Clone)]
+pub(crate) struct HostMoments {
+    time: usize,
+    moment_1: Vec<f32>,
+    moment_2: Vec<f32>,
+    shape: Shape,
+    device: Device,
+}
+
+impl HostMoments {
+    fn tensors<const D: usize>(&self) -> AdamState<D> {
+        let tensor = |values: &[f32]| {
+            Tensor::from_data(
+                TensorData::new(values.to_vec(), self.shape.clone()),
+                &self.device,
+            )
+        };
+        AdamState::new(AdaptiveMomentumState::new(
+            self.time,
+            tensor(&self.moment_1),
+            tensor(&self.moment_2),
+        ))
+    }
+}
+
+impl<const D: usize> RecordState for Moments<D> {
+    /// As burn's `AdamState`, leaf for leaf.
+    fn state_flatten(&self, prefix: &str, out: &mut StateSink) {
+        match self {
+            Moments::Host(host) => host.tensors::<D>().state_flatten(prefix, out),
+            Moments::Tensors(state) => state.state_flatten(prefix, out),
+        }
+    }
+
+    /// A checkpoint's moments come back as burn's tensors; the next host step reads them.
+    fn state_unflatten(prefix: &str, src: &mut StateSource, device: &Device) -> Option<Self> {
+        AdamState::state_unflatten(prefix, src, device)
+            .map(|state| Moments::Tensors(Box::new(state)))
+    }
+}
+
 impl Optimizer for Adam {
-    /// burn's, so the checkpoints' optimizer files are those burn's `Adam` writes and reads.
-    type State<const D: usize> = AdamState<D>;
+    /// Recorded as burn's `AdamState`, so the checkpoints' optimizer files are those burn's
+    /// `Adam` writes and reads.
+    type State<const D: usize> = Moments<D>;
 
     fn step<const D: usize>(
         &self,
@@ -60,22 +115,30 @@ impl Optimizer for Adam {
         grad: Tensor<D>,
         state: Option<Self::State<D>>,
     ) -> (Tensor<D>, Option<Self::State<D>>) {
-        let amsgrad = state
-            .as_ref()
-            .is_some_and(|s| s.momentum.max_moment_2.is_some());
+        let amsgrad =
+            matches!(&state, Some(Moments::Tensors(s)) if s.momentum.max_moment_2.is_some());
         if !self.host || amsgrad || tensor.dtype() != DType::F32 || grad.dtype() != DType::F32 {
-            return self.tensors.step(lr, tensor, grad, state);
+            let state = state.map(|moments| match moments {
+                Moments::Host(host) => host.tensors(),
+                Moments::Tensors(state) => *state,
+            });
+            let (tensor, state) = self.tensors.step(lr, tensor, grad, state);
+            return (tensor, state.map(|state| Moments::Tensors(Box::new(state))));
         }
         let device = tensor.device();
         let shape = tensor.shape();
         let mut weights = host(tensor);
         let grad = host(grad);
         let (time, mut moment_1, mut moment_2) = match state {
-            Some(AdamState { momentum }) => (
-                momentum.time + 1,
-                host(momentum.moment_1),
-                host(momentum.moment_2),
-            ),
+            Some(Moments::Host(host)) => (host.time + 1, host.moment_1, host.moment_2),
+            Some(Moments::Tensors(state)) => {
+                let AdamState { momentum } = *state;
+                (
+                    momentum.time + 1,
+                    host(momentum.moment_1),
+                    host(momentum.moment_2),
+                )
+            }
             None => (1, vec![0.0; grad.len()], vec![0.0; grad.len()]),
         };
         // Each line is one of burn's tensor operations on f32 values, in its order; a scalar
@@ -105,14 +168,24 @@ impl Optimizer for Adam {
             let update = (*m1 * combined_factor) / (m2.sqrt() + epsilon);
             *w -= update * lr;
         }
-        let tensor =
-            |values: Vec<f32>| Tensor::from_data(TensorData::new(values, shape.clone()), &device);
-        let momentum = AdaptiveMomentumState::new(time, tensor(moment_1), tensor(moment_2));
-        (tensor(weights), Some(AdamState::new(momentum)))
+        let updated = Tensor::from_data(TensorData::new(weights, shape.clone()), &device);
+        let moments = HostMoments {
+            time,
+            moment_1,
+            moment_2,
+            shape,
+            device,
+        };
+        (updated, Some(Moments::Host(moments)))
     }
 
     fn to_device<const D: usize>(state: Self::State<D>, device: &Device) -> Self::State<D> {
-        burn::optim::Adam::to_device(state, device)
+        let state = match state {
+            Moments::Host(host) if host.device == *device => return Moments::Host(host),
+            Moments::Host(host) => host.tensors(),
+            Moments::Tensors(state) => *state,
+        };
+        Moments::Tensors(Box::new(burn::optim::Adam::to_device(state, device)))
     }
 }
 
@@ -184,8 +257,11 @@ mod tests {
                 host(t.clone()).into_iter().map(f32::to_bits).collect()
             };
             assert_eq!(bits(&a), bits(&b), "weights after step {step}");
+            let Some(Moments::Host(host_moments)) = &state_a else {
+                panic!("on flex the moments stay on the host");
+            };
             let (ma, mb) = (
-                &state_a.as_ref().unwrap().momentum,
+                &host_moments.tensors::<3>().momentum,
                 &state_b.as_ref().unwrap().momentum,
             );
             assert_eq!(ma.time, mb.time);
@@ -200,5 +276,69 @@ mod tests {
                 "second moment, step {step}"
             );
         }
+    }
+
+    /// The moments a checkpoint records are burn's `AdamState`'s, leaf for leaf, and a run
+    /// resumed from them steps on exactly as one that never stopped.
+    #[test]
+    fn host_moments_are_recorded_and_resumed_as_burns() {
+        let device = Device::flex();
+        let ours = Adam::for_device(0.9, 0.999, 1e-7, &device);
+        let shape = [2, 3];
+        let grad = |seed: f32| {
+            let values: Vec<f32> = (0..6).map(|i| ((i as f32 + seed) * 1.7).sin()).collect();
+            Tensor::<2>::from_data(TensorData::new(values, shape), &device)
+        };
+        let start = Tensor::<2>::random(shape, Distribution::Normal(0.0, 1.0), &device);
+        let (mut weights, mut state) = (start, None);
+        for step in 0..3 {
+            (weights, state) = Optimizer::step(&ours, 0.03, weights, grad(step as f32), state);
+        }
+        let Some(Moments::Host(host_moments)) = &state else {
+            panic!("on flex the moments stay on the host");
+        };
+        let leaves = |state: &dyn Fn(&mut StateSink)| {
+            let mut sink = StateSink::default();
+            state(&mut sink);
+            let tensors: Vec<(String, Vec<u8>)> = sink
+                .tensors
+                .into_iter()
+                .map(|(name, data)| (name, data.as_bytes().to_vec()))
+                .collect();
+            let scalars: Vec<String> = sink
+                .scalars
+                .iter()
+                .map(|(name, value)| format!("{name}={value:?}"))
+                .collect();
+            (tensors, scalars)
+        };
+        // burn's optimizer hands every step's state to the parameter's autodiff device first.
+        let moved = Adam::to_device(state.clone().unwrap(), &device.clone().autodiff());
+        assert!(matches!(moved, Moments::Host(_)), "flex's moments stay on the host");
+        let burns = host_moments.tensors::<2>();
+        let recorded = leaves(&|sink| state.as_ref().unwrap().state_flatten("p", sink));
+        assert_eq!(recorded, leaves(&|sink| burns.state_flatten("p", sink)));
+        assert!(
+            recorded.0.len() == 2 && recorded.1.len() == 1,
+            "{recorded:?}"
+        );
+
+        // Resume: the recorded leaves, read back, then two more steps either way.
+        let mut sink = StateSink::default();
+        state.as_ref().unwrap().state_flatten("p", &mut sink);
+        let mut source = StateSource::new(sink.scalars.into_iter().collect());
+        for (name, data) in sink.tensors {
+            source.insert_tensor(name, data);
+        }
+        let mut resumed = Moments::<2>::state_unflatten("p", &mut source, &device);
+        assert!(matches!(resumed, Some(Moments::Tensors(_))));
+        let mut resumed_weights = weights.clone();
+        for step in 3..5 {
+            (weights, state) = Optimizer::step(&ours, 0.03, weights, grad(step as f32), state);
+            (resumed_weights, resumed) =
+                Optimizer::step(&ours, 0.03, resumed_weights, grad(step as f32), resumed);
+        }
+        let bits = |t: Tensor<2>| -> Vec<u32> { host(t).into_iter().map(f32::to_bits).collect() };
+        assert_eq!(bits(weights), bits(resumed_weights));
     }
 }
