@@ -409,43 +409,46 @@ fn paint_surface(frame: &mut [u8], rect: &PlotRect, grid: &OutputGrid, outputs: 
     // several pixel rows, as the lower row and as the upper.
     let along_x: Vec<Vec<f32>> = (0..n)
         .map(|row| {
-            let at = |col: usize, k: usize| outputs[(row * n + col) * width + k];
-            columns
-                .iter()
-                .flat_map(|&(x0, x1, tx)| {
-                    (0..width).map(move |k| at(x0, k) + (at(x1, k) - at(x0, k)) * tx)
-                })
-                .collect()
+            let cells = &outputs[row * n * width..(row + 1) * n * width];
+            let mut line = Vec::with_capacity(side * width);
+            for &(x0, x1, tx) in &columns {
+                let (left, right) = (&cells[x0 * width..][..width], &cells[x1 * width..][..width]);
+                line.extend(left.iter().zip(right).map(|(&a, &b)| a + (b - a) * tx));
+            }
+            line
         })
         .collect();
     let mut classes = vec![0u8; side * side];
     let mut values = vec![0f32; width];
     let stride = PANEL.0 as usize;
-    for (py, &(y0, y1, ty)) in rows.iter().enumerate() {
-        let line = (rect.top + py) * stride + rect.left;
-        let (bottoms, tops) = (&along_x[y0], &along_x[y1]);
-        for px in 0..side {
-            let pixel = px * width..(px + 1) * width;
-            for ((value, &bottom), &top) in values
-                .iter_mut()
-                .zip(&bottoms[pixel.clone()])
-                .zip(&tops[pixel])
-            {
+    for ((&(y0, y1, ty), class_row), py) in rows.iter().zip(classes.chunks_exact_mut(side)).zip(0..)
+    {
+        let line = &mut frame[(rect.top + py) * stride + rect.left..][..side];
+        let pixels = along_x[y0]
+            .chunks_exact(width)
+            .zip(along_x[y1].chunks_exact(width));
+        for ((pixel, class_of), (bottom, top)) in line.iter_mut().zip(class_row).zip(pixels) {
+            for ((value, &bottom), &top) in values.iter_mut().zip(bottom).zip(top) {
                 *value = bottom + (top - bottom) * ty;
             }
             let class = predicted_class(&values);
-            let level = (confidence_of_outputs(&values) * (SHADES - 1) as f32 + 0.5) as usize;
-            classes[py * side + px] = class as u8;
-            frame[line + px] = class_index(class, 2 + level.min(SHADES - 1));
+            // Through u8: a confidence in [0, 1] gives 0 to 15 either way, and f32 to u8 is
+            // one instruction where f32 to usize is a branchy sequence per pixel.
+            let level = (confidence_of_outputs(&values) * (SHADES - 1) as f32 + 0.5) as u8;
+            let level = usize::from(level);
+            *class_of = class as u8;
+            *pixel = class_index(class, 2 + level.min(SHADES - 1));
         }
     }
     for py in 0..side {
+        let here = &classes[py * side..][..side];
+        let below = classes.get((py + 1) * side..(py + 2) * side);
+        let line = &mut frame[(rect.top + py) * stride + rect.left..][..side];
         for px in 0..side {
-            let here = classes[py * side + px];
-            let right = px + 1 < side && classes[py * side + px + 1] != here;
-            let down = py + 1 < side && classes[(py + 1) * side + px] != here;
+            let right = px + 1 < side && here[px + 1] != here[px];
+            let down = below.is_some_and(|below| below[px] != here[px]);
             if right || down {
-                frame[(rect.top + py) * stride + rect.left + px] = BLACK_INDEX;
+                line[px] = BLACK_INDEX;
             }
         }
     }

@@ -314,7 +314,10 @@ mod tests {
         };
         // burn's optimizer hands every step's state to the parameter's autodiff device first.
         let moved = Adam::to_device(state.clone().unwrap(), &device.clone().autodiff());
-        assert!(matches!(moved, Moments::Host(_)), "flex's moments stay on the host");
+        assert!(
+            matches!(moved, Moments::Host(_)),
+            "flex's moments stay on the host"
+        );
         let burns = host_moments.tensors::<2>();
         let recorded = leaves(&|sink| state.as_ref().unwrap().state_flatten("p", sink));
         assert_eq!(recorded, leaves(&|sink| burns.state_flatten("p", sink)));
