@@ -410,34 +410,47 @@ fn paint_surface(frame: &mut [u8], rect: &PlotRect, grid: &OutputGrid, outputs: 
     let along_x: Vec<Vec<f32>> = (0..n)
         .map(|row| {
             let cells = &outputs[row * n * width..(row + 1) * n * width];
-            let mut line = Vec::with_capacity(side * width);
-            for &(x0, x1, tx) in &columns {
-                let (left, right) = (&cells[x0 * width..][..width], &cells[x1 * width..][..width]);
-                line.extend(left.iter().zip(right).map(|(&a, &b)| a + (b - a) * tx));
+            let mut line = vec![0.0; side * width];
+            for (pixel, &(x0, x1, tx)) in line.chunks_exact_mut(width).zip(&columns) {
+                for (k, value) in pixel.iter_mut().enumerate() {
+                    let (a, b) = (cells[x0 * width + k], cells[x1 * width + k]);
+                    *value = a + (b - a) * tx;
+                }
             }
             line
         })
         .collect();
+    // A pixel's class and palette entry from its interpolated outputs.
+    let shade = |values: &[f32]| {
+        let class = predicted_class(values);
+        // Through u8: a confidence in [0, 1] gives 0 to 15 either way, and f32 to u8 is one
+        // instruction where f32 to usize is a branchy sequence per pixel.
+        let level = (confidence_of_outputs(values) * (SHADES - 1) as f32 + 0.5) as u8;
+        let level = usize::from(level).min(SHADES - 1);
+        (class as u8, class_index(class, 2 + level))
+    };
     let mut classes = vec![0u8; side * side];
     let mut values = vec![0f32; width];
     let stride = PANEL.0 as usize;
     for ((&(y0, y1, ty), class_row), py) in rows.iter().zip(classes.chunks_exact_mut(side)).zip(0..)
     {
         let line = &mut frame[(rect.top + py) * stride + rect.left..][..side];
-        let pixels = along_x[y0]
-            .chunks_exact(width)
-            .zip(along_x[y1].chunks_exact(width));
-        for ((pixel, class_of), (bottom, top)) in line.iter_mut().zip(class_row).zip(pixels) {
+        let (bottoms, tops) = (&along_x[y0], &along_x[y1]);
+        let pixels = line.iter_mut().zip(class_row);
+        if width == 1 {
+            // One output, the two-class losses: the same arithmetic on a value the compiler
+            // can keep in a register.
+            for ((pixel, class_of), (&bottom, &top)) in pixels.zip(bottoms.iter().zip(tops)) {
+                (*class_of, *pixel) = shade(&[bottom + (top - bottom) * ty]);
+            }
+            continue;
+        }
+        let cells = bottoms.chunks_exact(width).zip(tops.chunks_exact(width));
+        for ((pixel, class_of), (bottom, top)) in pixels.zip(cells) {
             for ((value, &bottom), &top) in values.iter_mut().zip(bottom).zip(top) {
                 *value = bottom + (top - bottom) * ty;
             }
-            let class = predicted_class(&values);
-            // Through u8: a confidence in [0, 1] gives 0 to 15 either way, and f32 to u8 is
-            // one instruction where f32 to usize is a branchy sequence per pixel.
-            let level = (confidence_of_outputs(&values) * (SHADES - 1) as f32 + 0.5) as u8;
-            let level = usize::from(level);
-            *class_of = class as u8;
-            *pixel = class_index(class, 2 + level.min(SHADES - 1));
+            (*class_of, *pixel) = shade(&values);
         }
     }
     for py in 0..side {

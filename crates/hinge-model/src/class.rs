@@ -16,6 +16,7 @@ pub fn signed_class(output: f32) -> i8 {
 
 /// The class (label) one point's outputs predict: with one output 1 where it is above 0, else
 /// 0; with several, the index of the largest. [`hits`] is the same rule on the device.
+#[inline]
 pub fn predicted_class(outputs: &[f32]) -> usize {
     match outputs {
         [single] => usize::from(predicts_positive(*single)),
