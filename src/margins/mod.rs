@@ -7,7 +7,7 @@
 use burn::tensor::Device;
 use hinge_data::{LabeledPoints, signed_target};
 use hinge_model::{Mlp, Population, predicts_positive};
-use hinge_train::{TrainError, predict_population};
+use hinge_train::{TrainError, predict_population, predict_population_sums};
 
 use crate::AppError;
 use crate::cores::on_every_core;
@@ -162,7 +162,9 @@ fn distances_to_boundary(
                 lerp(a, b, (lo[k] + hi[k]) / 2.0)
             })
             .collect();
-        let mid_outputs = predict_population(model, &midpoints, n, device)?;
+        // Only the side matters: the output layer's sums have the output's sign without the
+        // activation's cost (as the radii read them).
+        let mid_outputs = predict_population_sums(model, &midpoints, n, device)?;
         for k in 0..sets.len() * n {
             let s = (lo[k] + hi[k]) / 2.0;
             if predicts_positive(mid_outputs[k]) == positive[k] {

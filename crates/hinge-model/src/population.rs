@@ -23,6 +23,9 @@ use crate::{Design, LossKind, Mlp, ValidMlpConfig};
 /// Where a point's coordinates and a layer's units lie when a population is measured on many
 /// points: members first ([`Population::forward`]).
 const ROWS_UNITS: usize = Layout::MembersFirst.unit_axis();
+/// The most weights a member's layer may have for [`Population::inference_layout`] to lay
+/// points out members last.
+const SMALL_LAYER: usize = 8;
 
 /// The tutorial's network, N times: `features -> Dense(activation)* -> Dense(output)` with a
 /// member axis on every weight, each member with its own loss.
@@ -201,6 +204,53 @@ impl Population {
             &self.output,
             |layer, x| layer.forward_rows(x, self.layout),
         )
+    }
+
+    /// The layout a population measures many points in fastest, and how many values a point
+    /// holds at most there between layers (inputs times outputs of the widest layer, 1
+    /// members first). Members last, burn-flex multiplies and sums a small layer 2 to 2.6
+    /// times faster than one batched matmul per member (263 members of the tutorial's network
+    /// on 960 points each); from 16 weights a member up the matmul wins, and at 64 it is 16
+    /// times faster. A population stored members first is measured so.
+    pub fn inference_layout(&self) -> (Layout, usize) {
+        let widest = self
+            .hidden
+            .iter()
+            .chain(std::iter::once(&self.output))
+            .map(|layer| layer.weights_per_member(self.layout))
+            .max()
+            .unwrap_or(1);
+        if self.layout == Layout::MembersLast && widest <= SMALL_LAYER {
+            (Layout::MembersLast, widest)
+        } else {
+            (Layout::MembersFirst, 1)
+        }
+    }
+
+    /// [`Population::output_sums`] with points and sums in `layout` (see
+    /// [`Population::inference_layout`]).
+    ///
+    /// # Shapes
+    /// - points: `[members, points, 2]` or `[2, points, members]`
+    /// - output: `[members, points, outputs]` or `[outputs, points, members]`
+    pub fn output_sums_in(&self, points: Tensor<3>, layout: Layout) -> Tensor<3> {
+        match layout {
+            Layout::MembersFirst => self.output_sums(points),
+            Layout::MembersLast => self.design.output_sums(
+                points,
+                Layout::MembersLast.unit_axis(),
+                &self.hidden,
+                &self.output,
+                |layer, x| layer.forward(x, Layout::MembersLast),
+            ),
+        }
+    }
+
+    /// [`Population::forward`] with points and outputs in `layout`.
+    pub fn forward_in(&self, points: Tensor<3>, layout: Layout) -> Tensor<3> {
+        self.design
+            .output
+            .apply(self.output_sums_in(points, layout))
     }
 
     /// The output of every hidden layer (after its activation), input side first, e.g. to

@@ -117,6 +117,12 @@ impl StackedDense {
         self.bias.dims()[layout.unit_axis()]
     }
 
+    /// The weights a member's layer has: inputs times outputs.
+    pub(crate) fn weights_per_member(&self, layout: Layout) -> usize {
+        let [a, b] = Self::weight_axes(layout);
+        self.weight.dims()[a] * self.weight.dims()[b]
+    }
+
     /// The axes of the weight's inputs and outputs.
     pub(crate) fn weight_axes(layout: Layout) -> [usize; 2] {
         match layout {

@@ -39,7 +39,7 @@ pub fn predict_population(
     per_member: usize,
     device: &Device,
 ) -> Result<Vec<f32>, TrainError> {
-    each_members_points(model, points, per_member, device, Population::forward)
+    each_members_points(model, points, per_member, device, Population::forward_in)
 }
 
 /// [`predict_population`] before the output activation ([`Population::output_sums`]): the
@@ -50,7 +50,13 @@ pub fn predict_population_sums(
     per_member: usize,
     device: &Device,
 ) -> Result<Vec<f32>, TrainError> {
-    each_members_points(model, points, per_member, device, Population::output_sums)
+    each_members_points(
+        model,
+        points,
+        per_member,
+        device,
+        Population::output_sums_in,
+    )
 }
 
 fn each_members_points(
@@ -58,7 +64,7 @@ fn each_members_points(
     points: &[[f32; 2]],
     per_member: usize,
     device: &Device,
-    forward: impl Fn(&Population, Tensor<3>) -> Tensor<3>,
+    forward: impl Fn(&Population, Tensor<3>, Layout) -> Tensor<3>,
 ) -> Result<Vec<f32>, TrainError> {
     let members = model.len();
     assert_eq!(
@@ -67,26 +73,53 @@ fn each_members_points(
         "every member has per_member points"
     );
     let width = model.outputs();
-    let chunk = (POPULATION_POINTS / members.max(1)).max(1);
+    let (layout, widest) = model.inference_layout();
+    // Members last, a layer's products are `widest` values a point before they are summed.
+    let chunk = (POPULATION_POINTS / widest / members.max(1)).max(1);
     let mut outputs = vec![0.0; members * per_member * width];
     for start in (0..per_member).step_by(chunk) {
         let end = (start + chunk).min(per_member);
         let size = end - start;
-        let mut flat: Vec<f32> = Vec::with_capacity(members * size * 2);
-        for m in 0..members {
-            flat.extend_from_slice(
-                points[m * per_member + start..m * per_member + end].as_flattened(),
-            );
-        }
-        let input = Tensor::<3>::from_data(TensorData::new(flat, [members, size, 2]), device);
-        let output = forward(model, input)
+        let mine = |m: usize| &points[m * per_member + start..m * per_member + end];
+        let flat: Vec<f32> = match layout {
+            Layout::MembersFirst => (0..members)
+                .flat_map(|m| mine(m).as_flattened().iter().copied())
+                .collect(),
+            Layout::MembersLast => {
+                let mut flat = vec![0.0; 2 * size * members];
+                let (xs, ys) = flat.split_at_mut(size * members);
+                for m in 0..members {
+                    for (p, &[x, y]) in mine(m).iter().enumerate() {
+                        xs[p * members + m] = x;
+                        ys[p * members + m] = y;
+                    }
+                }
+                flat
+            }
+        };
+        let input = Tensor::<3>::from_data(
+            TensorData::new(flat, layout.shape(members, size, 2)),
+            device,
+        );
+        let output = forward(model, input, layout)
             .into_data()
             .try_to_vec::<f32>()
             .map_err(|err| TrainError::Read(format!("{err:?}")))?;
         for m in 0..members {
             let at = (m * per_member + start) * width;
-            outputs[at..at + size * width]
-                .copy_from_slice(&output[m * size * width..(m + 1) * size * width]);
+            let into = &mut outputs[at..at + size * width];
+            match layout {
+                Layout::MembersFirst => {
+                    into.copy_from_slice(&output[m * size * width..(m + 1) * size * width]);
+                }
+                Layout::MembersLast => {
+                    for (p, values) in into.chunks_exact_mut(width).enumerate() {
+                        for (k, value) in values.iter_mut().enumerate() {
+                            *value = output[(k * size + p) * members + m];
+                        }
+                    }
+                }
+            }
         }
     }
     Ok(outputs)
@@ -134,4 +167,80 @@ pub fn evaluate_population(
             samples: n,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::module::{Module, ModuleMapper, Param};
+    use burn::tensor::Distribution;
+    use hinge_model::{LossKind, MlpConfig};
+
+    /// Random biases where there were zeros, so that a bias out of place shows.
+    struct RandomBiases;
+
+    impl ModuleMapper for RandomBiases {
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            param.map(|tensor| match D {
+                1 => Tensor::random(
+                    tensor.dims(),
+                    Distribution::Normal(0.0, 0.5),
+                    &tensor.device(),
+                ),
+                _ => tensor,
+            })
+        }
+    }
+
+    /// Three networks of `hidden`, each with its own weights and biases.
+    fn networks(hidden: Vec<usize>, device: &Device) -> Vec<Mlp> {
+        let config = MlpConfig::new().with_hidden(hidden).check().unwrap();
+        (0..3)
+            .map(|seed| {
+                config
+                    .init(LossKind::Hinge, seed, device)
+                    .map(&mut RandomBiases)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_member_predicts_its_own_points_as_its_solo_network_in_either_layout() {
+        let device = Device::flex();
+        // The tutorial's layers are small enough to be measured members last; 8 x 8 is not.
+        for (hidden, layout) in [
+            (vec![4, 2], Layout::MembersLast),
+            (vec![8, 8], Layout::MembersFirst),
+        ] {
+            let solos = networks(hidden.clone(), &device);
+            let population = Population::stack(&solos);
+            assert_eq!(population.inference_layout().0, layout, "{hidden:?}");
+            let per_member = 37;
+            let points: Vec<[f32; 2]> = (0..3 * per_member)
+                .map(|i| {
+                    let t = i as f32 * 0.37;
+                    [t.sin() * 1.3, (t * 1.7).cos()]
+                })
+                .collect();
+            let outputs = predict_population(&population, &points, per_member, &device).unwrap();
+            let sums = predict_population_sums(&population, &points, per_member, &device).unwrap();
+            for (m, solo) in solos.iter().enumerate() {
+                let mine = m * per_member..(m + 1) * per_member;
+                let expected = predict(solo, &points[mine.clone()], &device).unwrap();
+                for ((&got, &sum), &want) in
+                    outputs[mine.clone()].iter().zip(&sums[mine]).zip(&expected)
+                {
+                    assert!(
+                        (got - want).abs() <= 1e-5,
+                        "{hidden:?} member {m}: {got} vs {want}"
+                    );
+                    assert_eq!(
+                        sum > 0.0,
+                        want > 0.0,
+                        "{hidden:?} member {m}: the sum's sign"
+                    );
+                }
+            }
+        }
+    }
 }
