@@ -206,12 +206,13 @@ impl Population {
         )
     }
 
-    /// The layout a population measures many points in fastest, and how many values a point
-    /// holds at most there between layers (inputs times outputs of the widest layer, 1
-    /// members first). Members last, burn-flex multiplies and sums a small layer 2 to 2.6
-    /// times faster than one batched matmul per member (263 members of the tutorial's network
-    /// on 960 points each); from 16 weights a member up the matmul wins, and at 64 it is 16
-    /// times faster. A population stored members first is measured so.
+    /// The layout in which a population measures many points fastest, with the most values a
+    /// point holds there between a layer's multiply and its sum (1 members first).
+    ///
+    /// Members last, burn-flex multiplies and sums a small layer 2 to 2.6 times faster than one
+    /// batched matmul per member (the tutorial's network, 263 members on 960 points each); at
+    /// 16 weights a member the two are even, and at 64 the matmul is 16 times faster. A
+    /// population stored members first is measured members first.
     pub fn inference_layout(&self) -> (Layout, usize) {
         let widest = self
             .hidden
