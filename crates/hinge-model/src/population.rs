@@ -235,16 +235,15 @@ impl Population {
     /// - points: `[members, points, 2]` or `[2, points, members]`
     /// - output: `[members, points, outputs]` or `[outputs, points, members]`
     pub fn output_sums_in(&self, points: Tensor<3>, layout: Layout) -> Tensor<3> {
-        match layout {
-            Layout::MembersFirst => self.output_sums(points),
-            Layout::MembersLast => self.design.output_sums(
-                points,
-                Layout::MembersLast.unit_axis(),
-                &self.hidden,
-                &self.output,
-                |layer, x| layer.forward(x, Layout::MembersLast),
-            ),
+        if layout == self.layout {
+            return self.output_sums_in_layout(points);
         }
+        assert_eq!(
+            layout,
+            Layout::MembersFirst,
+            "a population stored members first is measured members first"
+        );
+        self.output_sums(points)
     }
 
     /// [`Population::forward`] with points and outputs in `layout`.
@@ -278,8 +277,14 @@ impl Population {
     /// - points: `[members, points, 2]` or `[2, points, members]`
     /// - output: `[members, points, outputs]` or `[outputs, points, members]`
     pub fn forward_in_layout(&self, points: Tensor<3>) -> Tensor<3> {
+        self.design.output.apply(self.output_sums_in_layout(points))
+    }
+
+    /// [`Population::forward_in_layout`] before the output activation: the pass a training
+    /// step takes, and the one [`Population::output_sums_in`] measures in.
+    fn output_sums_in_layout(&self, points: Tensor<3>) -> Tensor<3> {
         let layout = self.layout;
-        self.design.forward(
+        self.design.output_sums(
             points,
             layout.unit_axis(),
             &self.hidden,

@@ -87,6 +87,16 @@ impl HostMoments {
     }
 }
 
+impl<const D: usize> Moments<D> {
+    /// As burn's `AdamState`, for burn's `Adam` and its moves between devices.
+    fn into_burns(self) -> AdamState<D> {
+        match self {
+            Moments::Host(host) => host.tensors(),
+            Moments::Tensors(state) => *state,
+        }
+    }
+}
+
 impl<const D: usize> RecordState for Moments<D> {
     /// As burn's `AdamState`, leaf for leaf.
     fn state_flatten(&self, prefix: &str, out: &mut StateSink) {
@@ -118,10 +128,7 @@ impl Optimizer for Adam {
         let amsgrad =
             matches!(&state, Some(Moments::Tensors(s)) if s.momentum.max_moment_2.is_some());
         if !self.host || amsgrad || tensor.dtype() != DType::F32 || grad.dtype() != DType::F32 {
-            let state = state.map(|moments| match moments {
-                Moments::Host(host) => host.tensors(),
-                Moments::Tensors(state) => *state,
-            });
+            let state = state.map(Moments::into_burns);
             let (tensor, state) = self.tensors.step(lr, tensor, grad, state);
             return (tensor, state.map(|state| Moments::Tensors(Box::new(state))));
         }
@@ -180,12 +187,13 @@ impl Optimizer for Adam {
     }
 
     fn to_device<const D: usize>(state: Self::State<D>, device: &Device) -> Self::State<D> {
-        let state = match state {
-            Moments::Host(host) if host.device == *device => return Moments::Host(host),
-            Moments::Host(host) => host.tensors(),
-            Moments::Tensors(state) => *state,
-        };
-        Moments::Tensors(Box::new(burn::optim::Adam::to_device(state, device)))
+        if let Moments::Host(host) = &state
+            && host.device == *device
+        {
+            return state;
+        }
+        let moved = burn::optim::Adam::to_device(state.into_burns(), device);
+        Moments::Tensors(Box::new(moved))
     }
 }
 

@@ -82,9 +82,13 @@ fn each_members_points(
         let size = end - start;
         let mine = |m: usize| &points[m * per_member + start..m * per_member + end];
         let flat: Vec<f32> = match layout {
-            Layout::MembersFirst => (0..members)
-                .flat_map(|m| mine(m).as_flattened().iter().copied())
-                .collect(),
+            Layout::MembersFirst => {
+                let mut flat = Vec::with_capacity(members * size * 2);
+                for m in 0..members {
+                    flat.extend_from_slice(mine(m).as_flattened());
+                }
+                flat
+            }
             Layout::MembersLast => {
                 let mut flat = vec![0.0; 2 * size * members];
                 let (xs, ys) = flat.split_at_mut(size * members);
@@ -145,8 +149,10 @@ pub fn evaluate_population(
     };
     for start in (0..n).step_by(chunk) {
         let end = (start + chunk).min(n);
-        // Members first, one matmul each, the fastest over many points whatever the
-        // population's layout.
+        // Members first, whatever the population's layout: each member's test pass is then
+        // the arithmetic of its solo run's (`inference_layout`'s faster members-last sums
+        // round differently), and a test set is a small share of the points a population is
+        // measured on.
         let batch = data.batch_in_order(start..end, Layout::MembersFirst, device);
         let output = model.forward(batch.inputs);
         // Each chunk's mean, weighted by its share: one chunk (any test set of a small
