@@ -293,17 +293,17 @@ impl Population {
         )
     }
 
-    /// Each member's weight penalty: `[members]`; `None` without one.
-    fn penalties(&self) -> Option<Tensor<1>> {
+    /// Each member's weight penalty, laid out as [`Population::member_losses_in`]'s result;
+    /// `None` without one.
+    fn penalties(&self) -> Option<Tensor<3>> {
         if !self.design.penalised() {
             return None;
         }
-        let n = self.len();
         let axes = StackedDense::weight_axes(self.layout);
         self.hidden
             .iter()
             .chain([&self.output])
-            .map(|layer| self.design.penalty(layer.weight.val(), axes).reshape([n]))
+            .map(|layer| self.design.penalty(layer.weight.val(), axes))
             .reduce(Tensor::add)
     }
 
@@ -321,8 +321,22 @@ impl Population {
         layout: Layout,
     ) -> Tensor<1> {
         let n = self.len();
+        self.member_losses_in(output, targets, layout).reshape([n])
+    }
+
+    /// [`Population::member_losses`] left in the step's layout: `[members, 1, 1]` or
+    /// `[1, 1, members]`. A training step differentiates its loss from here, as a reshape to
+    /// `[members]` would be one more operation recorded and run backwards on every step, and a
+    /// lone network's step pays for each.
+    pub fn member_losses_in(
+        &self,
+        output: Tensor<3>,
+        targets: Tensor<3>,
+        layout: Layout,
+    ) -> Tensor<3> {
+        let n = self.len();
         let (members_at, units_at) = (layout.member_axis(), layout.unit_axis());
-        let mut parts: Vec<Tensor<1>> = self
+        let mut parts: Vec<Tensor<3>> = self
             .groups
             .iter()
             .map(|group| {
@@ -348,12 +362,12 @@ impl Population {
                 } else {
                     per_unit.mean_dim(units_at)
                 };
-                per_point.mean_dim(1).reshape([members.len()])
+                per_point.mean_dim(1)
             })
             .collect();
         let losses = match parts.len() {
             1 => parts.pop().expect("one part"),
-            _ => Tensor::cat(parts, 0),
+            _ => Tensor::cat(parts, members_at),
         };
         match self.penalties() {
             Some(penalty) => losses.add(penalty),
@@ -380,7 +394,7 @@ impl Population {
         layout: Layout,
     ) -> PopulationOutput {
         PopulationOutput {
-            loss: self.member_losses(output.clone(), targets.clone(), layout),
+            loss: self.member_losses_in(output.clone(), targets.clone(), layout),
             output,
             targets,
             layout,

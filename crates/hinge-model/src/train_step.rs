@@ -35,8 +35,9 @@ impl std::fmt::Debug for Watcher {
 /// What one step hands to the metrics, per member.
 #[derive(Debug, Clone)]
 pub struct PopulationOutput {
-    /// `[members]`: each member's mean loss on its batch.
-    pub loss: Tensor<1>,
+    /// Each member's mean loss on its batch, along the member axis of `layout`: `[members, 1,
+    /// 1]` or `[1, 1, members]` ([`PopulationOutput::losses`] gives `[members]`).
+    pub loss: Tensor<3>,
     /// In (-1, 1), `[members, batch, outputs]` or `[outputs, batch, members]` as `layout` says.
     pub output: Tensor<3>,
     /// Laid out as `output`: -1 or +1 in one unit, or one-hot.
@@ -45,6 +46,12 @@ pub struct PopulationOutput {
 }
 
 impl PopulationOutput {
+    /// `[members]`: each member's mean loss on its batch.
+    pub fn losses(&self) -> Tensor<1> {
+        let members = self.loss.dims()[self.layout.member_axis()];
+        self.loss.clone().reshape([members])
+    }
+
     /// `[members]`: how many of each member's batch points it classifies right.
     pub fn correct(&self) -> Tensor<1> {
         let members = self.output.dims()[self.layout.member_axis()];
@@ -71,8 +78,12 @@ impl TrainStep for Population {
         // gradient, whatever the other members' losses are, NaN included. A lone network's
         // loss is that sum already, and backward starts from ones either way.
         let loss = item.loss.clone();
-        let total = if loss.dims() == [1] { loss } else { loss.sum() };
-        TrainOutput::new(self, total.backward(), item)
+        let grads = if self.len() == 1 {
+            loss.backward()
+        } else {
+            loss.sum().backward()
+        };
+        TrainOutput::new(self, grads, item)
     }
 }
 
@@ -90,7 +101,7 @@ impl InferenceStep for Population {
 
 impl Adaptor<LossInput> for PopulationOutput {
     fn adapt(&self) -> LossInput {
-        LossInput::new(self.loss.clone())
+        LossInput::new(self.losses())
     }
 }
 

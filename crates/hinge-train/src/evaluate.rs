@@ -159,7 +159,7 @@ pub fn evaluate_population(
         // population) gives exactly the device's mean, as Keras reports it.
         let share = (end - start) as f64 / n as f64;
         let measured = model.outcome(output, batch.targets, batch.layout);
-        let losses = read(measured.loss.clone())?;
+        let losses = read(measured.losses())?;
         let hits = read(measured.correct())?;
         for member in 0..members {
             loss[member] += share * losses[member];

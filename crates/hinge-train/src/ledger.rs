@@ -308,7 +308,7 @@ impl MemberLoss {
         batch: usize,
         step: usize,
     ) -> Result<f64, TensorReadError> {
-        let losses = read(&input.loss)?;
+        let losses = read(&input.losses())?;
         let mut ledger = Ledger::lock(&self.ledger);
         let epoch = ledger.epoch;
         for (member, &loss) in losses.iter().enumerate() {

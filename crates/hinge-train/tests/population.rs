@@ -59,7 +59,7 @@ fn population_losses(configs: &[ValidTrainingConfig], steps: usize) -> Vec<Vec<f
     let mut losses = Vec::new();
     for batch in loader.iter().take(steps) {
         let output = model.forward_members(batch.unwrap());
-        losses.push(host(output.loss.clone()));
+        losses.push(host(output.losses()));
         let grads = GradientsParams::from_grads(output.loss.sum().backward(), &model);
         model = optimizer.step(0.03, model, grads);
     }
