@@ -20,6 +20,10 @@ pub trait Watch: Send + Sync {
     fn before_step(&self, population: &Population);
     /// Before each validation batch, with the weights at the end of the epoch's training.
     fn before_validation(&self, population: &Population);
+    /// Before the checkpoint of `epoch` is written, on the thread writing it: what the watcher
+    /// keeps for a run resumed from that checkpoint is written here, off the training thread
+    /// and ahead of the checkpoint, so a resume that finds the checkpoint finds it too.
+    fn before_checkpoint(&self, _epoch: usize) {}
 }
 
 /// A [`Watch`] as a module field: cloned with the module, never saved.

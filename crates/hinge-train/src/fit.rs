@@ -6,19 +6,19 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use burn::data::dataloader::DataLoader;
-use burn::train::checkpoint::KeepLastNCheckpoints;
 use burn::train::logger::InMemoryMetricLogger;
 use burn::train::{Interrupter, Learner, SupervisedTraining};
 use hinge_data::{DataSplit, LabeledPoints, PopulationBatch};
 use hinge_model::{Layout, LossKind, Population, Watch};
 
+use crate::checkpointer::{DeleteThenSave, EpochCheckpointer};
 use crate::evaluate::{POPULATION_POINTS, evaluate_population};
 use crate::interrupt::{Running, Stop, StopLog};
 use crate::ledger::{Ledger, MemberAccuracy, MemberLoss, MembersAtFull, SharedLedger};
 use crate::loader::{MemberPoints, PopulationLoader};
 use crate::population_run::PopulationRun;
 use crate::renderer::EpochRecorder;
-use crate::run_dir::RunDir;
+use crate::run_dir::{CHECKPOINT_PARTS, RunDir};
 use crate::training::RunTimings;
 use crate::{Dashboard, EpochMetrics, TrainError, ValidTrainingConfig};
 use burn::tensor::Device;
@@ -60,7 +60,7 @@ pub(crate) fn fit(
         .collect();
     let start = done.first().map_or(0, Vec::len);
     let (train_loader, valid_loader) = loaders(configs, &data, start, setup.layout, device);
-    let model = population(configs, setup.layout, setup.watch, device);
+    let model = population(configs, setup.layout, setup.watch.clone(), device);
     let ledger = Ledger::shared(configs.len(), done);
     let interrupter = Interrupter::new();
     let stops = StopLog::default();
@@ -79,7 +79,7 @@ pub(crate) fn fit(
         .num_epochs(settings.epochs)
         .with_interrupter(interrupter)
         .renderer(Box::new(renderer));
-    training = with_our_files(training, setup.saved);
+    training = with_our_files(training, run, setup.saved, setup.watch.clone());
     if start > 0 {
         training = training.checkpoint(start);
     }
@@ -202,16 +202,20 @@ fn with_member_metrics(
         .metric_valid_numeric(MembersAtFull::new(ledger.clone(), true))
 }
 
-/// burn's checkpoints of the last two epochs when the run is `saved`, and no per-step files:
-/// `metrics.csv` keeps the per-epoch values.
+/// Each epoch's checkpoint when the run is `saved` (the last three kept, `watch` told of each
+/// before it is written), and no per-step files: `metrics.csv` keeps the per-epoch values.
 fn with_our_files(
     training: SupervisedTraining<Population>,
+    run: &RunDir,
     saved: bool,
+    watch: Option<Arc<dyn Watch>>,
 ) -> SupervisedTraining<Population> {
     let training = if saved {
+        let [model, optim, scheduler] =
+            CHECKPOINT_PARTS.map(|part| EpochCheckpointer::new(run, part));
         training
-            .with_default_checkpointers()
-            .with_checkpointing_strategy(KeepLastNCheckpoints::new(2))
+            .with_custom_checkpointers(model.telling(watch), optim, scheduler)
+            .with_checkpointing_strategy(DeleteThenSave)
     } else {
         training
     };

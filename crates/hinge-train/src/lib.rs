@@ -36,6 +36,7 @@ compile_error!("hinge-train needs at least one backend feature: flex, ndarray, w
 mod adam;
 mod artifacts;
 mod backend;
+mod checkpointer;
 mod config;
 mod csv_rows;
 mod error;

@@ -2,10 +2,10 @@
 //! TensorFlow Playground shows it.
 //!
 //! A frame keeps the network's parameters, not its outputs: the tutorial's network has 25, so a
-//! whole run's frames fit in a few kilobytes, and they are written into the run folder at every
-//! epoch's end (before burn saves that epoch's checkpoint). A run resumed from epoch `e` keeps
-//! the frames up to `e` and takes the rest, so its animation is the uninterrupted run's. The
-//! surfaces are computed from the parameters when the animation is drawn, the same way for
+//! whole run's frames fit in a few kilobytes, and they are written into the run folder with
+//! every epoch's checkpoint, just before it, on the thread writing it. A run resumed from epoch
+//! `e` keeps the frames up to `e` and takes the rest, so its animation is the uninterrupted
+//! run's. The surfaces are computed from the parameters when the animation is drawn, the same way for
 //! every frame, however the run was interrupted.
 
 use std::borrow::Cow;
@@ -129,19 +129,25 @@ impl Snapshots {
         }
     }
 
-    /// Writes every frame so far, as the epoch's checkpoint is about to be: a resume from it
-    /// finds them.
-    fn keep(&self, state: &mut State) {
-        if state.error.is_some() {
-            return;
-        }
-        let json = serde_json::to_vec(&FramesFile {
-            frames: Cow::Borrowed(&state.frames),
-        })
-        .expect("frames are numbers");
+    /// Writes the frames up to the end of `epoch`, as that epoch's checkpoint is about to be:
+    /// a resume from it finds them. Called on the thread writing the checkpoint, so the lock
+    /// the training steps take is held only while the frames are put into words.
+    fn keep(&self, epoch: usize) {
+        let json = {
+            let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            if state.error.is_some() {
+                return;
+            }
+            let upto = state.frames.partition_point(|f| f.epoch <= epoch as f64);
+            serde_json::to_vec(&FramesFile {
+                frames: Cow::Borrowed(&state.frames[..upto]),
+            })
+            .expect("frames are numbers")
+        };
         // Unsynced as metrics.csv is: it survives a kill, and costs no sync per epoch.
         if let Err(err) = replace_file(&self.file, &json, Durability::Unsynced) {
-            state.error = Some(err.to_string());
+            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            state.error.get_or_insert(err.to_string());
         }
     }
 }
@@ -205,7 +211,7 @@ pub fn surfaces(
 }
 
 /// Every parameter of `module`, in burn's visiting order.
-fn parameters<M: Module>(module: &M) -> Result<Vec<f32>, String> {
+pub(crate) fn parameters<M: Module>(module: &M) -> Result<Vec<f32>, String> {
     struct Collect {
         values: Vec<f32>,
         error: Option<String>,
@@ -301,8 +307,11 @@ impl Watch for Snapshots {
         if std::mem::take(&mut state.epoch_open) {
             let epoch = self.start_epoch + state.steps.div_ceil(self.steps_per_epoch);
             self.take(population, &mut state, epoch as f64);
-            self.keep(&mut state);
         }
+    }
+
+    fn before_checkpoint(&self, epoch: usize) {
+        self.keep(epoch);
     }
 }
 

@@ -72,3 +72,25 @@ fn parameters_go_back_where_they_came_from() {
     });
     assert_eq!(parameters(&filled).unwrap(), values);
 }
+
+#[test]
+fn a_checkpoint_keeps_the_frames_up_to_its_epoch() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = RunDir::new(dir.path());
+    let config = crate::TrainingConfig::new().check().unwrap();
+    let snapshots = Snapshots::new(&config, &run, 0);
+    let at = |epoch: f64| Frame {
+        epoch,
+        parameters: vec![epoch as f32; 25],
+    };
+    snapshots.state.lock().unwrap().frames = vec![at(0.0), at(0.5), at(1.0), at(1.5)];
+    snapshots.before_checkpoint(1);
+    let epochs: Vec<f64> = saved_frames(&run)
+        .unwrap()
+        .iter()
+        .map(|f| f.epoch)
+        .collect();
+    assert_eq!(epochs, vec![0.0, 0.5, 1.0]);
+    snapshots.before_checkpoint(2);
+    assert_eq!(saved_frames(&run).unwrap().len(), 4);
+}
