@@ -737,8 +737,8 @@ fn unfinish(artifacts: &Path) {
     std::fs::write(&record, value.to_string()).unwrap();
 }
 
-/// kill -9 at 20 moments over a run's life, some right after an epoch's line (while burn
-/// writes the epoch's checkpoint and we write metrics.csv), some later in an epoch: every
+/// kill -9 at 20 moments over a run's life, some right after an epoch's line (while the
+/// epoch's metrics.csv, frames.json and checkpoint are written), some later in an epoch: every
 /// `--resume` ends with the files and predictions of the uninterrupted run.
 #[cfg(unix)]
 #[test]
@@ -754,8 +754,8 @@ fn a_run_killed_at_any_moment_resumes_to_the_uninterrupted_result() {
     let (mut fell_back, mut landed_in_a_write) = (0, 0);
     for moment in 0..20u64 {
         // After the line of epoch 2 to 28, then 0 to 19 ms later; the odd moments with every
-        // metrics.csv write slowed by 40 ms (the line comes after the write), so that kills
-        // land in the next epoch's write while burn writes that epoch's checkpoint.
+        // unsynced write (metrics.csv, frames.json, each checkpoint file) slowed by 40 ms, so
+        // that kills land inside the writes that follow the epoch's line.
         let epoch = 2 + moment * 26 / 19;
         let slow = moment % 2 == 1;
         let delay =
@@ -778,7 +778,7 @@ fn a_run_killed_at_any_moment_resumes_to_the_uninterrupted_result() {
         std::thread::sleep(delay);
         child.kill().unwrap();
         child.wait().unwrap();
-        // A kill inside a metrics.csv write leaves its temporary file behind.
+        // A kill inside a metrics.csv or frames.json write leaves its temporary file behind.
         let mid_write = std::fs::read_dir(killed.join("hinge"))
             .unwrap()
             .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"));
@@ -807,7 +807,7 @@ fn a_run_killed_at_any_moment_resumes_to_the_uninterrupted_result() {
         );
     }
     eprintln!(
-        "{landed_in_a_write} of 20 kills landed in a metrics.csv write; \
+        "{landed_in_a_write} of 20 kills landed in a metrics.csv or frames.json write; \
          {fell_back} resumes passed over a torn or unlisted checkpoint"
     );
 }

@@ -11,7 +11,7 @@ use burn::train::{Interrupter, Learner, SupervisedTraining};
 use hinge_data::{DataSplit, LabeledPoints, PopulationBatch};
 use hinge_model::{Layout, LossKind, Population, Watch};
 
-use crate::checkpointer::{DeleteThenSave, EpochCheckpointer};
+use crate::checkpointer::{DeleteThenSave, EpochCheckpointer, ResumeFiles};
 use crate::evaluate::{POPULATION_POINTS, evaluate_population};
 use crate::interrupt::{Running, Stop, StopLog};
 use crate::ledger::{Ledger, MemberAccuracy, MemberLoss, MembersAtFull, SharedLedger};
@@ -64,22 +64,26 @@ pub(crate) fn fit(
     let ledger = Ledger::shared(configs.len(), done);
     let interrupter = Interrupter::new();
     let stops = StopLog::default();
-    let mut renderer = EpochRecorder::new(
+    let renderer = EpochRecorder::new(
         setup.dashboard,
         interrupter.clone(),
         ledger.clone(),
         stops.clone(),
     );
-    if setup.saved {
-        renderer = renderer.keeping_metrics_in(run.clone());
-    }
     let ctrl_c = Running::register(interrupter.clone(), stops.clone());
     let mut training = SupervisedTraining::new(run.path(), train_loader, valid_loader);
     training = with_member_metrics(training, &ledger)
         .num_epochs(settings.epochs)
-        .with_interrupter(interrupter)
+        .with_interrupter(interrupter.clone())
         .renderer(Box::new(renderer));
-    training = with_our_files(training, run, setup.saved, setup.watch.clone());
+    let resume_files = setup.saved.then(|| ResumeFiles {
+        run: run.clone(),
+        ledger: ledger.clone(),
+        watch: setup.watch.clone(),
+        stops: stops.clone(),
+        interrupter: interrupter.clone(),
+    });
+    training = with_our_files(training, run, resume_files);
     if start > 0 {
         training = training.checkpoint(start);
     }
@@ -202,19 +206,18 @@ fn with_member_metrics(
         .metric_valid_numeric(MembersAtFull::new(ledger.clone(), true))
 }
 
-/// Each epoch's checkpoint when the run is `saved` (the last three kept, `watch` told of each
-/// before it is written), and no per-step files: `metrics.csv` keeps the per-epoch values.
+/// Each epoch's checkpoint, with `resume_files` written before it, when the run is saved (the
+/// last three kept), and no per-step files: `metrics.csv` keeps the per-epoch values.
 fn with_our_files(
     training: SupervisedTraining<Population>,
     run: &RunDir,
-    saved: bool,
-    watch: Option<Arc<dyn Watch>>,
+    resume_files: Option<ResumeFiles>,
 ) -> SupervisedTraining<Population> {
-    let training = if saved {
+    let training = if let Some(files) = resume_files {
         let [model, optim, scheduler] =
             CHECKPOINT_PARTS.map(|part| EpochCheckpointer::new(run, part));
         training
-            .with_custom_checkpointers(model.telling(watch), optim, scheduler)
+            .with_custom_checkpointers(model.writing_first(files), optim, scheduler)
             .with_checkpointing_strategy(DeleteThenSave)
     } else {
         training

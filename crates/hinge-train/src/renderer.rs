@@ -11,10 +11,8 @@ use burn::train::renderer::{
     MetricsRendererTraining,
 };
 
-use crate::artifacts::Durability;
 use crate::interrupt::{Stop, StopLog};
 use crate::ledger::{Ledger, SharedLedger};
-use crate::run_dir::RunDir;
 
 /// How a run shows its progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,9 +53,6 @@ pub struct EpochRecorder {
     /// Training steps seen in the current epoch.
     step: usize,
     ledger: SharedLedger,
-    /// Where every finished epoch's rows are written, so that a run killed at any moment
-    /// leaves a `metrics.csv` covering its newest checkpoint.
-    metrics_file: Option<RunDir>,
     interrupter: Interrupter,
     stops: StopLog,
 }
@@ -78,19 +73,8 @@ impl EpochRecorder {
             epoch: 1,
             step: 0,
             ledger,
-            metrics_file: None,
             interrupter,
             stops,
-        }
-    }
-
-    /// Writes the finished epochs to the run's `metrics.csv` at the end of every epoch. burn's checkpointer
-    /// saves the epoch's checkpoint on its own thread, so either may land first; resuming
-    /// takes the newest checkpoint whose epochs this file lists.
-    pub fn keeping_metrics_in(self, run: RunDir) -> Self {
-        Self {
-            metrics_file: Some(run),
-            ..self
         }
     }
 
@@ -215,15 +199,6 @@ impl TrainingProgressLogger for EpochRecorder {
         self.step = 0;
         let mut ledger = Ledger::lock(&self.ledger);
         ledger.end_epoch();
-        if let Some(run) = &self.metrics_file
-            && run
-                .write_metrics_as(ledger.epochs(), Durability::Unsynced)
-                .is_err()
-            && self.stops.first().is_none()
-        {
-            self.stops.record(Stop::MetricsUnwritable);
-            self.interrupter.stop(Some("metrics.csv cannot be written"));
-        }
         if self.print
             && let Some((mean, full)) = ledger.last_summary()
         {
