@@ -32,7 +32,7 @@ pub(crate) struct EpochCheckpointer {
 }
 
 impl EpochCheckpointer {
-    /// The checkpointer of `part`; its first save makes the checkpoint folder.
+    /// The checkpointer of `part`; a save makes the checkpoint folder if it is missing.
     pub(crate) fn new(run: &RunDir, part: &'static str) -> Self {
         Self {
             run: run.clone(),
@@ -129,9 +129,10 @@ impl<R: Checkpoint> Checkpointer<R> for EpochCheckpointer {
 /// the save just handed over is written, on every epoch. Deleted first, it waits for the
 /// previous epoch's save, written long since.
 ///
-/// Three epochs are kept so that a whole checkpoint is on disk at every moment: when epoch e
-/// deletes epoch e - 3, each part's thread has finished e - 1 (the channel again), and e - 2
-/// was finished before epoch e - 1's deletes went through.
+/// Three epochs are kept so that a whole checkpoint is on disk at every moment: while epoch e
+/// deletes the parts of e - 3, the parts of e - 1 may still be in writing, but each part of
+/// e - 2 was written before that part's delete at epoch e - 1 could be handed over (the
+/// channel again).
 pub(crate) struct DeleteThenSave;
 
 /// How many epochs back [`DeleteThenSave`] deletes.
