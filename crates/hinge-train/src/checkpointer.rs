@@ -205,6 +205,14 @@ mod tests {
         }
     }
 
+    /// The tutorial's network from `seed`, as a population of one.
+    fn network(seed: u64) -> Population {
+        let config = crate::TrainingConfig::new().check().unwrap();
+        config
+            .model()
+            .init_population(&[(LossKind::Hinge, seed)], &Device::flex())
+    }
+
     fn row(epoch: usize) -> EpochMetrics {
         EpochMetrics {
             epoch,
@@ -233,11 +241,7 @@ mod tests {
             stops: StopLog::default(),
             interrupter: Interrupter::new(),
         });
-        let device = Device::flex();
-        let config = crate::TrainingConfig::new().check().unwrap();
-        let trained = config
-            .model()
-            .init_population(&[(LossKind::Hinge, 7)], &device);
+        let trained = network(7);
         Checkpointer::<ModuleRecord>::save(&checkpointer, 5, trained.clone().into_record())
             .unwrap();
         let calls = told.calls.lock().unwrap().clone();
@@ -253,9 +257,7 @@ mod tests {
         // burn's own reader takes the file, and it holds the trained parameters.
         let file = run.checkpoint_file("model", 5);
         let record = ModuleRecord::load(&file).unwrap();
-        let other = config
-            .model()
-            .init_population(&[(LossKind::Hinge, 8)], &device);
+        let other = network(8);
         let loaded = other.clone().try_load_record(record).unwrap();
         let values = |p: &Population| crate::snapshots::parameters(p).unwrap();
         assert_eq!(values(&loaded), values(&trained));
@@ -297,12 +299,7 @@ mod tests {
             stops: stops.clone(),
             interrupter: interrupter.clone(),
         });
-        let device = Device::flex();
-        let config = crate::TrainingConfig::new().check().unwrap();
-        let network = config
-            .model()
-            .init_population(&[(LossKind::Hinge, 7)], &device);
-        Checkpointer::<ModuleRecord>::save(&checkpointer, 1, network.into_record()).unwrap();
+        Checkpointer::<ModuleRecord>::save(&checkpointer, 1, network(7).into_record()).unwrap();
         assert!(!run.checkpoint_file("model", 1).exists());
         assert!(matches!(stops.first(), Some(Stop::MetricsUnwritable)));
         assert!(interrupter.should_stop());

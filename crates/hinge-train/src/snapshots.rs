@@ -5,8 +5,8 @@
 //! whole run's frames fit in a few kilobytes, and they are written into the run folder with
 //! every epoch's checkpoint, just before it, on the thread writing it. A run resumed from epoch
 //! `e` keeps the frames up to `e` and takes the rest, so its animation is the uninterrupted
-//! run's. The surfaces are computed from the parameters when the animation is drawn, the same way for
-//! every frame, however the run was interrupted.
+//! run's. The surfaces are computed from the parameters when the animation is drawn, the same
+//! way for every frame, however the run was interrupted.
 
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -126,28 +126,6 @@ impl Snapshots {
         match parameters(&population.valid()) {
             Ok(parameters) => state.frames.push(Frame { epoch, parameters }),
             Err(err) => state.error = Some(err),
-        }
-    }
-
-    /// Writes the frames up to the end of `epoch`, as that epoch's checkpoint is about to be:
-    /// a resume from it finds them. Called on the thread writing the checkpoint, so the lock
-    /// the training steps take is held only while the frames are put into words.
-    fn keep(&self, epoch: usize) {
-        let json = {
-            let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            if state.error.is_some() {
-                return;
-            }
-            let upto = state.frames.partition_point(|f| f.epoch <= epoch as f64);
-            serde_json::to_vec(&FramesFile {
-                frames: Cow::Borrowed(&state.frames[..upto]),
-            })
-            .expect("frames are numbers")
-        };
-        // Unsynced as metrics.csv is: it survives a kill, and costs no sync per epoch.
-        if let Err(err) = replace_file(&self.file, &json, Durability::Unsynced) {
-            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            state.error.get_or_insert(err.to_string());
         }
     }
 }
@@ -310,8 +288,26 @@ impl Watch for Snapshots {
         }
     }
 
+    /// Writes the frames up to the end of `epoch`, as that epoch's checkpoint is about to be:
+    /// a resume from it finds them. Called on the thread writing the checkpoint, so the lock
+    /// the training steps take is held only while the frames are put into words.
     fn before_checkpoint(&self, epoch: usize) {
-        self.keep(epoch);
+        let json = {
+            let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            if state.error.is_some() {
+                return;
+            }
+            let upto = state.frames.partition_point(|f| f.epoch <= epoch as f64);
+            serde_json::to_vec(&FramesFile {
+                frames: Cow::Borrowed(&state.frames[..upto]),
+            })
+            .expect("frames are numbers")
+        };
+        // Unsynced as metrics.csv is: it survives a kill, and costs no sync per epoch.
+        if let Err(err) = replace_file(&self.file, &json, Durability::Unsynced) {
+            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            state.error.get_or_insert(err.to_string());
+        }
     }
 }
 
