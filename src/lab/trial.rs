@@ -3,7 +3,7 @@
 use burn::tensor::Device;
 use hinge_data::{DataSplit, DatasetKind, LabeledPoints};
 use hinge_model::{LossKind, Mlp, Population};
-use hinge_train::{ValidTrainingConfig, exact};
+use hinge_train::{ValidTrainingConfig, exact_floats};
 use serde::{Deserialize, Serialize};
 
 use super::summary::mean_and_spread;
@@ -21,24 +21,24 @@ const RAY_REACH: f64 = 1.5;
 pub struct Trial {
     pub loss: LossKind,
     pub seed: u64,
-    #[serde(with = "exact")]
+    #[serde(with = "exact_floats")]
     pub noise: f64,
-    #[serde(with = "exact")]
+    #[serde(with = "exact_floats")]
     pub factor: f64,
     /// On the test set, as `test.json` holds it.
-    #[serde(with = "exact")]
+    #[serde(with = "exact_floats")]
     pub test_loss: f64,
-    #[serde(with = "exact")]
+    #[serde(with = "exact_floats")]
     pub test_accuracy: f64,
     pub test_samples: usize,
     /// The last epoch's training accuracy.
-    #[serde(with = "exact")]
+    #[serde(with = "exact_floats")]
     pub train_accuracy: f64,
     #[serde(flatten)]
     pub margins: MarginAnalysis,
     /// The boundary's distance from the origin along each ray (see
     /// [`crate::margins::boundary_radii`]); empty for data sets other than circles.
-    #[serde(with = "exact")]
+    #[serde(with = "exact_floats")]
     pub radii: Vec<Option<f64>>,
     /// Per hidden layer, the units that output 0 on every training point.
     pub dead_units: Vec<usize>,

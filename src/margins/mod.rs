@@ -23,18 +23,18 @@ pub use radii::{RAYS, boundary_radii, boundary_radii_all};
 pub(crate) const BISECTIONS: usize = 30;
 
 /// A trained model's margins on a labelled set of points; its floats are kept exactly when it
-/// is written (see [`hinge_train::exact`]).
+/// is written (see [`hinge_train::exact_floats`]).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MarginAnalysis {
     /// t * f(x) per point, in the points' order: positive when the point is classified right,
     /// close to 1 when it is well outside the margin.
-    #[serde(with = "hinge_train::exact")]
+    #[serde(with = "hinge_train::exact_floats")]
     pub margins: Vec<f64>,
     /// Per point, the distance to the decision boundary along the segment to the nearest point
     /// the model puts in the other class (an upper bound of the Euclidean distance, exact when
     /// that segment crosses the boundary at a right angle); `None` when the model puts every
     /// point in one class.
-    #[serde(with = "hinge_train::exact")]
+    #[serde(with = "hinge_train::exact_floats")]
     pub distances: Vec<Option<f64>>,
     /// The labels, 0 or 1, in the points' order.
     pub labels: Vec<u8>,

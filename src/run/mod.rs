@@ -192,7 +192,7 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
                     "Keeping the finished {loss} loss run in {}",
                     dir.display()
                 ));
-                (files.finished_run(&device)?, None)
+                (TrainedRun::load(&files, &device)?, None)
             }
         };
         say(&run.test.tutorial_line());

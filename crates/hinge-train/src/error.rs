@@ -4,8 +4,6 @@ use hinge_data::{DataError, DatasetKind};
 use hinge_model::{LossKind, ModelError, OutputActivation};
 use thiserror::Error;
 
-use crate::memory::{MemoryEstimate, human_bytes};
-
 /// Everything a run can fail on, each with a message fit to print as it is.
 #[derive(Debug, Error)]
 pub enum TrainError {
@@ -66,15 +64,16 @@ pub enum TrainError {
     Training(String),
     #[error(
         "training stopped on request; {}",
-        kept_checkpoint(dir, *checkpoint, None)
+        kept_checkpoint(checkpoints, *checkpoint, None)
     )]
     Stopped {
-        dir: PathBuf,
+        /// The run's checkpoint folder.
+        checkpoints: PathBuf,
         checkpoint: Option<usize>,
     },
     #[error(
         "the {split} loss became {value} at epoch {epoch}, step {step}: learning rate {learning_rate:?} is too large for this run; {}",
-        kept_checkpoint(dir, *checkpoint, Some("no later file was written"))
+        kept_checkpoint(checkpoints, *checkpoint, Some("no later file was written"))
     )]
     NonFiniteLoss {
         value: f64,
@@ -82,7 +81,7 @@ pub enum TrainError {
         epoch: usize,
         step: usize,
         learning_rate: f64,
-        dir: PathBuf,
+        checkpoints: PathBuf,
         checkpoint: Option<usize>,
     },
     #[error(
@@ -116,14 +115,19 @@ pub enum TrainError {
     FolderBusy(PathBuf),
     #[error(
         "this needs about {} of memory ({} for the data, {} for the network, {} for activations) and the machine has {} available: use fewer samples, narrower layers or fewer runs at once",
-        human_bytes(needed.total()),
-        human_bytes(needed.data),
-        human_bytes(needed.network),
-        human_bytes(needed.activations),
+        human_bytes(data + network + activations),
+        human_bytes(*data),
+        human_bytes(*network),
+        human_bytes(*activations),
         human_bytes(*available)
     )]
     TooLarge {
-        needed: MemoryEstimate,
+        /// Bytes for the data, the network (with its gradients and Adam's state), and a
+        /// step's activations.
+        data: u64,
+        network: u64,
+        activations: u64,
+        /// Bytes the machine has available now.
         available: u64,
     },
     #[error("a population needs at least one member")]
@@ -148,13 +152,29 @@ impl TrainError {
 
 /// What an early stop leaves behind. The library's errors say what happened in data and words;
 /// an application adds how to go on with its own flags.
-fn kept_checkpoint(dir: &std::path::Path, checkpoint: Option<usize>, then: Option<&str>) -> String {
+fn kept_checkpoint(
+    checkpoints: &std::path::Path,
+    checkpoint: Option<usize>,
+    then: Option<&str>,
+) -> String {
     match checkpoint {
         Some(epoch) => format!(
             "the checkpoint of epoch {epoch}, the last finished, is kept in {}{}",
-            dir.join(crate::CHECKPOINT_DIR).display(),
+            checkpoints.display(),
             then.map(|then| format!(": {then}")).unwrap_or_default()
         ),
         None => "no epoch had finished, so there is no checkpoint to resume from".to_string(),
     }
+}
+
+/// Bytes in the unit a reader takes in at a glance: `372.5 GiB`, `18.0 MiB`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
 }

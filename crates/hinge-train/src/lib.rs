@@ -33,16 +33,19 @@
 )))]
 compile_error!("hinge-train needs at least one backend feature: flex, ndarray, wgpu or cuda");
 
+// Bottom up: errors and files, then the parts (loader, metrics, checkpoints), then the engine,
+// populations in a run folder, and the one-network API on top. No module imports one above
+// it (tests/layers.rs checks).
 mod adam;
 mod artifacts;
 mod backend;
 mod checkpointer;
 mod config;
 mod csv_rows;
+mod engine;
 mod error;
 mod evaluate;
-pub mod exact;
-mod fit;
+pub mod exact_floats;
 mod interrupt;
 mod ledger;
 mod loader;
@@ -61,6 +64,9 @@ pub use artifacts::{EpochMetrics, TestResult, ensure_writable, remove_if_present
 pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
 pub use csv_rows::{csv_text, keyed_csv_text, read_csv};
+pub use engine::{
+    Motion, POPULATION_LAYOUT, PopulationRun, RunTimings, SOLO_LAYOUT, StepwiseTrainer, member_data,
+};
 pub use error::TrainError;
 pub use evaluate::{evaluate_population, predict, predict_population, predict_population_sums};
 pub use interrupt::{CtrlCScope, exit_code, stop_on_ctrl_c, stop_reason};
@@ -68,9 +74,7 @@ pub use ledger::Divergence;
 pub use loader::{MemberPoints, PopulationLoader};
 pub use lock::FolderLock;
 pub use memory::MemoryEstimate;
-pub use population_run::{
-    POPULATION_LAYOUT, PopulationRun, resume_population, train_population, train_population_unsaved,
-};
+pub use population_run::{resume_population, train_population, train_population_unsaved};
 pub use renderer::Dashboard;
 pub use resume_point::{ResumePoint, resume_point};
 pub use run_dir::{
@@ -81,4 +85,4 @@ pub use run_dir::{
 pub use snapshots::{
     Frame, MIN_FRAMES, Snapshot, Snapshots, frames_per_epoch, saved_frames, surfaces,
 };
-pub use training::{RunTimings, SOLO_LAYOUT, TrainedRun, resume_watched, train, train_watched};
+pub use training::{TrainedRun, resume_watched, train, train_watched};

@@ -89,7 +89,9 @@ impl MemoryEstimate {
     pub fn check_fits(&self) -> Result<(), TrainError> {
         match available_memory() {
             Some(available) if self.total() > available => Err(TrainError::TooLarge {
-                needed: *self,
+                data: self.data,
+                network: self.network,
+                activations: self.activations,
                 available,
             }),
             _ => Ok(()),
@@ -105,22 +107,11 @@ fn available_memory() -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// Bytes in the unit a reader takes in at a glance: `372.5 GiB`, `18.0 MiB`.
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::TrainingConfig;
+    use crate::error::human_bytes;
     use hinge_data::DataConfig;
     use hinge_model::MlpConfig;
 

@@ -1,35 +1,15 @@
-//! Training many runs as one population: the checks that let them share a step, and starting
-//! or resuming the population.
+//! Training many runs as one population in a run folder: checked, locked, started or resumed.
 
 use burn::tensor::Device;
-use hinge_data::DataSplit;
-use hinge_model::{Layout, Population};
 
-use crate::fit::{Setup, fit};
-use crate::ledger::Divergence;
+use crate::config::ValidTrainingConfig;
+use crate::engine::{LearnerOptions, POPULATION_LAYOUT, PopulationRun, check_shared, fit};
+use crate::error::TrainError;
 use crate::lock::FolderLock;
 use crate::memory::MemoryEstimate;
+use crate::renderer::Dashboard;
 use crate::resume_point::resume_point;
 use crate::run_dir::RunDir;
-use crate::training::RunTimings;
-use crate::{Dashboard, EpochMetrics, TestResult, TrainError, TrainingConfig, ValidTrainingConfig};
-
-/// Everything a population run hands back, member by member in the order of its configs.
-pub struct PopulationRun {
-    pub configs: Vec<TrainingConfig>,
-    pub model: Population,
-    pub data: Vec<DataSplit>,
-    pub epochs: Vec<Vec<EpochMetrics>>,
-    /// Each member on its test set; a diverged member's loss is NaN.
-    pub tests: Vec<TestResult>,
-    /// Where each member diverged, if it did; it trained no further there.
-    pub diverged: Vec<Option<Divergence>>,
-    pub timings: RunTimings,
-}
-
-/// The layout populations train in: members last, the fastest for many members, and one
-/// layout for every size, so that a member's numbers do not depend on its population's.
-pub const POPULATION_LAYOUT: Layout = Layout::MembersLast;
 
 /// Trains every config as one member of a population, in one step per batch through burn's
 /// Learner, with checkpoints of the whole population in `run`. Members may
@@ -72,13 +52,13 @@ fn start_population(
     if saved {
         run.clear_checkpoints()?;
     }
-    let setup = Setup {
+    let options = LearnerOptions {
         layout: POPULATION_LAYOUT,
         dashboard,
         watch: None,
         saved,
     };
-    fit(configs, setup, device, run, Vec::new())
+    fit(configs, options, device, run, Vec::new())
 }
 
 /// Everything a population is checked for before it trains (a shared step, memory enough), and
@@ -92,45 +72,6 @@ pub(crate) fn check_and_lock(
     FolderLock::acquire(run.path())
 }
 
-/// The first setting in which a member differs from member 0 that a shared step cannot allow.
-fn check_shared(configs: &[ValidTrainingConfig]) -> Result<(), TrainError> {
-    let Some(first) = configs.first() else {
-        return Err(TrainError::EmptyPopulation);
-    };
-    let describe = |config: &ValidTrainingConfig| -> [(&'static str, String); 7] {
-        let c = config.config();
-        [
-            ("layer widths", format!("{:?}", config.model().widths())),
-            (
-                "split sizes (train, validation, test)",
-                format!("{:?}", config.split().sizes()),
-            ),
-            ("epochs", c.epochs.to_string()),
-            ("batch size", c.batch_size.to_string()),
-            ("learning rate", c.learning_rate.to_string()),
-            (
-                "Adam settings (beta_1, beta_2, epsilon)",
-                format!("{}, {}, {}", c.beta_1, c.beta_2, c.epsilon),
-            ),
-            ("target encoding", format!("{:?}", config.encoding())),
-        ]
-    };
-    let expected = describe(first);
-    for (member, config) in configs.iter().enumerate().skip(1) {
-        for ((setting, value), (_, shared)) in describe(config).into_iter().zip(&expected) {
-            if &value != shared {
-                return Err(TrainError::PopulationMismatch {
-                    member,
-                    setting,
-                    value,
-                    shared: shared.clone(),
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Continues the population of `configs` (the configs it started with, in their order) in
 /// `run` from its newest usable checkpoint, as [`resume_watched`] continues a solo run: it ends where
 /// the uninterrupted population would have.
@@ -140,25 +81,25 @@ pub fn resume_population(
     run: &RunDir,
     dashboard: Dashboard,
 ) -> Result<PopulationRun, TrainError> {
-    let setup = Setup {
+    let options = LearnerOptions {
         layout: POPULATION_LAYOUT,
         dashboard,
         watch: None,
         saved: true,
     };
-    continue_from_checkpoint(configs, setup, device, run)
+    continue_from_checkpoint(configs, options, device, run)
 }
 
 /// What [`resume_watched`] and [`resume_population`] share: the checks and the lock, the newest usable
 /// checkpoint, the epochs `metrics.csv` holds up to it, and training on from there.
 pub(crate) fn continue_from_checkpoint(
     configs: &[ValidTrainingConfig],
-    setup: Setup,
+    options: LearnerOptions,
     device: &Device,
     run: &RunDir,
 ) -> Result<PopulationRun, TrainError> {
     let _lock = check_and_lock(configs, run)?;
-    let point = resume_point(run, configs, setup.layout, device)?;
+    let point = resume_point(run, configs, options.layout, device)?;
     let done = run
         .read_metrics(configs.len())?
         .into_iter()
@@ -168,5 +109,5 @@ pub(crate) fn continue_from_checkpoint(
                 .collect()
         })
         .collect();
-    fit(configs, setup, device, run, done)
+    fit(configs, options, device, run, done)
 }

@@ -21,7 +21,6 @@
 //! reader finds what a run folder holds ([`RUN_FILES`]).
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use burn::module::Module;
 use burn::tensor::Device;
@@ -29,11 +28,10 @@ use hinge_data::DataSplit;
 use hinge_model::Mlp;
 
 use crate::artifacts::{Durability, read_member_metrics, write_member_metrics};
+use crate::artifacts::{EpochMetrics, TestResult, write_atomic};
 use crate::artifacts::{load_model, remove_if_present};
-use crate::{
-    EpochMetrics, RunTimings, TestResult, TrainError, TrainedRun, TrainingConfig,
-    ValidTrainingConfig, write_atomic,
-};
+use crate::config::{TrainingConfig, ValidTrainingConfig};
+use crate::error::TrainError;
 
 pub const CONFIG_FILE: &str = "config.json";
 pub const MODEL_FILE: &str = "model.bpk";
@@ -191,25 +189,6 @@ impl RunDir {
     /// The newest epoch whose model, optimizer and scheduler were all checkpointed.
     pub fn last_checkpoint(&self) -> Option<usize> {
         self.complete_checkpoints().last().copied()
-    }
-
-    /// A finished run as training handed it back: its config, model, data, epochs and test
-    /// result, read from the folder (no timings: it trained earlier).
-    pub fn finished_run(&self, device: &Device) -> Result<TrainedRun, TrainError> {
-        let config = self.load_config()?;
-        let mut epochs = self.read_metrics(1)?;
-        Ok(TrainedRun {
-            model: self.load_model(device)?,
-            data: config.data_split(),
-            epochs: epochs.swap_remove(0),
-            test: self.read_test()?,
-            dir: self.path.clone(),
-            config: config.config().clone(),
-            timings: RunTimings {
-                training: Duration::ZERO,
-                test: Duration::ZERO,
-            },
-        })
     }
 
     /// Removes what an earlier run left here to be resumed from (its checkpoints and frames),

@@ -30,10 +30,10 @@ pub const MIN_FRAMES: usize = 24;
 pub struct Frame {
     /// Epochs trained so far; fractional between epoch ends (1.5 is half-way through the
     /// second epoch).
-    #[serde(with = "crate::exact")]
+    #[serde(with = "crate::exact_floats")]
     pub epoch: f64,
     /// Every member's parameters, in the order burn visits the population's.
-    #[serde(with = "crate::exact")]
+    #[serde(with = "crate::exact_floats")]
     pub parameters: Vec<f32>,
 }
 
@@ -45,7 +45,7 @@ pub struct Snapshot {
     pub outputs: Vec<f32>,
 }
 
-/// `frames.json`: a run's frames so far, each parameter written exactly (see [`crate::exact`]),
+/// `frames.json`: a run's frames so far, each parameter written exactly (see [`crate::exact_floats`]),
 /// so a resumed run's early frames are the uninterrupted run's, bit for bit.
 #[derive(Serialize, Deserialize)]
 struct FramesFile<'a> {

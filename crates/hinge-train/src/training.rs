@@ -7,12 +7,15 @@ use std::time::Duration;
 
 use burn::tensor::Device;
 use hinge_data::DataSplit;
-use hinge_model::{Layout, Mlp, Watch};
+use hinge_model::{Mlp, Watch};
 
-use crate::fit::{Setup, fit};
-use crate::population_run::{PopulationRun, check_and_lock, continue_from_checkpoint};
+use crate::artifacts::{EpochMetrics, TestResult};
+use crate::config::{TrainingConfig, ValidTrainingConfig};
+use crate::engine::{LearnerOptions, PopulationRun, RunTimings, SOLO_LAYOUT, fit};
+use crate::error::TrainError;
+use crate::population_run::{check_and_lock, continue_from_checkpoint};
+use crate::renderer::Dashboard;
 use crate::run_dir::RunDir;
-use crate::{Dashboard, EpochMetrics, TestResult, TrainError, TrainingConfig, ValidTrainingConfig};
 
 /// What a finished run hands back; the same is on disk in its folder.
 pub struct TrainedRun {
@@ -25,21 +28,6 @@ pub struct TrainedRun {
     pub dir: PathBuf,
     pub timings: RunTimings,
 }
-
-/// Where a run's time went, for the benchmark; files and plots are not included.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RunTimings {
-    /// burn's Learner from launch to return: every epoch's training and validation.
-    pub training: Duration,
-    /// Evaluating the test set.
-    pub test: Duration,
-}
-
-/// The layout a solo run trains in: members first, where a population of one multiplies as a
-/// lone network does, with one matmul per layer and no reshaping (members last, each layer
-/// costs three more of burn's operations, and at one network burn's fixed cost per operation is
-/// most of a step: 27% more instructions for the tutorial's run).
-pub const SOLO_LAYOUT: Layout = Layout::MembersFirst;
 
 /// Trains one run of `config` on `device` through burn's Learner, as a population of one
 /// laid out as [`SOLO_LAYOUT`], evaluates it on the test set and
@@ -70,13 +58,13 @@ pub fn train_watched(
     let _lock = check_and_lock(configs, run)?;
     run.save_config(config)?;
     run.clear_progress()?;
-    let setup = Setup {
+    let options = LearnerOptions {
         layout: SOLO_LAYOUT,
         dashboard,
         watch,
         saved: true,
     };
-    let fitted = fit(configs, setup, device, run, Vec::new())?;
+    let fitted = fit(configs, options, device, run, Vec::new())?;
     solo_run(config.config().clone(), run, fitted)
 }
 
@@ -92,13 +80,13 @@ pub fn resume_watched(
 ) -> Result<TrainedRun, TrainError> {
     let config = run.load_config()?;
     let configs = std::slice::from_ref(&config);
-    let setup = Setup {
+    let options = LearnerOptions {
         layout: SOLO_LAYOUT,
         dashboard,
         watch,
         saved: true,
     };
-    let fitted = continue_from_checkpoint(configs, setup, device, run)?;
+    let fitted = continue_from_checkpoint(configs, options, device, run)?;
     solo_run(config.config().clone(), run, fitted)
 }
 
@@ -124,4 +112,25 @@ fn solo_run(
         dir: files.path().to_path_buf(),
         timings: run.timings,
     })
+}
+
+impl TrainedRun {
+    /// A finished run as training handed it back: its config, model, data, epochs and test
+    /// result, read from its folder (no timings: it trained earlier).
+    pub fn load(files: &RunDir, device: &Device) -> Result<TrainedRun, TrainError> {
+        let config = files.load_config()?;
+        let mut epochs = files.read_metrics(1)?;
+        Ok(TrainedRun {
+            model: files.load_model(device)?,
+            data: config.data_split(),
+            epochs: epochs.swap_remove(0),
+            test: files.read_test()?,
+            dir: files.path().to_path_buf(),
+            config: config.config().clone(),
+            timings: RunTimings {
+                training: Duration::ZERO,
+                test: Duration::ZERO,
+            },
+        })
+    }
 }

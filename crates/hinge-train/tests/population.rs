@@ -9,8 +9,8 @@ use burn::tensor::{Device, Tensor};
 use hinge_data::{DataConfig, DataSplit, LabeledPoints, TargetEncoding};
 use hinge_model::LossKind;
 use hinge_train::{
-    Dashboard, MemberPoints, PopulationLoader, RunDir, TrainError, TrainingConfig,
-    ValidTrainingConfig, train, train_population,
+    Dashboard, MemberPoints, Motion, PopulationLoader, RunDir, StepwiseTrainer, TrainError,
+    TrainingConfig, ValidTrainingConfig, train, train_population,
 };
 
 const LOSSES: [LossKind; 3] = [LossKind::Hinge, LossKind::SquaredHinge, LossKind::Logistic];
@@ -298,4 +298,62 @@ fn an_unsaved_population_writes_no_checkpoint_or_metrics_and_ends_the_same() {
         .filter(|name| name != hinge_train::LOCK_FILE)
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// Every parameter of every member, as host values.
+fn parameters(model: &hinge_model::Population) -> Vec<f32> {
+    (0..model.len())
+        .flat_map(|member| {
+            model
+                .member(member)
+                .layers()
+                .flat_map(|layer| {
+                    let weight = layer.weight.val().into_data().try_to_vec::<f32>().unwrap();
+                    let bias = layer.bias.as_ref().unwrap().val().into_data();
+                    weight.into_iter().chain(bias.try_to_vec::<f32>().unwrap())
+                })
+                .collect::<Vec<f32>>()
+        })
+        .collect()
+}
+
+#[test]
+fn the_stepwise_trainer_ends_each_epoch_where_the_learner_does() {
+    let device = Device::flex();
+    let configs: Vec<ValidTrainingConfig> = [(LossKind::Hinge, 1), (LossKind::Logistic, 2)]
+        .into_iter()
+        .map(|(loss, seed)| {
+            TrainingConfig::new()
+                .with_epochs(3)
+                .with_loss(loss)
+                .with_seed(seed)
+                .check()
+                .unwrap()
+        })
+        .collect();
+    let folder = tempfile::tempdir().unwrap();
+    let learned = hinge_train::train_population_unsaved(
+        &configs,
+        &device,
+        &RunDir::new(folder.path()),
+        Dashboard::Silent,
+    )
+    .unwrap();
+    let data = hinge_train::member_data(&configs);
+    let mut stepwise = StepwiseTrainer::new(configs.clone(), data, &device).unwrap();
+    stepwise.step();
+    assert_eq!(stepwise.motion(), Motion::OneEpoch);
+    stepwise.epoch().unwrap();
+    assert_eq!(stepwise.motion(), Motion::Paused);
+    let after_one = parameters(&stepwise.model());
+    stepwise.epoch().unwrap();
+    stepwise.epoch().unwrap();
+    assert_eq!(stepwise.epochs(), 3);
+    assert_eq!(parameters(&stepwise.model()), parameters(&learned.model));
+    assert_eq!(stepwise.evaluate(|d| &d.test).unwrap(), learned.tests);
+    // A restart is epoch 0 again: its first epoch is the first one's, bit for bit.
+    stepwise.restart();
+    assert_eq!(stepwise.epochs(), 0);
+    stepwise.epoch().unwrap();
+    assert_eq!(parameters(&stepwise.model()), after_one);
 }

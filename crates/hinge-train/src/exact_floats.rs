@@ -3,7 +3,7 @@
 //! parser may round a number's last bit. Each float is written as its shortest text
 //! (`to_string`), which parses back to the same value.
 //!
-//! Use it on a field as `#[serde(with = "hinge_train::exact")]`; it takes `f32`, `f64` and
+//! Use it on a field as `#[serde(with = "hinge_train::exact_floats")]`; it takes `f32`, `f64` and
 //! options and lists of them.
 
 use serde::de::DeserializeOwned;
