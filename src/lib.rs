@@ -20,24 +20,10 @@ pub mod predict;
 mod run;
 
 pub use error::AppError;
-pub use run::{CirclesRun, LossChoice, RunOutcome, run_circles};
+pub use hinge_model::LossChoice;
+pub use run::{CirclesRun, RunOutcome, run_circles};
 
+pub use hinge_cli::use_mimalloc;
 pub use hinge_data;
 pub use hinge_model;
 pub use hinge_train;
-
-/// The allocator the programs use, for `use_mimalloc!`.
-#[doc(hidden)]
-pub use mimalloc;
-
-/// Makes mimalloc the global allocator of the binary that calls it: each training step
-/// allocates and frees dozens of small tensors, and mimalloc's thread-local free lists make
-/// that cheaper than glibc's malloc (wall time x 0.81, see docs/speed.md). Set by
-/// each binary rather than by this library, so a program that links the library keeps its own.
-#[macro_export]
-macro_rules! use_mimalloc {
-    () => {
-        #[global_allocator]
-        static GLOBAL: $crate::mimalloc::MiMalloc = $crate::mimalloc::MiMalloc;
-    };
-}

@@ -1,14 +1,13 @@
 //! `neurons.png`: what every unit of a trained network computes, as TensorFlow Playground draws
 //! its network: one small heat map per unit over the input plane, a column per layer (the
 //! input features, each hidden layer, the output), joined by lines for the weights. A unit
-//! dead on the training points ([`hinge_model::Activation::largest_slope`] is 0: no gradient
-//! passes through it at any of them, so it cannot come back) is framed in red.
+//! dead on the training points (see [`hinge_train::unit_maps`]) is framed in red.
 
 use std::path::Path;
 
-use burn::tensor::{Device, Tensor, TensorData};
-use hinge_model::{Mlp, Population};
-use hinge_train::TrainError;
+use burn::tensor::Device;
+use hinge_model::Mlp;
+use hinge_train::{Unit, UnitLayer, unit_maps};
 use plotters::prelude::*;
 
 use crate::AppError;
@@ -22,38 +21,10 @@ const COLUMN: i32 = 190;
 const ROW: i32 = 124;
 const TOP: i32 = 70;
 
-/// One unit: its output at every cell of the map, and whether it is dead.
-pub struct Unit {
-    /// Row-major, rows from the bottom.
-    pub values: Vec<f32>,
-    pub dead: bool,
-    /// What it is, where the column's name does not say: the feature of an input.
-    pub label: String,
-}
-
-/// A column of the figure.
-pub struct Layer {
-    pub name: String,
-    pub units: Vec<Unit>,
-    /// The weights into this layer, `[inputs][units]`; empty for the features.
-    pub weights: Vec<Vec<f32>>,
-}
-
 /// What `neurons.png` shows: every layer's units over one square of the input plane.
 pub struct NeuronMaps {
     pub region: ((f64, f64), (f64, f64)),
-    pub layers: Vec<Layer>,
-}
-
-impl NeuronMaps {
-    /// How many hidden units are dead, per hidden layer.
-    pub fn dead_per_layer(&self) -> Vec<usize> {
-        let hidden = self.layers.len().saturating_sub(2);
-        self.layers[1..1 + hidden]
-            .iter()
-            .map(|layer| layer.units.iter().filter(|u| u.dead).count())
-            .collect()
-    }
+    pub layers: Vec<UnitLayer>,
 }
 
 /// Every unit of `model` over the square covering `points` (as the decision boundary plot
@@ -65,82 +36,11 @@ pub fn neuron_maps(
     device: &Device,
 ) -> Result<NeuronMaps, AppError> {
     let (x, y) = OutputGrid::covering(points);
-    let centres = OutputGrid::cell_centres(x, y, MAP_CELLS);
-    let population = Population::stack(std::slice::from_ref(model));
-    let tensor = |points: Vec<[f32; 2]>| {
-        let n = points.len();
-        let flat: Vec<f32> = points.into_iter().flatten().collect();
-        Tensor::<3>::from_data(TensorData::new(flat, [1, n, 2]), device)
-    };
-    let read = |t: Tensor<3>| {
-        t.into_data()
-            .try_to_vec::<f32>()
-            .map_err(|err| TrainError::Read(format!("{err:?}")))
-    };
-    let on_grid = population.hidden_activations(tensor(centres.clone()));
-    let train32: Vec<[f32; 2]> = train.iter().map(|p| [p[0] as f32, p[1] as f32]).collect();
-    let on_train = population.hidden_activations(tensor(train32));
-    let output = read(population.forward(tensor(centres.clone())))?;
-
-    let design = model.design();
-    let features = Layer {
-        name: "inputs".to_string(),
-        units: design
-            .features
-            .iter()
-            .map(|&feature| Unit {
-                values: centres
-                    .iter()
-                    .map(|c| feature.value([c[0] as f64, c[1] as f64]) as f32)
-                    .collect(),
-                dead: false,
-                label: feature.name().to_string(),
-            })
-            .collect(),
-        weights: Vec::new(),
-    };
-    let mut layers = vec![features];
-    let linears = model.layers();
-    let mut activations = on_grid
-        .into_iter()
-        .zip(on_train)
-        .map(Some)
-        .collect::<Vec<_>>();
-    activations.push(None);
-    for (index, (linear, activation)) in linears.zip(activations).enumerate() {
-        let [fan_in, fan_out] = linear.weight.dims();
-        let flat = read(linear.weight.val().unsqueeze_dim(0))?;
-        let weights = (0..fan_in)
-            .map(|i| flat[i * fan_out..(i + 1) * fan_out].to_vec())
-            .collect();
-        let (values, dead) = match activation {
-            Some((grid, train)) => {
-                let grid = read(grid)?;
-                let largest = read(design.activation.largest_slope(train).unsqueeze_dim(0))?;
-                (grid, largest.iter().map(|&m| m == 0.0).collect())
-            }
-            None => (output.clone(), vec![false; fan_out]),
-        };
-        let is_output = index == model.hidden_layers().len();
-        layers.push(Layer {
-            name: if is_output {
-                format!("output ({})", design.output)
-            } else {
-                format!("hidden {} ({})", index + 1, design.activation)
-            },
-            units: (0..fan_out)
-                .map(|unit| Unit {
-                    values: values.iter().skip(unit).step_by(fan_out).copied().collect(),
-                    dead: dead[unit],
-                    label: String::new(),
-                })
-                .collect(),
-            weights,
-        });
-    }
+    let centres = hinge_data::cell_centres(x, y, MAP_CELLS);
+    let maps = unit_maps(model, &centres, train, device)?;
     Ok(NeuronMaps {
         region: (x, y),
-        layers,
+        layers: maps.layers,
     })
 }
 

@@ -3,10 +3,10 @@
 use std::io::{BufRead, Write};
 
 use hinge_model::{predicted_class, signed_class};
-use hinge_train::{RunDir, predict};
+use hinge_train::{BackendKind, RunDir, predict};
 
 use crate::AppError;
-use crate::cli::{PredictCli, chosen_backend};
+use crate::cli::PredictCli;
 
 /// One point as the user wrote it, `x,y`, both finite.
 pub fn parse_point(text: &str) -> Result<[f32; 2], AppError> {
@@ -45,7 +45,7 @@ pub fn predict_points(
             .map(|p| parse_point(p))
             .collect::<Result<_, _>>()?
     };
-    let backend = chosen_backend(cli.backend);
+    let backend = BackendKind::chosen(cli.backend);
     let device = backend.device()?;
     let model = RunDir::new(&cli.run).load_model(&device)?;
     let outputs = predict(&model, &points, &device)?;

@@ -9,9 +9,7 @@ use hinge_train::{BackendKind, Dashboard, TrainingConfig};
 
 use crate::{AppError, CirclesRun, LossChoice};
 
-mod parse;
-
-pub use parse::{CommandLine, named, one_line, parse_or_exit, try_parse_from};
+pub use hinge_cli::{CommandLine, named, one_line, parse_or_exit, try_parse_from};
 
 /// Train the tutorial's network on make_circles (or another point set, `--dataset`) with hinge
 /// and squared hinge loss (or the logistic baseline), print the test results, and write the run
@@ -250,11 +248,6 @@ pub struct PredictCli {
     /// Points as x,y (e.g. 0.5,-0.25). With none, one x,y per line is read from stdin.
     #[arg(allow_hyphen_values = true)]
     pub points: Vec<String>,
-}
-
-/// The backend a `--backend` flag names, or with none the preferred one compiled in.
-pub fn chosen_backend(given: Option<BackendKind>) -> BackendKind {
-    given.unwrap_or_else(BackendKind::preferred)
 }
 
 /// Rust ignores SIGPIPE, so printing into a pipe the reader closed (`circles | head -1`)

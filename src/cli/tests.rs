@@ -1,5 +1,5 @@
-use super::parse::{command, shown_values};
 use super::*;
+use hinge_cli::{command, run_flags};
 use hinge_model::{LossKind, Named};
 
 #[test]
@@ -20,7 +20,7 @@ fn help_shows_the_tutorials_values_as_defaults() {
         .get_arguments()
         .map(|arg| arg.get_id().to_string())
         .collect();
-    for (id, _) in shown_values(&TrainingConfig::new()) {
+    for (id, _) in run_flags(&TrainingConfig::new()) {
         assert!(ids.iter().any(|known| known == id), "no flag {id}");
     }
 }

@@ -9,7 +9,7 @@ use super::seeds::SeedsRequest;
 use super::sweep::{Shard, SweepRequest};
 use super::{LabSettings, MAX_POPULATION, default_jobs};
 use crate::cli::CommandLine;
-use crate::cli::{RunFlags, SpreadFlags, chosen_backend, named};
+use crate::cli::{RunFlags, SpreadFlags, named};
 use crate::{AppError, LossChoice};
 
 /// The loss lab: run the tutorial's pipeline many times to measure how the hinge, squared
@@ -70,7 +70,7 @@ pub struct MarginsArgs {
 
 impl MarginsArgs {
     pub fn backend(&self) -> BackendKind {
-        chosen_backend(self.backend)
+        BackendKind::chosen(self.backend)
     }
 }
 
@@ -109,7 +109,7 @@ pub struct LabFlags {
 
 impl LabFlags {
     fn batch(&self, seeds: usize, artifacts: &Path) -> LabSettings {
-        let backend = chosen_backend(self.backend);
+        let backend = BackendKind::chosen(self.backend);
         LabSettings {
             losses: self.loss.kinds(),
             seeds,

@@ -21,17 +21,6 @@ pub struct OutputGrid {
 }
 
 impl OutputGrid {
-    /// The cell centres to predict, in the order `outputs` must follow.
-    pub fn cell_centres(x: (f64, f64), y: (f64, f64), resolution: usize) -> Vec<[f32; 2]> {
-        let step =
-            |(lo, hi): (f64, f64), i: usize| lo + (i as f64 + 0.5) * (hi - lo) / resolution as f64;
-        (0..resolution)
-            .flat_map(|row| {
-                (0..resolution).map(move |col| [step(x, col) as f32, step(y, row) as f32])
-            })
-            .collect()
-    }
-
     /// The area mlxtend's `plot_decision_regions` covers, the points' range plus 1 each side,
     /// widened on its narrower axis to a square, so a square plot draws both axes to one scale
     /// and circles stay round.

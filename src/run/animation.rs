@@ -71,7 +71,7 @@ impl Animation {
         let template = config
             .model()
             .init_population(&[(settings.loss, settings.seed)], &plain);
-        let centres = OutputGrid::cell_centres(grid.x, grid.y, grid.resolution);
+        let centres = hinge_data::cell_centres(grid.x, grid.y, grid.resolution);
         let panel = Panel {
             title: loss.title().to_string(),
             grid,

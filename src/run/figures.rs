@@ -148,7 +148,7 @@ pub(super) fn output_grid(
     device: &Device,
 ) -> Result<OutputGrid, AppError> {
     let (x, y) = OutputGrid::covering(points);
-    let centres = OutputGrid::cell_centres(x, y, GRID_RESOLUTION);
+    let centres = hinge_data::cell_centres(x, y, GRID_RESOLUTION);
     let outputs = predict(model, &centres, &device.clone().inner())?;
     Ok(OutputGrid {
         x,

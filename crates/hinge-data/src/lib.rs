@@ -29,6 +29,7 @@
 mod batch;
 mod datasets;
 mod error;
+mod grid;
 pub mod named;
 mod points;
 mod split;
@@ -36,6 +37,7 @@ mod split;
 pub use batch::{Layout, PopulationBatch};
 pub use datasets::{BLOB_CENTRE_BOX, DatasetKind};
 pub use error::DataError;
+pub use grid::cell_centres;
 pub use named::Named;
 pub use points::{
     DataConfig, LabeledPoints, MAX_CLASSES, TargetEncoding, ValidDataConfig, signed_target,

@@ -152,6 +152,17 @@ impl LabeledPoints {
         Err(DataError::BeyondF32 { setting, value })
     }
 
+    /// The same points in an order drawn from `seed`: a split of data that came sorted (a
+    /// file of one class, then the other) then takes its test points from everywhere.
+    pub fn shuffled(&self, seed: u64) -> Self {
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        order.shuffle(&mut StdRng::seed_from_u64(seed));
+        Self {
+            points: order.iter().map(|&i| self.points[i]).collect(),
+            labels: order.iter().map(|&i| self.labels[i]).collect(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.points.is_empty()
     }

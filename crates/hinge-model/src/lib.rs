@@ -64,6 +64,7 @@ mod error;
 mod groups;
 mod init;
 mod loss;
+mod loss_choice;
 mod model;
 mod population;
 mod stacked;
@@ -80,6 +81,7 @@ pub use loss::{
     CategoricalHingeLoss, HingeLoss, LogisticLoss, LossKind, PROBABILITY_EPSILON, SquaredHingeLoss,
     signed_targets,
 };
+pub use loss_choice::LossChoice;
 pub use model::{LayerKind, LayerSummary, Mlp, MlpConfig, ValidMlpConfig};
 pub use population::Population;
 pub use stacked::StackedDense;

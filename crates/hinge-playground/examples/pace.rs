@@ -6,10 +6,12 @@
 use std::time::Instant;
 
 use burn::tensor::Device;
-use hinge_playground::session::Trainer;
+use hinge_playground::session::member_data;
 use hinge_playground::settings::Settings;
+use hinge_playground::view::Viewer;
+use hinge_train::StepwiseTrainer;
 
-hinge_lab::use_mimalloc!();
+hinge_cli::use_mimalloc!();
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -25,22 +27,27 @@ fn main() {
     };
     let members = settings.members(None).unwrap_or_else(|err| panic!("{err}"));
     let count = members.len();
+    let device = Device::flex();
     let started = Instant::now();
-    let mut trainer = Trainer::new(members, None, &Device::flex());
+    let data = member_data(&members, None);
+    let configs = members.into_iter().map(|m| m.config).collect();
+    let mut trainer = StepwiseTrainer::new(configs, data, &device).expect("a population");
+    let viewer = Viewer::new(trainer.data(), &device);
     let set_up = started.elapsed();
     let started = Instant::now();
-    let mut frame = trainer.frame(true, 0.0).expect("a frame");
+    let mut frame = viewer.epoch(&trainer, true, 0.0).expect("a view");
     for _ in 0..epochs {
         trainer.epoch().expect("an epoch");
-        frame = trainer.frame(true, 0.0).expect("a frame");
+        frame = viewer.epoch(&trainer, true, 0.0).expect("a view");
     }
+    let full: usize = frame.full.iter().map(|count| count.full).sum();
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "{count} members: set-up {:.0} ms, {epochs} epochs with a frame each in {seconds:.2} s: \
          {:.1} epochs/s; {} at 100% test accuracy after epoch {}",
         set_up.as_secs_f64() * 1e3,
         epochs as f64 / seconds,
-        frame.full,
+        full,
         frame.epoch
     );
 }

@@ -2,8 +2,19 @@
 //! two files `predict` and `lab margins` read. Built in memory: the server writes no file.
 
 use burn::module::Module;
-use hinge_lab::hinge_model::Mlp;
-use hinge_lab::hinge_train::{CONFIG_FILE, MODEL_FILE, ValidTrainingConfig};
+use hinge_model::Mlp;
+use hinge_train::{CONFIG_FILE, MODEL_FILE, StepwiseTrainer, ValidTrainingConfig};
+
+/// Member `member`'s run folder, archived, named by its loss and seed.
+pub fn member(trainer: &StepwiseTrainer, member: usize) -> Result<Vec<u8>, String> {
+    let configs = trainer.configs();
+    let chosen = configs
+        .get(member)
+        .ok_or_else(|| format!("no member {member}: there are {}", configs.len()))?;
+    let settings = chosen.config();
+    let folder = format!("{}-seed-{}", settings.loss, settings.seed);
+    run_folder(&folder, chosen, &trainer.model().member(member))
+}
 
 /// The archive of the run folder `folder` holding `model`, trained with `config`.
 pub fn run_folder(

@@ -2,9 +2,15 @@
 //! asks for on the population engine. The `playground` program serves it; see
 //! `docs/playground.md`.
 
+mod command;
+mod encode;
 pub mod export;
+pub mod knobs;
 pub mod network;
+mod page;
+mod reply;
 pub mod server;
 pub mod session;
 pub mod settings;
 pub mod upload;
+pub mod view;

@@ -8,10 +8,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use clap::Parser;
-use hinge_lab::cli::{CommandLine, chosen_backend, named, parse_or_exit};
-use hinge_lab::hinge_train::BackendKind;
+use hinge_cli::{CommandLine, named, parse_or_exit};
+use hinge_train::BackendKind;
 
-hinge_lab::use_mimalloc!();
+hinge_cli::use_mimalloc!();
 
 /// Serve the playground page on this machine and train what its tabs ask for.
 #[derive(Debug, Parser)]
@@ -49,7 +49,7 @@ fn serve(cli: &Cli) -> Result<(), String> {
     if cli.max_sessions == 0 {
         return Err("--max-sessions 0 would refuse every tab: give at least 1".into());
     }
-    let device = chosen_backend(cli.backend)
+    let device = BackendKind::chosen(cli.backend)
         .device()
         .map_err(|err| err.to_string())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

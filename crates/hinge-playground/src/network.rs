@@ -1,10 +1,15 @@
 //! The network view of one member, as TensorFlow Playground draws it: a small map of every
 //! hidden unit over the plane, the weights between units (the page draws them as lines by sign
-//! and size), and the units that are dead on the member's training points.
+//! and size), and the units that are dead on the member's training points. The maps are
+//! hinge-train's ([`hinge_train::unit_maps`], as `neurons.png` draws them); this is the page's
+//! encoding of them.
 
-use burn::tensor::{Device, Tensor, TensorData};
-use hinge_lab::hinge_model::{Mlp, Population};
+use burn::tensor::Device;
+use hinge_model::Mlp;
+use hinge_train::unit_maps;
 use serde::Serialize;
+
+use crate::encode::signed_bytes;
 
 /// Cells per side of a unit's map.
 pub const UNIT_GRID: usize = 16;
@@ -33,72 +38,36 @@ pub fn view(
     cells: &[[f32; 2]],
     train: &[[f64; 2]],
     device: &Device,
-    encode: impl Fn(&[f32]) -> String,
 ) -> Result<NetworkView, String> {
-    let design = model.design();
-    let alone = Population::stack(std::slice::from_ref(model));
-    let points = |set: &[[f32; 2]]| {
-        let flat: Vec<f32> = set.iter().flatten().copied().collect();
-        Tensor::<3>::from_data(TensorData::new(flat, [1, set.len(), 2]), device)
-    };
-    let read = |tensor: Tensor<3>| -> Result<Vec<f32>, String> {
-        tensor
-            .into_data()
-            .try_to_vec::<f32>()
-            .map_err(|err| format!("reading the unit maps failed: {err:?}"))
-    };
-    let mut maps = Vec::new();
-    for layer in alone.hidden_activations(points(cells)) {
-        let [_, n, width] = layer.dims();
-        let values = read(layer)?;
-        let scale = values
-            .iter()
-            .fold(0f32, |m, v| if v.is_finite() { m.max(v.abs()) } else { m })
-            .max(1e-12);
-        maps.push(
-            (0..width)
-                .map(|unit| {
-                    let column: Vec<f32> =
-                        (0..n).map(|i| values[i * width + unit] / scale).collect();
-                    encode(&column)
-                })
-                .collect(),
-        );
-    }
-    let train: Vec<[f32; 2]> = train.iter().map(|p| [p[0] as f32, p[1] as f32]).collect();
-    let mut dead = Vec::new();
-    for layer in alone.hidden_activations(points(&train)) {
-        let slopes = design
-            .activation
-            .largest_slope(layer)
-            .into_data()
-            .try_to_vec::<f32>()
-            .map_err(|err| format!("reading the dead units failed: {err:?}"))?;
-        dead.push(slopes.iter().map(|&s| s == 0.0).collect());
-    }
-    let mut weights = Vec::new();
-    let mut widths = Vec::new();
-    for linear in model.layers() {
-        let [fan_in, fan_out] = linear.weight.dims();
-        let values = linear
-            .weight
-            .val()
-            .into_data()
-            .try_to_vec::<f32>()
-            .map_err(|err| format!("reading the weights failed: {err:?}"))?;
-        weights.push(
-            (0..fan_in)
-                .map(|i| values[i * fan_out..(i + 1) * fan_out].to_vec())
-                .collect(),
-        );
-        widths.push(fan_out);
-    }
+    let maps = unit_maps(model, cells, train, device).map_err(|err| err.to_string())?;
+    let (inputs, layers) = maps.layers.split_first().ok_or("a network has inputs")?;
+    let hidden = &layers[..layers.len() - 1];
     Ok(NetworkView {
         member,
-        features: design.features.iter().map(|f| f.to_string()).collect(),
-        widths,
-        maps,
-        weights,
-        dead,
+        features: inputs.units.iter().map(|u| u.label.clone()).collect(),
+        widths: layers.iter().map(|layer| layer.units.len()).collect(),
+        maps: hidden
+            .iter()
+            .map(|layer| {
+                let scale = layer
+                    .units
+                    .iter()
+                    .flat_map(|u| &u.values)
+                    .fold(0f32, |m, v| if v.is_finite() { m.max(v.abs()) } else { m })
+                    .max(1e-12);
+                let scaled =
+                    |values: &[f32]| -> Vec<f32> { values.iter().map(|v| v / scale).collect() };
+                layer
+                    .units
+                    .iter()
+                    .map(|u| signed_bytes(&scaled(&u.values)))
+                    .collect()
+            })
+            .collect(),
+        weights: layers.iter().map(|layer| layer.weights.clone()).collect(),
+        dead: hidden
+            .iter()
+            .map(|layer| layer.units.iter().map(|u| u.dead).collect())
+            .collect(),
     })
 }

@@ -1,4 +1,4 @@
-//! The web side: the page, and an API of one session per tab. A tab creates its session, opens
+//! The web side: the routes of the page and of an API of one session per tab. A tab creates its session, opens
 //! its event stream (server-sent events: a start, then a frame per epoch) and sends settings,
 //! uploads and play / pause / step. Every answer to a bad request is a 4xx with a one-line
 //! message; nothing a request holds becomes a path, and nothing is written to disk.
@@ -14,26 +14,24 @@ use axum::extract::rejection::StringRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use burn::tensor::Device;
-use hinge_lab::hinge_data::LabeledPoints;
+use hinge_data::LabeledPoints;
 use serde::Deserialize;
 use serde_json::json;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 
-use crate::session::{self, Command, Event};
+use crate::page;
+use crate::reply::{MAX_REQUEST_BYTES, Refusal, ok, one_line, parse_json, refuse};
+use crate::session::{self, Command};
 use crate::settings::Settings;
 use crate::upload::{MAX_UPLOAD_BYTES, parse_points};
-
-/// The page, compiled into the binary: no file is read and nothing is fetched to serve it.
-const PAGE: &str = include_str!("page.html");
+use crate::view::Event;
 
 /// How long a new session waits for its tab to open the event stream.
 const CONNECT_WITHIN: Duration = Duration::from_secs(10);
-/// The most bytes of a settings or control request.
-const MAX_REQUEST_BYTES: usize = 16 * 1024;
 
 /// What the server shares between requests.
 pub struct Server {
@@ -75,7 +73,9 @@ impl Server {
 /// The routes of the page and its API.
 pub fn router(server: Arc<Server>) -> Router {
     Router::new()
-        .route("/", get(page))
+        .route("/", get(page::index))
+        .route("/{file}", get(page::file))
+        .route("/api/knobs", get(knobs))
         .route("/api/status", get(status))
         .route("/api/sessions", post(create))
         .route("/api/sessions/{id}/events", get(events))
@@ -91,77 +91,16 @@ pub fn router(server: Arc<Server>) -> Router {
         .with_state(server)
 }
 
-/// `value` as a JSON answer.
-fn answer(status: StatusCode, value: serde_json::Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        value.to_string(),
-    )
-        .into_response()
-}
-
-fn ok(value: serde_json::Value) -> Response {
-    answer(StatusCode::OK, value)
-}
-
-/// A 4xx or 5xx with its one-line message, answered as JSON.
-struct Refusal(StatusCode, String);
-
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        answer(self.0, json!({ "error": self.1 }))
-    }
-}
-
-fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
-    Refusal(status, message.into()).into_response()
-}
-
-/// A request's JSON body as `T`: a body too large, not JSON, or not a `T` is a 4xx naming why.
-fn parse_json<T: serde::de::DeserializeOwned>(
-    body: Result<String, StringRejection>,
-) -> Result<T, Refusal> {
-    let text = match body {
-        Ok(text) => text,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Err(Refusal(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "the request is too large: at most {} KiB",
-                    MAX_REQUEST_BYTES / 1024
-                ),
-            ));
-        }
-        Err(rejection) => {
-            return Err(Refusal(
-                rejection.status(),
-                one_line(&rejection.body_text()),
-            ));
-        }
-    };
-    serde_json::from_str(&text).map_err(|err| {
-        let status = if err.is_data() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::BAD_REQUEST
-        };
-        Refusal(
-            status,
-            format!("the request is not what the playground reads: {err}"),
-        )
-    })
-}
-
-async fn page() -> Response {
-    ([(header::CACHE_CONTROL, "no-store")], Html(PAGE)).into_response()
-}
-
 async fn not_found() -> Response {
     refuse(
         StatusCode::NOT_FOUND,
         "no such page: the playground is at / and its API under /api/",
     )
+}
+
+/// The page's knobs: names, labels, sections and the values each allows.
+async fn knobs() -> Response {
+    ok(json!(crate::knobs::knobs()))
 }
 
 async fn status(State(server): State<Arc<Server>>) -> Response {
@@ -223,7 +162,7 @@ async fn create(State(server): State<Arc<Server>>) -> Response {
             drop(unread);
         }
     });
-    ok(json!({ "id": id, "defaults": Settings::default() }))
+    ok(json!({ "id": id, "defaults": Settings::default(), "knobs": crate::knobs::knobs() }))
 }
 
 fn unknown(id: u64) -> Refusal {
@@ -401,9 +340,4 @@ async fn download(
         Ok(Err(message)) => refuse(StatusCode::BAD_REQUEST, message),
         Err(_) => unknown(id).into_response(),
     })
-}
-
-/// A rejection's text as one line.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -1,10 +1,9 @@
 //! What the page asks for, and the checks it passes before anything trains: the CLI's own
 //! ([`TrainingConfig::check`], the same messages), then the page's limits.
 
-use hinge_lab::hinge_data::{DataConfig, DatasetKind, SplitConfig};
-use hinge_lab::hinge_model::{Activation, Feature, LossKind, MlpConfig, OutputActivation};
-use hinge_lab::hinge_train::{TrainingConfig, ValidTrainingConfig};
-use hinge_lab::{LossChoice, hinge_data::Named};
+use hinge_data::{DataConfig, DatasetKind, SplitConfig};
+use hinge_model::{Activation, Feature, LossKind, MlpConfig, OutputActivation};
+use hinge_train::{TrainingConfig, ValidTrainingConfig};
 use serde::{Deserialize, Serialize};
 
 /// The most hidden layers and units per layer, as TensorFlow Playground allows.
@@ -14,6 +13,8 @@ pub const MAX_UNITS: usize = 8;
 pub const MAX_SEEDS: usize = 100;
 /// The most points a data set may have, generated or uploaded.
 pub const MAX_POINTS: usize = 5_000;
+/// The page's pace, in epochs a second.
+pub const PACE_RANGE: (f64, f64) = (0.5, 1000.0);
 
 /// The page's knobs, as its URL and its requests carry them. Every field is required, and an
 /// unknown one is an error, so a typo is never silently a default.
@@ -84,54 +85,8 @@ impl Settings {
     /// The members to train, every one checked as the CLI checks a run; `points`, the size of
     /// the uploaded data when it is used. The first problem found, in one line.
     pub fn members(&self, points: Option<usize>) -> Result<Vec<Member>, String> {
-        if self.losses.is_empty() {
-            return Err("choose at least one loss".into());
-        }
-        if let Some(loss) = self
-            .losses
-            .iter()
-            .find(|l| !LossKind::TWO_CLASS.contains(l))
-        {
-            return Err(format!(
-                "loss {loss} needs one output per class; the playground trains the two-class losses: {}",
-                names(&LossKind::TWO_CLASS)
-            ));
-        }
-        if let Some(index) =
-            (1..self.losses.len()).find(|&i| self.losses[..i].contains(&self.losses[i]))
-        {
-            return Err(format!("loss {} is chosen twice", self.losses[index]));
-        }
-        if !(1..=MAX_SEEDS).contains(&self.seeds) {
-            return Err(format!(
-                "seeds {} is out of range: 1 to {MAX_SEEDS}",
-                self.seeds
-            ));
-        }
-        if self.hidden.len() > MAX_LAYERS {
-            return Err(format!(
-                "{} hidden layers is too many: at most {MAX_LAYERS}",
-                self.hidden.len()
-            ));
-        }
-        if let Some(&units) = self.hidden.iter().find(|&&u| u > MAX_UNITS) {
-            return Err(format!(
-                "a layer of {units} units is too wide: at most {MAX_UNITS}"
-            ));
-        }
-        if !(self.epochs_per_second.is_finite() && (0.5..=1000.0).contains(&self.epochs_per_second))
-        {
-            return Err(format!(
-                "epochs per second {} is out of range: 0.5 to 1000",
-                self.epochs_per_second
-            ));
-        }
-        if !(self.test_ratio.is_finite() && self.test_ratio > 0.0 && self.test_ratio < 1.0) {
-            return Err(format!(
-                "test ratio {} is out of range: more than 0 and less than 1",
-                self.test_ratio
-            ));
-        }
+        self.check_choices()?;
+        self.check_limits()?;
         let samples = match (self.uploaded, points) {
             (true, Some(points)) => points,
             (true, None) => return Err("no data was uploaded: upload a CSV first".into()),
@@ -142,30 +97,7 @@ impl Settings {
                 "{samples} points is too many: at most {MAX_POINTS}"
             ));
         }
-        let test_samples = ((samples as f64) * self.test_ratio).round() as usize;
-        let base = TrainingConfig::new()
-            .with_data(DataConfig {
-                dataset: self.dataset,
-                samples,
-                noise: self.noise,
-                factor: self.factor,
-                ..DataConfig::new()
-            })
-            .with_split(
-                SplitConfig::new()
-                    .with_test_samples(test_samples.max(1))
-                    .with_validation_split(0.0),
-            )
-            .with_model(MlpConfig {
-                hidden: self.hidden.clone(),
-                features: self.features.clone(),
-                activation: self.activation,
-                output: self.output,
-                l1: self.l1,
-                l2: self.l2,
-            })
-            .with_batch_size(self.batch_size)
-            .with_learning_rate(self.lr);
+        let base = self.config(samples);
         let mut members = Vec::with_capacity(self.losses.len() * self.seeds);
         for &loss in &self.losses {
             for offset in 0..self.seeds as u64 {
@@ -190,119 +122,95 @@ impl Settings {
         Ok(members)
     }
 
-    /// The command that trains the same thing from the shell: `circles` for one seed, `lab
-    /// seeds` for a population (the lab varies the seed from `--first-seed` on).
-    pub fn command(&self) -> String {
-        let defaults = Settings::default();
-        let mut flags = Vec::new();
-        let mut flag = |name: &str, value: String, default: String| {
-            if value != default {
-                flags.push(format!("--{name} {value}"));
-            }
-        };
-        flag(
-            "dataset",
-            self.dataset.to_string(),
-            defaults.dataset.to_string(),
-        );
-        flag(
-            "samples",
-            self.samples.to_string(),
-            defaults.samples.to_string(),
-        );
-        flag("noise", self.noise.to_string(), defaults.noise.to_string());
-        flag(
-            "factor",
-            self.factor.to_string(),
-            defaults.factor.to_string(),
-        );
-        let test = ((self.samples as f64) * self.test_ratio).round() as usize;
-        let default_test = ((defaults.samples as f64) * defaults.test_ratio).round() as usize;
-        flag("test-samples", test.to_string(), default_test.to_string());
-        // The playground holds no validation split.
-        flag("validation-split", "0".into(), String::new());
-        flag(
-            "batch-size",
-            self.batch_size.to_string(),
-            defaults.batch_size.to_string(),
-        );
-        flag("lr", self.lr.to_string(), defaults.lr.to_string());
-        let list = |v: &[String]| {
-            if v.is_empty() {
-                "none".to_string()
-            } else {
-                v.join(",")
-            }
-        };
-        let hidden: Vec<String> = self.hidden.iter().map(usize::to_string).collect();
-        let default_hidden: Vec<String> = defaults.hidden.iter().map(usize::to_string).collect();
-        flag("hidden", list(&hidden), list(&default_hidden));
-        let features: Vec<String> = self.features.iter().map(|f| f.to_string()).collect();
-        let default_features: Vec<String> =
-            defaults.features.iter().map(|f| f.to_string()).collect();
-        flag("features", features.join(","), default_features.join(","));
-        flag(
-            "activation",
-            self.activation.to_string(),
-            defaults.activation.to_string(),
-        );
-        flag(
-            "output",
-            self.output.to_string(),
-            defaults.output.to_string(),
-        );
-        flag("l1", self.l1.to_string(), defaults.l1.to_string());
-        flag("l2", self.l2.to_string(), defaults.l2.to_string());
-        // `--loss` names one loss or a set (`both`, `all`); any other set is one command a loss.
-        let choices: Vec<LossChoice> = match LossChoice::ALL
+    /// The losses: at least one, each a two-class one, none twice.
+    fn check_choices(&self) -> Result<(), String> {
+        if self.losses.is_empty() {
+            return Err("choose at least one loss".into());
+        }
+        if let Some(loss) = self
+            .losses
             .iter()
-            .find(|choice| choice.kinds() == self.losses)
+            .find(|l| !LossKind::TWO_CLASS.contains(l))
         {
-            Some(&choice) => vec![choice],
-            None => self
-                .losses
-                .iter()
-                .map(|&loss| LossChoice::One(loss))
-                .collect(),
-        };
-        let command = |choice: LossChoice| -> String {
-            let mut words = if self.seeds == 1 {
-                let mut words = vec!["circles".to_string()];
-                if choice != LossChoice::Both {
-                    words.push(format!("--loss {choice}"));
-                }
-                if self.seed != defaults.seed {
-                    words.push(format!("--seed {}", self.seed));
-                }
-                words
-            } else {
-                let mut words = vec![
-                    "lab seeds".to_string(),
-                    format!("--seeds {}", self.seeds),
-                    format!("--first-seed {}", self.seed),
-                ];
-                if choice != LossChoice::All {
-                    words.push(format!("--loss {choice}"));
-                }
-                words
-            };
-            words.extend(flags.iter().cloned());
-            words.join(" ")
-        };
-        choices
-            .into_iter()
-            .map(command)
-            .collect::<Vec<_>>()
-            .join(" && ")
+            let names: Vec<String> = LossKind::TWO_CLASS.iter().map(|l| l.to_string()).collect();
+            return Err(format!(
+                "loss {loss} needs one output per class; the playground trains the two-class losses: {}",
+                names.join(", ")
+            ));
+        }
+        if let Some(index) =
+            (1..self.losses.len()).find(|&i| self.losses[..i].contains(&self.losses[i]))
+        {
+            return Err(format!("loss {} is chosen twice", self.losses[index]));
+        }
+        Ok(())
     }
-}
 
-fn names(losses: &[LossKind]) -> String {
-    losses
-        .iter()
-        .map(|l| l.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    /// The page's own limits, beyond the CLI's checks.
+    fn check_limits(&self) -> Result<(), String> {
+        if !(1..=MAX_SEEDS).contains(&self.seeds) {
+            return Err(format!(
+                "seeds {} is out of range: 1 to {MAX_SEEDS}",
+                self.seeds
+            ));
+        }
+        if self.hidden.len() > MAX_LAYERS {
+            return Err(format!(
+                "{} hidden layers is too many: at most {MAX_LAYERS}",
+                self.hidden.len()
+            ));
+        }
+        if let Some(&units) = self.hidden.iter().find(|&&u| u > MAX_UNITS) {
+            return Err(format!(
+                "a layer of {units} units is too wide: at most {MAX_UNITS}"
+            ));
+        }
+        let (slowest, fastest) = PACE_RANGE;
+        if !(self.epochs_per_second.is_finite()
+            && (slowest..=fastest).contains(&self.epochs_per_second))
+        {
+            return Err(format!(
+                "epochs per second {} is out of range: {slowest} to {fastest}",
+                self.epochs_per_second
+            ));
+        }
+        if !(self.test_ratio.is_finite() && self.test_ratio > 0.0 && self.test_ratio < 1.0) {
+            return Err(format!(
+                "test ratio {} is out of range: more than 0 and less than 1",
+                self.test_ratio
+            ));
+        }
+        Ok(())
+    }
+
+    /// The run these settings describe, on `samples` points (loss and seed aside): the
+    /// configuration each member's is made from, and the one the shell command writes.
+    pub fn config(&self, samples: usize) -> TrainingConfig {
+        let test_samples = ((samples as f64) * self.test_ratio).round() as usize;
+        TrainingConfig::new()
+            .with_data(DataConfig {
+                dataset: self.dataset,
+                samples,
+                noise: self.noise,
+                factor: self.factor,
+                ..DataConfig::new()
+            })
+            .with_split(
+                SplitConfig::new()
+                    .with_test_samples(test_samples.max(1))
+                    .with_validation_split(0.0),
+            )
+            .with_model(MlpConfig {
+                hidden: self.hidden.clone(),
+                features: self.features.clone(),
+                activation: self.activation,
+                output: self.output,
+                l1: self.l1,
+                l2: self.l2,
+            })
+            .with_batch_size(self.batch_size)
+            .with_learning_rate(self.lr)
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! A CSV of the user's own points: `x,y,label` a line, labels 0/1 or -1/+1, an optional header.
 
-use hinge_lab::hinge_data::LabeledPoints;
+use hinge_data::LabeledPoints;
 
 use crate::settings::MAX_POINTS;
 

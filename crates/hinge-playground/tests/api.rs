@@ -295,7 +295,7 @@ fn a_members_run_folder_downloads_for_predict_and_the_network_view_follows_the_c
             "squared-hinge-seed-42/model.bpk"
         ]
     );
-    let run = hinge_lab::hinge_train::RunDir::new(folder.join("squared-hinge-seed-42"));
+    let run = hinge_train::RunDir::new(folder.join("squared-hinge-seed-42"));
     let config = run.load_config().unwrap();
     assert_eq!(config.config().loss.to_string(), "squared-hinge");
     run.load_model(&burn::tensor::Device::flex()).unwrap();

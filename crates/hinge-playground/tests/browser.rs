@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use common::Playground;
 use common::webdriver::Browser;
+use hinge_data::DatasetKind;
+use hinge_model::{Activation, Feature, LossKind, Named, OutputActivation};
 
 fn screenshots() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("playground");
@@ -27,6 +29,39 @@ fn loaded(browser: &Browser, url: &str) {
     );
 }
 
+/// The page's lists are the Rust enums' names: it has no copy of its own to fall behind.
+fn the_controls_offer_what_the_types_allow(browser: &Browser) {
+    let offered = |selector: &str, attribute: &str| -> Vec<String> {
+        let script =
+            format!("return [...document.querySelectorAll('{selector}')].map(e => e.{attribute});");
+        serde_json::from_value(browser.run(&script)).unwrap()
+    };
+    let names = |names: Vec<&str>| -> Vec<String> { names.into_iter().map(String::from).collect() };
+    let two_class: Vec<&str> = LossKind::TWO_CLASS.iter().map(|l| l.name()).collect();
+    assert_eq!(
+        offered("#dataset button", "textContent"),
+        names(DatasetKind::names())
+    );
+    assert_eq!(offered("#losses input", "value"), names(two_class));
+    assert_eq!(offered("#features input", "value"), names(Feature::names()));
+    assert_eq!(
+        offered("#activation option", "value"),
+        names(Activation::names())
+    );
+    assert_eq!(
+        offered("#output option", "value"),
+        names(OutputActivation::names())
+    );
+    // The pace's list and the seeds' limit are the server's too.
+    let max = browser.run("return document.getElementById('seeds').max;");
+    assert_eq!(max, hinge_playground::settings::MAX_SEEDS.to_string());
+    // A favicon is served, so a browser logs no error for it.
+    let icon = browser.run(
+        "return fetch('/favicon.ico').then(r => r.status + ' ' + r.headers.get('content-type'));",
+    );
+    assert_eq!(icon, "200 image/svg+xml");
+}
+
 #[test]
 fn the_page_trains_compares_counts_a_population_names_a_bad_line_and_keeps_its_url() {
     let server = Playground::start(&[]);
@@ -37,6 +72,7 @@ fn the_page_trains_compares_counts_a_population_names_a_bad_line_and_keeps_its_u
     loaded(&browser, &server.url());
     let panels = browser.run("return document.querySelectorAll('#surfaces canvas').length;");
     assert_eq!(panels, 2, "the default compares hinge and squared hinge");
+    the_controls_offer_what_the_types_allow(&browser);
     browser.click("#play");
     browser.wait_for(
         "[...document.querySelectorAll('.test-accuracy')].length === 2 && [...document.querySelectorAll('.test-accuracy')].every(e => e.textContent === '100.0%')",
@@ -76,7 +112,7 @@ fn the_page_trains_compares_counts_a_population_names_a_bad_line_and_keeps_its_u
         "0.2"
     );
     assert_eq!(
-        browser.run("return document.querySelector('.datasets button.on').textContent;"),
+        browser.run("return document.querySelector('#dataset button.on').textContent;"),
         "moons"
     );
     let command = browser.run("return document.getElementById('command').textContent;");
@@ -104,7 +140,10 @@ fn the_page_trains_compares_counts_a_population_names_a_bad_line_and_keeps_its_u
         Duration::from_secs(60),
     );
     let count = count.as_str().unwrap();
-    assert!(count.ends_with("of 20 at 100% test accuracy"), "{count}");
+    assert!(
+        count.starts_with("hinge ") && count.ends_with("/20 at 100% test accuracy"),
+        "{count}"
+    );
     browser.click("#play");
     // A click on a member shows its network and offers its run folder.
     browser.click("#surfaces .panel:nth-child(4) canvas");
@@ -143,7 +182,7 @@ fn the_page_trains_compares_counts_a_population_names_a_bad_line_and_keeps_its_u
     std::fs::write(&good, rows).unwrap();
     browser.type_into("#upload", good.to_str().unwrap());
     browser.wait_for(
-        "document.getElementById('upload-status').textContent === '200 points uploaded' && document.querySelector('.datasets button.on').textContent === 'uploaded'",
+        "document.getElementById('upload-status').textContent === '200 points uploaded' && document.querySelector('#dataset button.on').textContent === 'uploaded'",
         Duration::from_secs(10),
     );
     assert_eq!(
@@ -174,7 +213,7 @@ fn the_page_trains_compares_counts_a_population_names_a_bad_line_and_keeps_its_u
     );
     eprintln!("a population of 200 on the page: {rate} epochs/s");
     browser.wait_for(
-        "document.getElementById('population').textContent.endsWith('of 200 at 100% test accuracy')",
+        "/^hinge \\d+\\/100, squared-hinge \\d+\\/100 at 100% test accuracy$/.test(document.getElementById('population').textContent) && document.querySelectorAll('.loss-group h3').length === 2",
         Duration::from_secs(10),
     );
 }

@@ -43,6 +43,11 @@ impl BackendKind {
         .expect("the crate does not compile without a backend feature")
     }
 
+    /// The backend a program was asked for, or with none the preferred one compiled in.
+    pub fn chosen(given: Option<BackendKind>) -> BackendKind {
+        given.unwrap_or_else(BackendKind::preferred)
+    }
+
     /// The device to train on, or an error naming the feature to enable.
     pub fn device(self) -> Result<Device, TrainError> {
         self.open().map(|opened| opened.device)

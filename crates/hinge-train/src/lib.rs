@@ -57,6 +57,7 @@ mod resume_point;
 mod run_dir;
 mod snapshots;
 mod training;
+mod unit_maps;
 
 #[cfg(feature = "fault-injection")]
 pub use artifacts::SLOW_WRITES_VARIABLE;
@@ -86,3 +87,4 @@ pub use snapshots::{
     Frame, MIN_FRAMES, Snapshot, Snapshots, frames_per_epoch, saved_frames, surfaces,
 };
 pub use training::{TrainedRun, resume_watched, train, train_watched};
+pub use unit_maps::{Unit, UnitLayer, UnitMaps, unit_maps};

@@ -6,6 +6,8 @@ use clap::Parser;
 use hinge_model::Named;
 use hinge_train::TrainingConfig;
 
+use crate::flags::run_flags;
+
 /// Parses one of a [`Named`] enum's names; help and errors list them all.
 pub fn named<T>() -> impl clap::builder::TypedValueParser<Value = T>
 where
@@ -19,49 +21,6 @@ where
     })
 }
 
-/// Each run-setting flag's value in `config`, as the flag takes it: what help shows as the
-/// default, read from the tutorial's configuration rather than restated in the help texts.
-pub(super) fn shown_values(config: &TrainingConfig) -> Vec<(&'static str, String)> {
-    let list = |names: Vec<String>| names.join(",");
-    let hidden = match config.model.hidden.as_slice() {
-        [] => "none".to_string(),
-        widths => list(widths.iter().map(usize::to_string).collect()),
-    };
-    vec![
-        ("seed", config.seed.to_string()),
-        ("factor", config.data.factor.to_string()),
-        ("noise", config.data.noise.to_string()),
-        ("epochs", config.epochs.to_string()),
-        ("batch_size", config.batch_size.to_string()),
-        ("lr", config.learning_rate.to_string()),
-        ("dataset", config.data.dataset.to_string()),
-        ("samples", config.data.samples.to_string()),
-        ("cluster_std", config.data.cluster_std.to_string()),
-        ("centers", config.data.centers.to_string()),
-        ("hidden", hidden),
-        ("activation", config.model.activation.to_string()),
-        ("output", config.model.output.to_string()),
-        (
-            "features",
-            list(
-                config
-                    .model
-                    .features
-                    .iter()
-                    .map(|f| f.to_string())
-                    .collect(),
-            ),
-        ),
-        ("l1", config.model.l1.to_string()),
-        ("l2", config.model.l2.to_string()),
-        ("test_samples", config.split.test_samples.to_string()),
-        (
-            "validation_split",
-            config.split.validation_split.to_string(),
-        ),
-    ]
-}
-
 /// A program's command line: clap's derive, plus any rule of its own that clap's attributes
 /// cannot state.
 pub trait CommandLine: Parser {
@@ -73,10 +32,10 @@ pub trait CommandLine: Parser {
 
 /// The command line as parsed: clap's from the derive, with the tutorial's defaults shown in
 /// help where a flag has one, and the program's own rules.
-pub(super) fn command<P: CommandLine>() -> clap::Command {
+pub fn command<P: CommandLine>() -> clap::Command {
     P::rules(with_defaults(
         P::command(),
-        &shown_values(&TrainingConfig::new()),
+        &run_flags(&TrainingConfig::new()),
     ))
 }
 

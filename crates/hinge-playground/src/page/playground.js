@@ -1,0 +1,180 @@
+"use strict";
+// The wiring: a session on the server, its event stream (a start, then a frame per epoch),
+// the controls' changes sent as settings, and each frame drawn.
+const $ = (id) => document.getElementById(id);
+const page = {
+  knobs: [], state: null, session: null, playing: false, members: [], extent: null, grid: 0,
+  points: { train: [], test: [] }, history: [], selected: 0, lastFrame: null,
+};
+// Timings the browser tests read: when play was pressed and when each frame came after it.
+window.timing = { play: null, frames: [] };
+
+async function api(path, body, text) {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { "content-type": text ? "text/csv" : "application/json" },
+    body: text ? body : JSON.stringify(body),
+  });
+  const answer = await response.json().catch(() => ({ error: "the server answered " + response.status }));
+  if (!response.ok) throw new Error(answer.error || "the server answered " + response.status);
+  return answer;
+}
+const control = (body) => api(`/api/sessions/${page.session}/control`, body);
+const showError = (e) => ($("error").textContent = e.message);
+
+// After any knob: the URL, the controls, and the settings sent, which restarts training.
+async function changed() {
+  State.toUrl(page.state);
+  Controls.render(page.knobs, page.state, changed);
+  $("error").textContent = "";
+  try {
+    const answer = await api(`/api/sessions/${page.session}/settings`, page.state);
+    $("command").textContent = answer.command;
+    page.history = [];
+    if (page.playing) await control({ action: "play" });
+  } catch (e) {
+    showError(e);
+    setPlaying(false);
+  }
+}
+function setPlaying(on) {
+  page.playing = on;
+  $("play").textContent = on ? "Pause" : "Play";
+}
+
+// The surfaces, one grid per loss under a heading with its count at 100%.
+function panels(frame) {
+  const box = $("surfaces");
+  const big = page.members.length < 5;
+  if (box.querySelectorAll(".panel").length !== page.members.length) {
+    box.innerHTML = "";
+    page.members.forEach((m, i) => {
+      let group = box.querySelector(`.loss-group[data-loss="${m.loss}"] .grid`);
+      if (!group) {
+        const holder = document.createElement("div");
+        holder.className = "loss-group";
+        holder.dataset.loss = m.loss;
+        holder.innerHTML = `<h3></h3><div class="grid"></div>`;
+        box.appendChild(holder);
+        group = holder.querySelector(".grid");
+      }
+      const panel = document.createElement("div");
+      panel.className = "panel";
+      const canvas = document.createElement("canvas");
+      canvas.width = canvas.height = big ? 240 : 64;
+      canvas.dataset.member = i;
+      canvas.onclick = () => inspect(i);
+      const caption = document.createElement("div");
+      caption.className = "caption";
+      panel.append(canvas, caption);
+      group.appendChild(panel);
+    });
+  }
+  for (const count of frame.full) {
+    const heading = box.querySelector(`.loss-group[data-loss="${count.loss}"] h3`);
+    heading.textContent = big ? count.loss : `${count.loss}: ${count.full}/${count.members} at 100%`;
+  }
+  return big;
+}
+function inspect(member) {
+  page.selected = member;
+  showFrame(page.lastFrame);
+  control({ action: "inspect", member }).catch(showError);
+}
+function showFrame(frame) {
+  page.lastFrame = frame;
+  if (page.playing && window.timing.play !== null) window.timing.frames.push({ at: performance.now(), epoch: frame.epoch });
+  $("epoch").textContent = String(frame.epoch).padStart(3, "0");
+  page.history.push({ train: frame.train_loss, test: frame.test_loss });
+  const big = panels(frame);
+  const sets = [[page.points.train, "#fff"]].concat($("show-test").checked ? [[page.points.test, "#000"]] : []);
+  $("surfaces").querySelectorAll(".panel").forEach((panel) => {
+    const canvas = panel.querySelector("canvas");
+    const i = Number(canvas.dataset.member), m = page.members[i];
+    panel.classList.toggle("full", frame.test_accuracy[i] === 1);
+    Surface.draw(canvas, frame.surfaces[i], page.grid, page.extent, big ? sets : []);
+    const accuracy = (frame.test_accuracy[i] * 100).toFixed(1);
+    panel.querySelector(".caption").textContent = big ? `${m.loss}, seed ${m.seed}: test ${accuracy}%` : `${m.seed}`;
+  });
+  const counts = frame.full.map((c) => `${c.loss} ${c.full}/${c.members}`).join(", ");
+  $("population").textContent = page.members.length > 1 ? `${counts} at 100% test accuracy` : "";
+  numbers(frame, big);
+  Chart.draw($("curves"), page.history, Math.min(page.members.length, 4));
+  NetworkView.draw($("network-view"), frame.network);
+  const m = page.members[frame.network.member];
+  $("network-title").textContent = m ? `Network of ${m.loss}, seed ${m.seed}` : "";
+  $("download").href = `/api/sessions/${page.session}/members/${frame.network.member}/run.tar`;
+}
+// Each member's losses and accuracy (a population: the selected member's).
+function numbers(frame, big) {
+  const shown = big ? page.members.map((_, i) => i) : [page.selected];
+  const rows = shown.map((i) => {
+    const m = page.members[i];
+    const cells = [frame.train_loss[i].toPrecision(3), frame.test_loss[i].toPrecision(3)].map((v) => `<td>${v}</td>`).join("");
+    const accuracy = (frame.test_accuracy[i] * 100).toFixed(1);
+    return `<tr data-member="${i}"><td style="text-align:left">${m.loss}, seed ${m.seed}</td>${cells}<td class="test-accuracy">${accuracy}%</td></tr>`;
+  });
+  $("numbers").innerHTML = `<tr><th></th><th>train loss</th><th>test loss</th><th>test accuracy</th></tr>` + rows.join("");
+}
+
+function listen() {
+  const events = new EventSource(`/api/sessions/${page.session}/events`);
+  events.onmessage = (message) => {
+    const event = JSON.parse(message.data);
+    if (event.kind === "start") {
+      Object.assign(page, { members: event.members, extent: event.extent, grid: event.grid, selected: 0, history: [] });
+      page.points = { train: event.train, test: event.test };
+      $("command").textContent = event.command;
+      $("surfaces").innerHTML = "";
+    } else if (event.kind === "frame") showFrame(event);
+    else if (event.kind === "stopped") {
+      $("error").textContent = event.reason;
+      setPlaying(false);
+    }
+  };
+  events.onerror = () => {
+    if (events.readyState === EventSource.CLOSED) $("error").textContent = "the connection to the server closed: reload the page";
+  };
+}
+function wire() {
+  $("play").onclick = async () => {
+    if (!page.playing) window.timing = { play: performance.now(), frames: [] };
+    setPlaying(!page.playing);
+    await control({ action: page.playing ? "play" : "pause" }).catch((e) => (showError(e), setPlaying(false)));
+  };
+  $("step").onclick = () => {
+    setPlaying(false);
+    control({ action: "step" }).catch(showError);
+  };
+  $("reset").onclick = () => changed();
+  $("regenerate").onclick = () => {
+    page.state.seed = Number(page.state.seed) + 1;
+    changed();
+  };
+  $("show-test").onchange = () => page.lastFrame && showFrame(page.lastFrame);
+  $("upload").onchange = async () => {
+    const file = $("upload").files[0];
+    if (!file) return;
+    $("upload-status").textContent = "";
+    try {
+      const answer = await api(`/api/sessions/${page.session}/data`, await file.text(), true);
+      $("upload-status").textContent = `${answer.points} points uploaded`;
+      page.state.uploaded = true;
+      changed();
+    } catch (e) {
+      showError(e);
+    }
+  };
+}
+async function start() {
+  const answer = await (await fetch("/api/sessions", { method: "POST" })).json();
+  if (answer.error) return ($("error").textContent = answer.error);
+  page.session = answer.id;
+  page.knobs = answer.knobs;
+  page.state = State.fromUrl(answer.defaults, answer.knobs);
+  page.state.uploaded = false;
+  listen();
+  wire();
+  changed();
+}
+start();

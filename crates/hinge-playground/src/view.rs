@@ -1,0 +1,200 @@
+//! What the page is sent of a session's population: at a start, the members, the plane the
+//! surfaces cover and the points; after each epoch, every member's losses, accuracies and
+//! decision surface, each loss's count at 100%, and the inspected member's network.
+
+use burn::tensor::Device;
+use hinge_data::{DataSplit, LabeledPoints, cell_centres};
+use hinge_model::LossKind;
+use hinge_train::{StepwiseTrainer, TestResult, predict_population};
+use serde::Serialize;
+
+use crate::encode::signed_bytes;
+use crate::network::{self, NetworkView, UNIT_GRID};
+
+/// Cells per side of the surface of a member shown large, and of one in a population's grid.
+const GRID: usize = 48;
+const THUMBNAIL_GRID: usize = 20;
+/// Members from which on surfaces are sent as thumbnails.
+const THUMBNAILS_FROM: usize = 5;
+
+/// What a session sends the page.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// A new start: the members, the region the surfaces cover, the points of the first
+    /// member (every member's when they share a seed), and the equivalent command.
+    Start {
+        members: Vec<MemberInfo>,
+        extent: [f64; 4],
+        grid: usize,
+        train: Vec<[f32; 3]>,
+        test: Vec<[f32; 3]>,
+        command: String,
+    },
+    /// The state after an epoch (epoch 0: before training).
+    #[serde(rename = "frame")]
+    Epoch(EpochView),
+    /// Training stopped by itself: every member diverged, or the most epochs were reached.
+    Stopped { reason: String },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberInfo {
+    pub loss: LossKind,
+    pub seed: u64,
+}
+
+/// One loss's members, and how many of them are at 100% test accuracy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LossCount {
+    pub loss: LossKind,
+    pub full: usize,
+    pub members: usize,
+}
+
+/// The population after an epoch, as the page draws it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EpochView {
+    pub epoch: usize,
+    pub playing: bool,
+    pub train_loss: Vec<f64>,
+    pub test_loss: Vec<f64>,
+    pub train_accuracy: Vec<f64>,
+    pub test_accuracy: Vec<f64>,
+    /// Members at 100% test accuracy, per loss in the members' order.
+    pub full: Vec<LossCount>,
+    /// Each member's outputs over the grid, row-major from the bottom left, in the page's
+    /// encoding ([`signed_bytes`]).
+    pub surfaces: Vec<String>,
+    /// Milliseconds the epoch's training took.
+    pub train_ms: f64,
+    /// The inspected member's units and weights.
+    pub network: NetworkView,
+}
+
+/// How a session's population is shown: the plane its surfaces cover, at what resolution, and
+/// which member the network view shows.
+pub struct Viewer {
+    pub grid: usize,
+    pub extent: [f64; 4],
+    pub inspected: usize,
+    device: Device,
+}
+
+impl Viewer {
+    /// The view of `data`'s members: a square covering every point, with a margin.
+    pub fn new(data: &[DataSplit], device: &Device) -> Self {
+        let reach = data
+            .iter()
+            .flat_map(|d| d.train.points.iter().chain(&d.test.points))
+            .fold(1.0f64, |r, p| r.max(p[0].abs()).max(p[1].abs()));
+        let half = (reach * 1.15 * 10.0).ceil() / 10.0;
+        Self {
+            grid: if data.len() >= THUMBNAILS_FROM {
+                THUMBNAIL_GRID
+            } else {
+                GRID
+            },
+            extent: [-half, half, -half, half],
+            inspected: 0,
+            device: device.clone(),
+        }
+    }
+
+    pub fn start(&self, trainer: &StepwiseTrainer, command: String) -> Event {
+        let rows = |set: &LabeledPoints| -> Vec<[f32; 3]> {
+            set.points
+                .iter()
+                .zip(&set.labels)
+                .map(|(p, &l)| [p[0] as f32, p[1] as f32, l as f32])
+                .collect()
+        };
+        let data = &trainer.data()[0];
+        Event::Start {
+            members: members(trainer),
+            extent: self.extent,
+            grid: self.grid,
+            train: rows(&data.train),
+            test: rows(&data.test),
+            command,
+        }
+    }
+
+    /// The page's view of the population now.
+    pub fn epoch(
+        &self,
+        trainer: &StepwiseTrainer,
+        playing: bool,
+        train_ms: f64,
+    ) -> Result<EpochView, String> {
+        let train = trainer.evaluate(|d| &d.train).map_err(|e| e.to_string())?;
+        let test = trainer.evaluate(|d| &d.test).map_err(|e| e.to_string())?;
+        let model = trainer.model();
+        let cells = self.cells(self.grid);
+        let all: Vec<[f32; 2]> = (0..model.len())
+            .flat_map(|_| cells.iter().copied())
+            .collect();
+        let outputs = predict_population(&model, &all, cells.len(), &self.device)
+            .map_err(|e| e.to_string())?;
+        let network = network::view(
+            self.inspected,
+            &model.member(self.inspected),
+            &self.cells(UNIT_GRID),
+            &trainer.data()[self.inspected].train.points,
+            &self.device,
+        )?;
+        let values = |results: &[TestResult], pick: fn(&TestResult) -> f64| -> Vec<f64> {
+            results.iter().map(pick).collect()
+        };
+        Ok(EpochView {
+            epoch: trainer.epochs(),
+            playing,
+            full: counts(&members(trainer), &test),
+            train_loss: values(&train, |t| t.loss),
+            test_loss: values(&test, |t| t.loss),
+            train_accuracy: values(&train, |t| t.accuracy),
+            test_accuracy: values(&test, |t| t.accuracy),
+            surfaces: outputs.chunks(cells.len()).map(signed_bytes).collect(),
+            train_ms,
+            network,
+        })
+    }
+
+    /// The centres of an `n` x `n` grid over the plane shown, in the order the plots use.
+    fn cells(&self, n: usize) -> Vec<[f32; 2]> {
+        let [x0, x1, y0, y1] = self.extent;
+        cell_centres((x0, x1), (y0, y1), n)
+    }
+}
+
+fn members(trainer: &StepwiseTrainer) -> Vec<MemberInfo> {
+    trainer
+        .configs()
+        .iter()
+        .map(|c| MemberInfo {
+            loss: c.config().loss,
+            seed: c.config().seed,
+        })
+        .collect()
+}
+
+/// Each loss's count of members at 100% test accuracy, losses in the members' order.
+fn counts(members: &[MemberInfo], test: &[TestResult]) -> Vec<LossCount> {
+    let mut counts: Vec<LossCount> = Vec::new();
+    for (member, result) in members.iter().zip(test) {
+        let index = match counts.iter().position(|c| c.loss == member.loss) {
+            Some(index) => index,
+            None => {
+                counts.push(LossCount {
+                    loss: member.loss,
+                    full: 0,
+                    members: 0,
+                });
+                counts.len() - 1
+            }
+        };
+        counts[index].members += 1;
+        counts[index].full += usize::from(result.accuracy == 1.0);
+    }
+    counts
+}
