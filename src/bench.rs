@@ -10,6 +10,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use burn::tensor::Device;
+
 use clap::Parser;
 use hinge_data::{DataConfig, SplitConfig};
 use hinge_model::{LossKind, MlpConfig};
@@ -334,35 +336,39 @@ fn run_case(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<Inner, A
         });
     }
     if case == "grid" {
-        // The time to predict does not depend on the weights, so an untrained network serves.
-        let model =
-            MlpConfig::new()
-                .check()
-                .map_err(TrainError::from)?
-                .init(LossKind::Hinge, 42, &device);
-        let n = cli.grid;
-        let points: Vec<[f32; 2]> = (0..n * n)
-            .map(|i| {
-                let (x, y) = (i % n, i / n);
-                [
-                    x as f32 / n as f32 * 3.0 - 1.5,
-                    y as f32 / n as f32 * 3.0 - 1.5,
-                ]
-            })
-            .collect();
-        predict(&model, &points, &device)?;
-        let mut times: Vec<Duration> = (0..5)
-            .map(|_| {
-                let started = Instant::now();
-                predict(&model, &points, &device).map(|_| started.elapsed())
-            })
-            .collect::<Result<_, _>>()?;
-        times.sort();
-        return Ok(Inner {
-            predict_ms: Some(times[2].as_secs_f64() * 1000.0),
-            samples: n * n,
-            ..Inner::default()
-        });
+        return grid_case(&device, cli.grid);
     }
     Err(AppError::Bench(format!("unknown case '{case}'")))
+}
+
+/// The grid case: the median of five predictions over an `n` x `n` grid.
+fn grid_case(device: &Device, n: usize) -> Result<Inner, AppError> {
+    // The time to predict does not depend on the weights, so an untrained network serves.
+    let model =
+        MlpConfig::new()
+            .check()
+            .map_err(TrainError::from)?
+            .init(LossKind::Hinge, 42, device);
+    let points: Vec<[f32; 2]> = (0..n * n)
+        .map(|i| {
+            let (x, y) = (i % n, i / n);
+            [
+                x as f32 / n as f32 * 3.0 - 1.5,
+                y as f32 / n as f32 * 3.0 - 1.5,
+            ]
+        })
+        .collect();
+    predict(&model, &points, device)?;
+    let mut times: Vec<Duration> = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            predict(&model, &points, device).map(|_| started.elapsed())
+        })
+        .collect::<Result<_, _>>()?;
+    times.sort();
+    Ok(Inner {
+        predict_ms: Some(times[2].as_secs_f64() * 1000.0),
+        samples: n * n,
+        ..Inner::default()
+    })
 }

@@ -9,7 +9,6 @@
 pub mod animate;
 pub mod bench;
 pub mod cli;
-mod cores;
 mod error;
 pub mod lab;
 pub mod mains;

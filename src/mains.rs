@@ -8,9 +8,10 @@ use crate::bench::{BenchCli, run_bench};
 use crate::cli::{Cli, PredictCli, end_quietly_on_closed_pipe, one_line, parse_or_exit};
 use crate::lab::Summary;
 use crate::lab::cli::{LabCli, LabCommand};
+use crate::lab::merge::merge_shards;
 use crate::lab::one_run::saved_run_margins;
 use crate::lab::seeds::run_seeds;
-use crate::lab::sweep::{merge_shards, run_sweep};
+use crate::lab::sweep::run_sweep;
 use crate::predict::predict_points;
 use crate::run_circles;
 

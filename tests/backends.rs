@@ -64,7 +64,7 @@ fn pass(backend: BackendKind, loss: LossKind) -> Pass {
     let targets = signed_targets(labels).unwrap();
 
     let output = model.forward(inputs);
-    let value = loss.forward_signed(output.clone(), targets).mean();
+    let value = loss.forward_encoded(output.clone(), targets).mean();
     let grads = value.backward();
 
     let mut gradients = Vec::new();

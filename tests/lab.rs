@@ -10,11 +10,10 @@ use common::{assert_one_line_error, binary, succeed};
 use hinge_lab::hinge_model::LossKind;
 use hinge_lab::hinge_train::{BackendKind, Dashboard, TrainingConfig};
 use hinge_lab::lab::LabSettings;
+use hinge_lab::lab::merge::merge_shards;
 use hinge_lab::lab::seeds::run_seeds;
 use hinge_lab::lab::seeds::{BOUNDARY_PLOT, MARGINS_PLOT, RUNS_FILE, SUMMARY_FILE, SeedsRequest};
-use hinge_lab::lab::sweep::{
-    CELLS_FILE, HEATMAP_PLOT, NOISE_PLOT, SweepRequest, merge_shards, run_sweep,
-};
+use hinge_lab::lab::sweep::{CELLS_FILE, HEATMAP_PLOT, NOISE_PLOT, SweepRequest, run_sweep};
 use hinge_lab::margins::RAYS;
 
 /// A short run: 3 epochs on 200 points, so a batch of runs takes seconds.

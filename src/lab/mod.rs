@@ -8,6 +8,7 @@
 //! - [`cli`]: the command line of the `lab` program; [`plot`]: the lab's figures.
 
 pub mod cli;
+pub mod merge;
 pub mod one_run;
 pub mod plot;
 mod progress;
@@ -22,8 +23,8 @@ use std::path::PathBuf;
 
 use hinge_model::{LossKind, Named};
 use hinge_train::{
-    BackendKind, Dashboard, MemoryEstimate, TrainingConfig, ValidTrainingConfig, ensure_writable,
-    remove_if_present, write_atomic,
+    BackendKind, Dashboard, MemoryEstimate, OpenedDevice, TrainingConfig, ValidTrainingConfig,
+    ensure_writable, remove_if_present, write_atomic,
 };
 
 use crate::{AppError, LossChoice};
@@ -124,22 +125,7 @@ impl LabSettings {
         configs: &[ValidTrainingConfig],
         plan: &str,
     ) -> Result<Vec<Trial>, AppError> {
-        for (flag, value) in [("--jobs", self.jobs), ("--population", self.max_population)] {
-            if value == 0 {
-                return Err(AppError::LabSetting {
-                    flag,
-                    value: value.to_string(),
-                    allowed: "at least 1".into(),
-                });
-            }
-        }
-        if self.dashboard != Dashboard::Silent && self.jobs > 1 {
-            return Err(AppError::LabSetting {
-                flag: "--jobs",
-                value: self.jobs.to_string(),
-                allowed: "the dashboard shows one population at a time: add --jobs 1".into(),
-            });
-        }
+        self.check_schedule()?;
         // A lab resumes from its journal: the plan it was started with and the runs finished.
         // With none yet (killed before it began, or a scheduler that always passes --resume)
         // there is nothing to keep, and the lab starts.
@@ -152,14 +138,7 @@ impl LabSettings {
         let opened = self.backend.open()?;
         ensure_writable(&self.artifacts)?;
         if !resuming {
-            // The earlier lab's plan first: a kill from here on leaves no journal, or this one.
-            remove_if_present(
-                &self.artifacts.join(PROGRESS_PLAN),
-                "remove the earlier lab's plan",
-            )?;
-            write_atomic(&self.artifacts.join(PROGRESS_FILE), b"")?;
-            // The plan last: a journal with a plan is one whose progress file belongs to it.
-            write_atomic(&self.artifacts.join(PROGRESS_PLAN), plan.as_bytes())?;
+            self.start_journal(plan)?;
         }
         let done: std::collections::HashSet<RunKey> = finished.iter().map(Trial::key).collect();
         let todo: Vec<ValidTrainingConfig> = configs
@@ -167,31 +146,7 @@ impl LabSettings {
             .filter(|c| !done.contains(&run_key(c)))
             .cloned()
             .collect();
-        if self.resume && !resuming {
-            println!(
-                "No lab was started in {}: starting it",
-                self.artifacts.display()
-            );
-        }
-        if resuming && todo.is_empty() {
-            println!(
-                "The lab in {} is complete: nothing was left to train ({} runs done before); its tables and figures are written",
-                self.artifacts.display(),
-                configs.len()
-            );
-        } else {
-            println!("Backend: {opened}");
-            println!(
-                "Training {} runs: {what}, {} at a time{}",
-                todo.len(),
-                self.jobs,
-                if resuming {
-                    format!(" ({} done before)", configs.len() - todo.len())
-                } else {
-                    String::new()
-                }
-            );
-        }
+        self.announce(&opened, what, resuming, todo.len(), configs.len());
         let mut progress = if self.show_progress {
             Progress::new(label, todo.len())
         } else {
@@ -221,6 +176,75 @@ impl LabSettings {
                     .expect("every run of the plan was trained now or before")
             })
             .collect())
+    }
+
+    /// The schedule's flags: at least one job and one member, and one job with a dashboard.
+    fn check_schedule(&self) -> Result<(), AppError> {
+        for (flag, value) in [("--jobs", self.jobs), ("--population", self.max_population)] {
+            if value == 0 {
+                return Err(AppError::LabSetting {
+                    flag,
+                    value: value.to_string(),
+                    allowed: "at least 1".into(),
+                });
+            }
+        }
+        if self.dashboard != Dashboard::Silent && self.jobs > 1 {
+            return Err(AppError::LabSetting {
+                flag: "--jobs",
+                value: self.jobs.to_string(),
+                allowed: "the dashboard shows one population at a time: add --jobs 1".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// A new journal for `plan`, in the order that a kill at any moment leaves no journal, or
+    /// this one whole.
+    fn start_journal(&self, plan: &str) -> Result<(), AppError> {
+        // The earlier lab's plan first: a kill from here on leaves no journal, or this one.
+        remove_if_present(
+            &self.artifacts.join(PROGRESS_PLAN),
+            "remove the earlier lab's plan",
+        )?;
+        write_atomic(&self.artifacts.join(PROGRESS_FILE), b"")?;
+        // The plan last: a journal with a plan is one whose progress file belongs to it.
+        write_atomic(&self.artifacts.join(PROGRESS_PLAN), plan.as_bytes())?;
+        Ok(())
+    }
+
+    /// What the lab is about to do: start, train `todo` of `total` runs, or nothing.
+    fn announce(
+        &self,
+        opened: &OpenedDevice,
+        what: &str,
+        resuming: bool,
+        todo: usize,
+        total: usize,
+    ) {
+        if self.resume && !resuming {
+            println!(
+                "No lab was started in {}: starting it",
+                self.artifacts.display()
+            );
+        }
+        if resuming && todo == 0 {
+            println!(
+                "The lab in {} is complete: nothing was left to train ({total} runs done before); its tables and figures are written",
+                self.artifacts.display(),
+            );
+        } else {
+            println!("Backend: {opened}");
+            let before = if resuming {
+                format!(" ({} done before)", total - todo)
+            } else {
+                String::new()
+            };
+            println!(
+                "Training {todo} runs: {what}, {} at a time{before}",
+                self.jobs,
+            );
+        }
     }
 
     /// The trials of the lab in `artifacts`, which must have been started with `plan`.

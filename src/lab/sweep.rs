@@ -2,15 +2,15 @@
 //! losses are "relatively sensitive to the separability of your dataset"; this measures test
 //! accuracy as the rings blur (noise) and close in on each other (factor).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hinge_data::{DataConfig, DatasetKind};
 use hinge_model::LossKind;
-use hinge_train::{BackendKind, TrainingConfig, ensure_writable, keyed_csv_text, write_atomic};
+use hinge_train::{TrainingConfig, keyed_csv_text, write_atomic};
 use serde::{Deserialize, Serialize};
 
 use super::plot::{SweepGrid, accuracy_heatmaps, accuracy_vs_noise};
-use super::record::{RunRow, read_rows, write_rows};
+use super::record::{RunRow, write_rows};
 pub use super::summary::SweepCell;
 use super::{LabSettings, Summary, Trial};
 use crate::AppError;
@@ -102,7 +102,7 @@ impl SweepPlan {
         Ok(write_atomic(&dir.join(PLAN_FILE), json.as_bytes())?)
     }
 
-    fn load(dir: &Path) -> Result<Self, AppError> {
+    pub(super) fn load(dir: &Path) -> Result<Self, AppError> {
         let path = dir.join(PLAN_FILE);
         let text = std::fs::read_to_string(&path).map_err(|err| AppError::Merge {
             path: dir.to_path_buf(),
@@ -115,7 +115,7 @@ impl SweepPlan {
     }
 
     /// How many runs the whole sweep has.
-    fn runs(&self) -> usize {
+    pub(super) fn runs(&self) -> usize {
         self.noises.len() * self.factors.len() * self.losses.len() * self.seeds
     }
 }
@@ -203,7 +203,10 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
 
 /// Writes a whole sweep's `runs.csv`, `sweep.json`, `cells.csv` and figures from its rows, in
 /// run order; returns its cells.
-fn write_results(request: &SweepRequest, rows: &[RunRow]) -> Result<Vec<SweepCell>, AppError> {
+pub(super) fn write_results(
+    request: &SweepRequest,
+    rows: &[RunRow],
+) -> Result<Vec<SweepCell>, AppError> {
     let cells = cells(request, rows);
     let dir = &request.batch.artifacts;
     write_rows(&dir.join(RUNS_FILE), rows)?;
@@ -224,113 +227,6 @@ fn write_results(request: &SweepRequest, rows: &[RunRow]) -> Result<Vec<SweepCel
     accuracy_vs_noise(&dir.join(NOISE_PLOT), &grid, &cells)?;
     accuracy_heatmaps(&dir.join(HEATMAP_PLOT), &grid, &cells)?;
     Ok(cells)
-}
-
-/// Combines the folders of a sharded sweep (each written by `lab sweep --shard K/N`) into the
-/// tables and figures the unsharded sweep writes, in `artifacts`. The folders must hold every
-/// shard of one sweep exactly once, whole.
-pub fn merge_shards(
-    shards: &[PathBuf],
-    artifacts: &Path,
-) -> Result<(SweepRequest, Vec<SweepCell>), AppError> {
-    let Some(first_dir) = shards.first() else {
-        return Err(AppError::LabSetting {
-            flag: "merge",
-            value: "(no folders)".into(),
-            allowed: "name the shard folders, e.g. lab merge runs/shard-1 runs/shard-2".into(),
-        });
-    };
-    let plans = shards
-        .iter()
-        .map(|dir| SweepPlan::load(dir))
-        .collect::<Result<Vec<_>, _>>()?;
-    let whole = SweepPlan {
-        shard: None,
-        ..plans[0].clone()
-    };
-    let Some(count) = plans[0].shard.map(|s| s.count) else {
-        return Err(AppError::Merge {
-            path: first_dir.clone(),
-            reason: "it holds a whole sweep, not a shard of one".into(),
-        });
-    };
-    let mut by_index: Vec<Option<&PathBuf>> = vec![None; count];
-    for (dir, plan) in shards.iter().zip(&plans) {
-        let same_sweep = SweepPlan {
-            shard: None,
-            ..plan.clone()
-        } == whole;
-        let Some(shard) = plan.shard.filter(|s| same_sweep && s.count == count) else {
-            return Err(AppError::Merge {
-                path: dir.clone(),
-                reason: format!(
-                    "it is not a shard of the same sweep as {} (its {PLAN_FILE} differs)",
-                    first_dir.display()
-                ),
-            });
-        };
-        if let Some(other) = by_index[shard.index - 1].replace(dir) {
-            return Err(AppError::Merge {
-                path: dir.clone(),
-                reason: format!(
-                    "it holds shard {}/{count}, as {} does",
-                    shard.index,
-                    other.display()
-                ),
-            });
-        }
-    }
-    if let Some(missing) = by_index.iter().position(Option::is_none) {
-        return Err(AppError::Merge {
-            path: artifacts.to_path_buf(),
-            reason: format!(
-                "shard {}/{count} is missing: every shard of the sweep is needed",
-                missing + 1
-            ),
-        });
-    }
-    let mut rows = Vec::with_capacity(whole.runs());
-    for (index, dir) in by_index.into_iter().flatten().enumerate() {
-        let shard: Vec<RunRow> = read_rows(&dir.join(RUNS_FILE))?;
-        let expected = Shard {
-            index: index + 1,
-            count,
-        }
-        .range(whole.runs())
-        .len();
-        if shard.len() != expected {
-            return Err(AppError::Merge {
-                path: dir.clone(),
-                reason: format!(
-                    "its {RUNS_FILE} has {} runs where shard {}/{count} has {expected}: did it finish?",
-                    shard.len(),
-                    index + 1
-                ),
-            });
-        }
-        rows.extend(shard);
-    }
-    ensure_writable(artifacts)?;
-    let request = SweepRequest {
-        config: whole.config,
-        noises: whole.noises,
-        factors: whole.factors,
-        batch: LabSettings {
-            losses: whole.losses,
-            seeds: whole.seeds,
-            first_seed: whole.first_seed,
-            backend: BackendKind::Flex,
-            jobs: 1,
-            artifacts: artifacts.to_path_buf(),
-            show_progress: false,
-            dashboard: hinge_train::Dashboard::Silent,
-            max_population: super::MAX_POPULATION,
-            resume: false,
-        },
-        shard: None,
-    };
-    let cells = write_results(&request, &rows)?;
-    Ok((request, cells))
 }
 
 fn cells(request: &SweepRequest, trials: &[RunRow]) -> Vec<SweepCell> {

@@ -10,7 +10,7 @@ use hinge_model::{Mlp, Population, predicts_positive};
 use hinge_train::{TrainError, predict_population, predict_population_sums};
 
 use crate::AppError;
-use crate::cores::on_every_core;
+use rayon::prelude::*;
 
 mod dead;
 mod radii;
@@ -143,9 +143,10 @@ fn distances_to_boundary(
 ) -> Result<Vec<Vec<Option<f64>>>, AppError> {
     let n = sets.first().map_or(0, |set| set.len());
     let positive: Vec<bool> = outputs.iter().map(|&y| predicts_positive(y)).collect();
-    let partner: Vec<Vec<Option<usize>>> = on_every_core(sets.len(), |m| {
-        partners(&sets[m].points, &positive[m * n..(m + 1) * n])
-    });
+    let partner: Vec<Vec<Option<usize>>> = (0..sets.len())
+        .into_par_iter()
+        .map(|m| partners(&sets[m].points, &positive[m * n..(m + 1) * n]))
+        .collect();
     // Point i of member m lies on the boundary's side `positive`; the boundary is at a
     // fraction in (lo, hi) of the way to its partner. Points without a partner bisect a
     // zero-length segment, to keep one shape for all members, and are dropped at the end.

@@ -12,9 +12,9 @@ use std::sync::Arc;
 use burn::tensor::Device;
 use hinge_model::{LossChoice, LossKind, Watch};
 use hinge_train::{
-    BackendKind, Dashboard, FolderLock, ResumePoint, RunDir, SOLO_LAYOUT, Snapshots, TrainedRun,
-    TrainingConfig, ValidTrainingConfig, ensure_writable, remove_if_present, resume_point,
-    resume_watched, saved_frames, train_watched,
+    BackendKind, Dashboard, FolderLock, OpenedDevice, ResumePoint, RunDir, SOLO_LAYOUT, Snapshots,
+    TrainedRun, TrainingConfig, ValidTrainingConfig, ensure_writable, remove_if_present,
+    resume_point, resume_watched, saved_frames, train_watched,
 };
 
 use crate::AppError;
@@ -52,28 +52,13 @@ pub struct RunOutcome {
 /// artifacts folder is completed: finished losses are kept, an interrupted one goes on from its
 /// checkpoint, the others train from the start, and every figure is drawn.
 pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
-    // Everything that can be checked is checked before anything trains, so a bad value or an
-    // unwritable folder fails in milliseconds and leaves nothing behind.
-    let mut record = if request.resume {
-        RunRecord::load(&request.artifacts)?
-    } else {
-        RunRecord::of(request)
-    };
-    let configs = record.checked()?;
-    let opened = request.backend.unwrap_or(record.backend).open()?;
-    ensure_writable(&request.artifacts)?;
-    // One command per artifacts folder: its record and its losses' folders are this one's.
-    let _lock = FolderLock::acquire(&request.artifacts)?;
+    let Prepared {
+        mut record,
+        opened,
+        _lock,
+        steps,
+    } = prepare(request)?;
     let device = opened.device.clone();
-    let steps = if request.resume {
-        resume_steps(&record, configs, &request.artifacts, &device)?
-    } else {
-        start(&record, &request.artifacts)?;
-        configs
-            .into_iter()
-            .map(|(loss, config)| (loss, config, Step::Fresh))
-            .collect()
-    };
     // A run with nothing left to train says so in one line; its figures are drawn all the
     // same, as a kill while they were drawn may have left some missing.
     let complete = steps
@@ -97,40 +82,13 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
         let dir = request.artifacts.join(loss.name());
         let files = RunDir::new(&dir);
         let watched = Animation::new(&config, record.animate);
-        let (run, frames) = match step {
-            Step::Fresh => {
-                println!("Training with {loss} loss, writing to {}", dir.display());
-                let watch = watched.snapshots(&config, &files, 0);
-                let run = train_watched(
-                    &config,
-                    &device,
-                    &files,
-                    request.dashboard,
-                    watching(&watch),
-                )?;
-                (run, watch)
-            }
-            Step::Resume(point) => {
-                for (epoch, reason) in &point.skipped {
-                    println!("Passing over the checkpoint of epoch {epoch}: {reason}");
-                }
-                println!(
-                    "Resuming {loss} loss after epoch {}, writing to {}",
-                    point.epoch,
-                    dir.display()
-                );
-                let watch = watched.snapshots(&config, &files, point.epoch);
-                let run = resume_watched(&files, &device, request.dashboard, watching(&watch))?;
-                (run, watch)
-            }
-            Step::Finished => {
-                say(&format!(
-                    "Keeping the finished {loss} loss run in {}",
-                    dir.display()
-                ));
-                (TrainedRun::load(&files, &device)?, None)
-            }
+        let context = LossContext {
+            files: &files,
+            device: &device,
+            dashboard: request.dashboard,
+            quiet: complete,
         };
+        let (run, frames) = run_loss(step, loss, &config, &watched, &context)?;
         say(&run.test.tutorial_line());
         if !record.finished.contains(&loss) {
             record.finished.push(loss);
@@ -161,6 +119,104 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
         );
     }
     Ok(outcomes)
+}
+
+/// A command checked and ready to train: its record, its device, the lock on its folder, and
+/// what each loss does now.
+struct Prepared {
+    record: RunRecord,
+    opened: OpenedDevice,
+    _lock: FolderLock,
+    steps: Vec<(LossKind, ValidTrainingConfig, Step)>,
+}
+
+/// Everything that can be checked is checked before anything trains, so a bad value or an
+/// unwritable folder fails in milliseconds and leaves nothing behind.
+fn prepare(request: &CirclesRun) -> Result<Prepared, AppError> {
+    let record = if request.resume {
+        RunRecord::load(&request.artifacts)?
+    } else {
+        RunRecord::of(request)
+    };
+    let configs = record.checked()?;
+    let opened = request.backend.unwrap_or(record.backend).open()?;
+    ensure_writable(&request.artifacts)?;
+    // One command per artifacts folder: its record and its losses' folders are this one's.
+    let lock = FolderLock::acquire(&request.artifacts)?;
+    let steps = if request.resume {
+        resume_steps(&record, configs, &request.artifacts, &opened.device)?
+    } else {
+        start(&record, &request.artifacts)?;
+        configs
+            .into_iter()
+            .map(|(loss, config)| (loss, config, Step::Fresh))
+            .collect()
+    };
+    Ok(Prepared {
+        record,
+        opened,
+        _lock: lock,
+        steps,
+    })
+}
+
+/// Where and how one loss of a command trains.
+struct LossContext<'a> {
+    files: &'a RunDir,
+    device: &'a Device,
+    dashboard: Dashboard,
+    /// Nothing is left to train: the kept runs are not announced.
+    quiet: bool,
+}
+
+/// Trains, resumes or keeps one loss's run, as `step` says, with the snapshots of its frames
+/// when it trained.
+fn run_loss(
+    step: Step,
+    loss: LossKind,
+    config: &ValidTrainingConfig,
+    watched: &Animation,
+    context: &LossContext,
+) -> Result<(TrainedRun, Option<Arc<Snapshots>>), AppError> {
+    let dir = context.files.path();
+    Ok(match step {
+        Step::Fresh => {
+            println!("Training with {loss} loss, writing to {}", dir.display());
+            let watch = watched.snapshots(config, context.files, 0);
+            let run = train_watched(
+                config,
+                context.device,
+                context.files,
+                context.dashboard,
+                watching(&watch),
+            )?;
+            (run, watch)
+        }
+        Step::Resume(point) => {
+            for (epoch, reason) in &point.skipped {
+                println!("Passing over the checkpoint of epoch {epoch}: {reason}");
+            }
+            println!(
+                "Resuming {loss} loss after epoch {}, writing to {}",
+                point.epoch,
+                dir.display()
+            );
+            let watch = watched.snapshots(config, context.files, point.epoch);
+            let run = resume_watched(
+                context.files,
+                context.device,
+                context.dashboard,
+                watching(&watch),
+            )?;
+            (run, watch)
+        }
+        Step::Finished => {
+            if !context.quiet {
+                println!("Keeping the finished {loss} loss run in {}", dir.display());
+            }
+            (TrainedRun::load(context.files, context.device)?, None)
+        }
+    })
 }
 
 /// The watch a training takes from the snapshots that keep its frames.

@@ -51,17 +51,17 @@ impl LossKind {
     ///
     /// The training step uses this: its targets come from the dataset, which maps labels once,
     /// and checking them again would read them back to the host on every step.
-    pub fn forward_signed<const D: usize>(
+    pub fn forward_encoded<const D: usize>(
         self,
         predictions: Tensor<D>,
         targets: Tensor<D>,
     ) -> Tensor<D> {
-        self.forward_signed_along(predictions, targets, D - 1)
+        self.forward_encoded_along(predictions, targets, D - 1)
     }
 
-    /// [`LossKind::forward_signed`] with each point's outputs along `axis` (a population's
+    /// [`LossKind::forward_encoded`] with each point's outputs along `axis` (a population's
     /// training layout puts them first).
-    pub fn forward_signed_along<const D: usize>(
+    pub fn forward_encoded_along<const D: usize>(
         self,
         predictions: Tensor<D>,
         targets: Tensor<D>,
@@ -184,7 +184,7 @@ macro_rules! two_class_loss {
                 predictions: Tensor<D>,
                 targets: Tensor<D>,
             ) -> Result<Tensor<D>, ModelError> {
-                Ok($kind.forward_signed(predictions, signed_targets(targets)?))
+                Ok($kind.forward_encoded(predictions, signed_targets(targets)?))
             }
         }
     };
@@ -255,7 +255,7 @@ impl CategoricalHingeLoss {
                 return Err(ModelError::NotOneHot(row.to_vec()));
             }
         }
-        Ok(LossKind::CategoricalHinge.forward_signed(predictions, targets))
+        Ok(LossKind::CategoricalHinge.forward_encoded(predictions, targets))
     }
 }
 

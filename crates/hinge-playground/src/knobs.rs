@@ -51,10 +51,6 @@ fn names<T: Named + Copy>(values: &[T]) -> Vec<&'static str> {
     values.iter().map(|v| v.name()).collect()
 }
 
-fn numbers(values: &[f64]) -> Vec<serde_json::Value> {
-    values.iter().map(|&v| serde_json::json!(v)).collect()
-}
-
 fn knob(name: &'static str, label: &'static str, section: &'static str, control: Control) -> Knob {
     Knob {
         name,
@@ -66,150 +62,99 @@ fn knob(name: &'static str, label: &'static str, section: &'static str, control:
 
 /// Every knob, in the order the page shows them in each section.
 pub fn knobs() -> Vec<Knob> {
-    use Control::*;
-    let pace = PACES
-        .iter()
-        .copied()
-        .filter(|p| (PACE_RANGE.0..=PACE_RANGE.1).contains(p));
+    let mut all = header_knobs();
+    all.extend(data_knobs());
+    all.extend(network_knobs());
+    all
+}
+
+fn header_knobs() -> Vec<Knob> {
+    let (slowest, fastest) = PACE_RANGE;
+    let paces: Vec<f64> = PACES
+        .into_iter()
+        .filter(|p| (slowest..=fastest).contains(p))
+        .collect();
+    let seeds = Control::Number {
+        min: 1,
+        max: Some(MAX_SEEDS as u64),
+    };
     vec![
-        knob(
-            "lr",
-            "Learning rate",
-            "header",
-            Choice {
-                values: numbers(&LEARNING_RATES),
-            },
-        ),
-        knob(
-            "losses",
-            "Loss",
-            "header",
-            Checks {
-                values: names(&LossKind::TWO_CLASS),
-            },
-        ),
-        knob(
-            "seeds",
-            "Seeds per loss",
-            "header",
-            Number {
-                min: 1,
-                max: Some(MAX_SEEDS as u64),
-            },
-        ),
+        knob("lr", "Learning rate", "header", choice(&LEARNING_RATES)),
+        knob("losses", "Loss", "header", checks(&LossKind::TWO_CLASS)),
+        knob("seeds", "Seeds per loss", "header", seeds),
         knob(
             "epochs_per_second",
             "Pace (epochs/s)",
             "header",
-            Choice {
-                values: numbers(&pace.collect::<Vec<_>>()),
-            },
+            choice(&paces),
         ),
+    ]
+}
+
+fn data_knobs() -> Vec<Knob> {
+    let range = |min, max, step| Control::Range { min, max, step };
+    let buttons = Control::Buttons {
+        values: names(DatasetKind::ALL),
+    };
+    vec![
+        knob("dataset", "Data set", "data", buttons),
+        knob("noise", "Noise", "data", range(0.0, 0.5, 0.01)),
+        knob("factor", "Ring factor", "data", range(0.05, 0.95, 0.05)),
+        knob("test_ratio", "Test share", "data", range(0.1, 0.9, 0.05)),
+        knob("batch_size", "Batch size", "data", range(1.0, 30.0, 1.0)),
         knob(
-            "dataset",
-            "Data set",
+            "seed",
+            "Seed",
             "data",
-            Buttons {
-                values: names(DatasetKind::ALL),
-            },
+            Control::Number { min: 0, max: None },
         ),
-        knob(
-            "noise",
-            "Noise",
-            "data",
-            Range {
-                min: 0.0,
-                max: 0.5,
-                step: 0.01,
-            },
-        ),
-        knob(
-            "factor",
-            "Ring factor",
-            "data",
-            Range {
-                min: 0.05,
-                max: 0.95,
-                step: 0.05,
-            },
-        ),
-        knob(
-            "test_ratio",
-            "Test share",
-            "data",
-            Range {
-                min: 0.1,
-                max: 0.9,
-                step: 0.05,
-            },
-        ),
-        knob(
-            "batch_size",
-            "Batch size",
-            "data",
-            Range {
-                min: 1.0,
-                max: 30.0,
-                step: 1.0,
-            },
-        ),
-        knob("seed", "Seed", "data", Number { min: 0, max: None }),
-        knob(
-            "features",
-            "Features",
-            "network",
-            Checks {
-                values: names(Feature::ALL),
-            },
-        ),
-        knob(
-            "hidden",
-            "Hidden layers",
-            "network",
-            Layers {
-                max_layers: MAX_LAYERS,
-                max_units: MAX_UNITS,
-            },
-        ),
+    ]
+}
+
+fn network_knobs() -> Vec<Knob> {
+    let layers = Control::Layers {
+        max_layers: MAX_LAYERS,
+        max_units: MAX_UNITS,
+    };
+    vec![
+        knob("features", "Features", "network", checks(Feature::ALL)),
+        knob("hidden", "Hidden layers", "network", layers),
         knob(
             "activation",
             "Activation",
             "network",
-            Choice {
-                values: names(Activation::ALL)
-                    .into_iter()
-                    .map(serde_json::Value::from)
-                    .collect(),
-            },
+            named_choice(Activation::ALL),
         ),
         knob(
             "output",
             "Output",
             "network",
-            Choice {
-                values: names(OutputActivation::ALL)
-                    .into_iter()
-                    .map(serde_json::Value::from)
-                    .collect(),
-            },
+            named_choice(OutputActivation::ALL),
         ),
-        knob(
-            "l1",
-            "L1",
-            "network",
-            Choice {
-                values: numbers(&PENALTIES),
-            },
-        ),
-        knob(
-            "l2",
-            "L2",
-            "network",
-            Choice {
-                values: numbers(&PENALTIES),
-            },
-        ),
+        knob("l1", "L1", "network", choice(&PENALTIES)),
+        knob("l2", "L2", "network", choice(&PENALTIES)),
     ]
+}
+
+fn choice(values: &[f64]) -> Control {
+    Control::Choice {
+        values: values.iter().map(|&v| serde_json::json!(v)).collect(),
+    }
+}
+
+fn named_choice<T: Named + Copy>(values: &[T]) -> Control {
+    Control::Choice {
+        values: names(values)
+            .into_iter()
+            .map(serde_json::Value::from)
+            .collect(),
+    }
+}
+
+fn checks<T: Named + Copy>(values: &[T]) -> Control {
+    Control::Checks {
+        values: names(values),
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::Playground;
 use common::webdriver::Browser;
 use hinge_data::DatasetKind;
-use hinge_model::{Activation, Feature, LossKind, Named, OutputActivation};
+use hinge_model::{Activation, Feature, LossKind, OutputActivation};
 
 fn screenshots() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("playground");

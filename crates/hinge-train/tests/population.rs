@@ -84,7 +84,7 @@ fn solo_losses(config: &ValidTrainingConfig, steps: usize) -> Vec<f32> {
         let [_, size, _] = batch.inputs.dims();
         let output = model.forward(batch.inputs.reshape([2, size]).transpose());
         let value = loss
-            .forward_signed(output, batch.targets.reshape([size, 1]))
+            .forward_encoded(output, batch.targets.reshape([size, 1]))
             .mean();
         losses.push(host(value.clone())[0]);
         let grads = GradientsParams::from_grads(value.backward(), &model);

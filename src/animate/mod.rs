@@ -5,39 +5,23 @@
 //! repaints the surface, the points and its title. A truecolour frame through plotters cost
 //! several times more, and an animation must not make the tutorial's run much slower.
 
-use std::path::Path;
+mod apng;
+mod palette;
 
 use hinge_model::predicted_class;
-use hinge_train::{Snapshot, write_atomic};
+use hinge_train::Snapshot;
 use plotters::prelude::*;
 
 use crate::AppError;
-use crate::cores::on_every_core;
-use crate::plot::{
-    OutputGrid, class_colour, confidence_of_outputs, draw_plane_axes, plot_error,
-    register_embedded_font, shade,
-};
+use crate::plot::{OutputGrid, confidence_of_outputs, draw_plane_axes, plot_error};
+use palette::{BLACK_INDEX, SHADES, class_index, draw_indexed, palette};
+use rayon::prelude::*;
 
 /// One panel: the title strip above, the square plot, the tick labels left and below.
 const PANEL: (u32, u32) = (420, 450);
 const TITLE_HEIGHT: u32 = 34;
 /// Snapshot grid cells per axis; pixels between cell centres are interpolated.
 pub const FRAME_GRID: usize = 120;
-/// Frames per second, and how long the last frame is held before the animation starts again.
-const FPS: u16 = 8;
-const HOLD_LAST_MS: u16 = 1500;
-
-/// Shades of each class from the palest (no confidence) to the fullest.
-const SHADES: usize = 16;
-const GREYS: usize = 8;
-/// Palette layout: white (0), black, greys, then per class its full colour, its edge colour, and
-/// its shades.
-const BLACK_INDEX: u8 = 1;
-const GREY_START: usize = 2;
-const CLASS_START: usize = GREY_START + GREYS;
-const PER_CLASS: usize = 2 + SHADES;
-const MAX_CLASSES: usize = (256 - CLASS_START) / PER_CLASS;
-
 /// What one panel shows, besides its snapshots; owned, so it can be drawn on another thread
 /// while the next run trains.
 pub struct Panel {
@@ -99,177 +83,6 @@ impl Frames {
             frames,
             palette: first.palette.clone(),
         })
-    }
-
-    /// Writes the frames as an animated PNG, whole or not at all. Viewers without APNG show
-    /// the first frame, the untrained network.
-    ///
-    /// The chunks are laid out here rather than by `png`'s encoder, which feeds its zlib
-    /// stream a row at a time: flate2 zeroes its 32 KB output buffer on every call, and that
-    /// was most of the time the tutorial's 31 frames took to write. Here each frame is
-    /// compressed in one call, the frames on every core.
-    pub fn write(&self, path: &Path) -> Result<(), AppError> {
-        let rows = self.height as usize;
-        let compressed = on_every_core(self.frames.len(), |index| {
-            let frame = &self.frames[index];
-            // Each row is preceded by its filter type, 0 (none): palette images compress best
-            // unfiltered (the PNG spec's advice), and that is also the fastest. Level 1:
-            // fdeflate's fast mode made these files ten times larger.
-            let mut filtered = Vec::with_capacity(frame.len() + rows);
-            for row in frame.chunks_exact(self.width as usize) {
-                filtered.push(0);
-                filtered.extend_from_slice(row);
-            }
-            miniz_oxide::deflate::compress_to_vec_zlib(&filtered, 1)
-        });
-        let count = u32::try_from(compressed.len()).map_err(plot_error)?;
-        let mut png = PNG_SIGNATURE.to_vec();
-        let size = [self.width.to_be_bytes(), self.height.to_be_bytes()].concat();
-        // 8-bit palette indices, deflate, no interlacing.
-        chunk(&mut png, b"IHDR", &[&size[..], &[8, 3, 0, 0, 0]].concat())?;
-        // The frame count, then 0: loop forever.
-        chunk(&mut png, b"acTL", &[count.to_be_bytes(), [0; 4]].concat())?;
-        chunk(&mut png, b"PLTE", &self.palette.concat())?;
-        let mut sequence = 0u32;
-        for (index, data) in compressed.iter().enumerate() {
-            let (delay, per_second) = if index + 1 == compressed.len() {
-                (HOLD_LAST_MS, 1000)
-            } else {
-                (1, FPS)
-            };
-            let control = [
-                &sequence.to_be_bytes()[..],
-                &size,
-                &[0; 8], // at the top left corner
-                &delay.to_be_bytes(),
-                &per_second.to_be_bytes(),
-                &[0, 0], // nothing disposed, each frame replaces the canvas
-            ]
-            .concat();
-            chunk(&mut png, b"fcTL", &control)?;
-            sequence += 1;
-            // The first frame is the image that viewers without APNG show.
-            if index == 0 {
-                chunk(&mut png, b"IDAT", data)?;
-            } else {
-                chunk(
-                    &mut png,
-                    b"fdAT",
-                    &[&sequence.to_be_bytes()[..], data].concat(),
-                )?;
-                sequence += 1;
-            }
-        }
-        chunk(&mut png, b"IEND", &[])?;
-        write_atomic(path, &png)?;
-        Ok(())
-    }
-}
-
-const PNG_SIGNATURE: [u8; 8] = [137, 80, 78, 71, 13, 10, 26, 10];
-
-/// Appends one PNG chunk: its length, type, data and the CRC of type and data.
-fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) -> Result<(), AppError> {
-    let length = u32::try_from(data.len())
-        .ok()
-        .filter(|&length| length <= i32::MAX as u32)
-        .ok_or_else(|| plot_error(format!("a PNG chunk of {} bytes is too long", data.len())))?;
-    png.extend_from_slice(&length.to_be_bytes());
-    let start = png.len();
-    png.extend_from_slice(kind);
-    png.extend_from_slice(data);
-    let crc = crc32fast::hash(&png[start..]);
-    png.extend_from_slice(&crc.to_be_bytes());
-    Ok(())
-}
-
-/// The palette every frame uses.
-fn palette(classes: usize) -> Vec<[u8; 3]> {
-    let mut colours = vec![[255, 255, 255], [0, 0, 0]];
-    for grey in 0..GREYS {
-        let level = (255.0 * (grey + 1) as f64 / (GREYS + 1) as f64).round() as u8;
-        colours.push([level; 3]);
-    }
-    for class in 0..classes.min(MAX_CLASSES) {
-        let full = class_colour(class);
-        colours.push([full.0, full.1, full.2]);
-        let dark = |c: u8| (c as f64 * 0.45).round() as u8;
-        colours.push([dark(full.0), dark(full.1), dark(full.2)]);
-        for level in 0..SHADES {
-            let s = shade(class, level as f32 / (SHADES - 1) as f32);
-            colours.push([s.0, s.1, s.2]);
-        }
-    }
-    colours
-}
-
-fn class_index(class: usize, part: usize) -> u8 {
-    (CLASS_START + (class % MAX_CLASSES) * PER_CLASS + part) as u8
-}
-
-/// The palette entry nearest to an RGB colour.
-fn nearest(palette: &[[u8; 3]], rgb: [u8; 3]) -> u8 {
-    let distance = |c: &[u8; 3]| {
-        c.iter()
-            .zip(rgb)
-            .map(|(&a, b)| (a as i32 - b as i32).pow(2))
-            .sum::<i32>()
-    };
-    (0..palette.len())
-        .min_by_key(|&i| distance(&palette[i]))
-        .unwrap_or(0) as u8
-}
-
-/// Draws with plotters on a white RGB canvas and maps it onto the palette.
-fn draw_indexed(
-    size: (u32, u32),
-    palette: &[[u8; 3]],
-    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> Result<(), AppError>,
-) -> Result<Vec<u8>, AppError> {
-    register_embedded_font();
-    let mut rgb = vec![255u8; (size.0 * size.1 * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
-        draw(&root)?;
-        root.present().map_err(plot_error)?;
-    }
-    let mut indices = PaletteIndices::new(palette);
-    Ok(rgb
-        .chunks_exact(3)
-        .map(|px| indices.of([px[0], px[1], px[2]]))
-        .collect())
-}
-
-/// Palette indices of the colours seen so far. A canvas has a few hundred distinct colours
-/// (antialiased text makes most of them) in hundreds of thousands of pixels, and [`nearest`]
-/// scans the whole palette; a `HashMap` with its default hasher was most of an animation's
-/// drawing time. A direct-mapped table of packed colours costs a multiply per pixel.
-struct PaletteIndices<'a> {
-    palette: &'a [[u8; 3]],
-    /// Per slot the colour packed as `0x01RRGGBB` (0: empty) and its index.
-    slots: Vec<(u32, u8)>,
-}
-
-impl<'a> PaletteIndices<'a> {
-    const SLOT_BITS: u32 = 12;
-
-    fn new(palette: &'a [[u8; 3]]) -> Self {
-        Self {
-            palette,
-            slots: vec![(0, 0); 1 << Self::SLOT_BITS],
-        }
-    }
-
-    fn of(&mut self, rgb: [u8; 3]) -> u8 {
-        let packed = 1 << 24 | u32::from(rgb[0]) << 16 | u32::from(rgb[1]) << 8 | u32::from(rgb[2]);
-        let slot = (packed.wrapping_mul(0x9E37_79B1) >> (32 - Self::SLOT_BITS)) as usize;
-        let (seen, index) = self.slots[slot];
-        if seen == packed {
-            return index;
-        }
-        let index = nearest(self.palette, rgb);
-        self.slots[slot] = (packed, index);
-        index
     }
 }
 
@@ -340,8 +153,9 @@ pub fn render_frames(spec: &Panel, snapshots: &[Snapshot]) -> Result<Frames, App
     };
     // Frames are independent: draw them on every core (the next loss may be training
     // meanwhile; the frames are short work beside it).
-    let frames = on_every_core(snapshots.len(), |index| frame(&snapshots[index]))
-        .into_iter()
+    let frames = snapshots
+        .par_iter()
+        .map(frame)
         .collect::<Result<Vec<_>, AppError>>()?;
     Ok(Frames {
         width: PANEL.0,
@@ -497,6 +311,8 @@ fn paint_points(frame: &mut [u8], rect: &PlotRect, grid: &OutputGrid, spec: &Pan
 
 #[cfg(test)]
 mod tests {
+    use super::apng::{FPS, HOLD_LAST_MS};
+    use super::palette::{PaletteIndices, nearest};
     use super::*;
 
     /// Three 3x2 frames of a four-colour palette.
