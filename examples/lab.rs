@@ -8,5 +8,5 @@
 hinge_lab::use_mimalloc!();
 
 fn main() {
-    hinge_lab::mains::lab();
+    hinge_lab::programs::lab();
 }

@@ -11,11 +11,11 @@ pub mod bench;
 pub mod cli;
 mod error;
 pub mod lab;
-pub mod mains;
 pub mod margins;
 pub mod neurons;
 pub mod plot;
 pub mod predict;
+pub mod programs;
 mod run;
 
 pub use error::AppError;

@@ -7,5 +7,5 @@
 hinge_lab::use_mimalloc!();
 
 fn main() {
-    hinge_lab::mains::bench();
+    hinge_lab::programs::bench();
 }

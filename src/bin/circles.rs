@@ -5,5 +5,5 @@
 hinge_lab::use_mimalloc!();
 
 fn main() {
-    hinge_lab::mains::circles();
+    hinge_lab::programs::circles();
 }

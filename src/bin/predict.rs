@@ -6,5 +6,5 @@
 hinge_lab::use_mimalloc!();
 
 fn main() {
-    hinge_lab::mains::predict();
+    hinge_lab::programs::predict();
 }

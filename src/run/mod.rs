@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use burn::tensor::Device;
-use hinge_model::{LossChoice, LossKind, Watch};
+use hinge_model::{LossChoice, LossKind, StepObserver};
 use hinge_train::{
     BackendKind, Dashboard, FolderLock, OpenedDevice, ResumePoint, RunDir, SOLO_LAYOUT, Snapshots,
     TrainedRun, TrainingConfig, ValidTrainingConfig, ensure_writable, remove_if_present,
@@ -220,8 +220,8 @@ fn run_loss(
 }
 
 /// The watch a training takes from the snapshots that keep its frames.
-fn watching(snapshots: &Option<Arc<Snapshots>>) -> Option<Arc<dyn Watch>> {
-    snapshots.clone().map(|s| s as Arc<dyn Watch>)
+fn watching(snapshots: &Option<Arc<Snapshots>>) -> Option<Arc<dyn StepObserver>> {
+    snapshots.clone().map(|s| s as Arc<dyn StepObserver>)
 }
 
 /// What one loss of a run does now.

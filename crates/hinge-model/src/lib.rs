@@ -59,21 +59,20 @@
 //! ```
 
 mod class;
-mod design;
+mod computation;
 mod error;
-mod groups;
 mod init;
 mod loss;
 mod loss_choice;
+mod loss_groups;
 mod model;
 mod population;
 mod stacked;
 mod train_step;
 
 pub use class::{hits, predicted_class, predicts_positive, signed_class};
-pub use design::{Activation, Design, Feature, OutputActivation};
+pub use computation::{Activation, Computation, Feature, OutputActivation};
 pub use error::ModelError;
-pub use groups::{LossGroup, loss_groups};
 pub use hinge_data::Layout;
 pub use hinge_data::Named;
 pub use init::{glorot_uniform_bound, he_uniform_bound};
@@ -82,10 +81,11 @@ pub use loss::{
     signed_targets,
 };
 pub use loss_choice::LossChoice;
+pub use loss_groups::{LossGroup, loss_groups};
 pub use model::{LayerKind, LayerSummary, Mlp, MlpConfig, ValidMlpConfig};
 pub use population::Population;
 pub use stacked::StackedDense;
-pub use train_step::{PopulationOutput, Watch};
+pub use train_step::{PopulationOutput, StepObserver};
 
 /// burn's reduction enum, re-exported because every loss here takes one.
 pub use burn::nn::loss::Reduction;

@@ -6,7 +6,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::init::{dense, draw_weights, layer_bounds};
-use crate::{Activation, Design, Feature, LossKind, ModelError, OutputActivation};
+use crate::{Activation, Computation, Feature, LossKind, ModelError, OutputActivation};
 
 /// The tutorial's network by default: the point's two coordinates in, ReLU hidden layers of 4
 /// and 2, tanh outputs (one, or one per class), no weight penalty.
@@ -71,8 +71,8 @@ impl MlpConfig {
     }
 
     /// The network's non-weight choices, as the models carry them.
-    pub fn design(&self) -> Design {
-        Design {
+    pub fn design(&self) -> Computation {
+        Computation {
             features: self.features.clone(),
             activation: self.activation,
             output: self.output,
@@ -196,7 +196,7 @@ pub struct Mlp {
     pub(crate) loss: LossKind,
     /// Inputs, activations and penalty, from the config: not saved with the weights either.
     #[module(skip)]
-    pub(crate) design: Design,
+    pub(crate) design: Computation,
 }
 
 impl Mlp {
@@ -240,7 +240,7 @@ impl Mlp {
     }
 
     /// Its inputs, activations and penalty.
-    pub fn design(&self) -> &Design {
+    pub fn design(&self) -> &Computation {
         &self.design
     }
 

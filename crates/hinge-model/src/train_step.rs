@@ -15,7 +15,7 @@ use crate::class::hits_along;
 /// Something that looks at a population while burn's Learner trains it, e.g. to draw its
 /// decision surface as it forms. The Learner gives no hook with the model in it, so the
 /// population calls these from its own steps.
-pub trait Watch: Send + Sync {
+pub trait StepObserver: Send + Sync {
     /// Before each training step, with the weights that step starts from.
     fn before_step(&self, population: &Population);
     /// Before each validation batch, with the weights at the end of the epoch's training.
@@ -26,13 +26,13 @@ pub trait Watch: Send + Sync {
     fn before_checkpoint(&self, _epoch: usize) {}
 }
 
-/// A [`Watch`] as a module field: cloned with the module, never saved.
+/// A [`StepObserver`] as a module field: cloned with the module, never saved.
 #[derive(Clone)]
-pub(crate) struct Watcher(pub(crate) Arc<dyn Watch>);
+pub(crate) struct Observer(pub(crate) Arc<dyn StepObserver>);
 
-impl std::fmt::Debug for Watcher {
+impl std::fmt::Debug for Observer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Watcher")
+        f.write_str("Observer")
     }
 }
 
@@ -42,7 +42,8 @@ pub struct PopulationOutput {
     /// Each member's mean loss on its batch, along the member axis of `layout`: `[members, 1,
     /// 1]` or `[1, 1, members]` ([`PopulationOutput::losses`] gives `[members]`).
     pub loss: Tensor<3>,
-    /// In (-1, 1), `[members, batch, outputs]` or `[outputs, batch, members]` as `layout` says.
+    /// The network's outputs (in (-1, 1) under the tanh output, any value under the linear
+    /// one), `[members, batch, outputs]` or `[outputs, batch, members]` as `layout` says.
     pub output: Tensor<3>,
     /// Laid out as `output`: -1 or +1 in one unit, or one-hot.
     pub targets: Tensor<3>,
@@ -74,7 +75,7 @@ impl TrainStep for Population {
     type Output = PopulationOutput;
 
     fn step(&self, batch: PopulationBatch) -> TrainOutput<PopulationOutput> {
-        if let Some(Watcher(watch)) = &self.watch {
+        if let Some(Observer(watch)) = &self.watch {
             watch.before_step(self);
         }
         let item = self.forward_members(batch);
@@ -96,7 +97,7 @@ impl InferenceStep for Population {
     type Output = PopulationOutput;
 
     fn step(&self, batch: PopulationBatch) -> PopulationOutput {
-        if let Some(Watcher(watch)) = &self.watch {
+        if let Some(Observer(watch)) = &self.watch {
             watch.before_validation(self);
         }
         self.forward_members(batch)

@@ -9,7 +9,7 @@ use burn::train::checkpoint::{
     Checkpoint, Checkpointer, CheckpointerError, CheckpointingAction, CheckpointingStrategy,
 };
 use burn::train::metric::store::EventStoreClient;
-use hinge_model::Watch;
+use hinge_model::StepObserver;
 
 use crate::artifacts::{Durability, EpochMetrics, remove_if_present, replace_file};
 use crate::interrupt::{Stop, StopLog};
@@ -63,7 +63,7 @@ impl EpochCheckpointer {
 pub(crate) struct ResumeFiles {
     pub(crate) run: RunDir,
     pub(crate) ledger: SharedLedger,
-    pub(crate) watch: Option<Arc<dyn Watch>>,
+    pub(crate) watch: Option<Arc<dyn StepObserver>>,
     pub(crate) stops: StopLog,
     pub(crate) interrupter: Interrupter,
 }
@@ -192,7 +192,7 @@ mod tests {
         calls: Mutex<Vec<(usize, bool, String)>>,
     }
 
-    impl Watch for Told {
+    impl StepObserver for Told {
         fn before_step(&self, _: &Population) {}
         fn before_validation(&self, _: &Population) {}
         fn before_checkpoint(&self, epoch: usize) {
@@ -237,7 +237,7 @@ mod tests {
         let checkpointer = EpochCheckpointer::new(&run, "model").writing_first(ResumeFiles {
             run: run.clone(),
             ledger,
-            watch: Some(told.clone() as Arc<dyn Watch>),
+            watch: Some(told.clone() as Arc<dyn StepObserver>),
             stops: StopLog::default(),
             interrupter: Interrupter::new(),
         });

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::tensor::{Device, Tensor, TensorData};
-use hinge_model::{Population, Watch};
+use hinge_model::{Population, StepObserver};
 use serde::{Deserialize, Serialize};
 
 use crate::artifacts::{Durability, replace_file};
@@ -255,7 +255,7 @@ pub fn frames_per_epoch(epochs: usize, steps_per_epoch: usize) -> usize {
         .clamp(1, steps_per_epoch.max(1))
 }
 
-impl Watch for Snapshots {
+impl StepObserver for Snapshots {
     fn before_step(&self, population: &Population) {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let step = state.steps;

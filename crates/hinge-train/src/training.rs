@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use burn::tensor::Device;
 use hinge_data::DataSplit;
-use hinge_model::{Mlp, Watch};
+use hinge_model::{Mlp, StepObserver};
 
 use crate::artifacts::{EpochMetrics, TestResult};
 use crate::config::{TrainingConfig, ValidTrainingConfig};
@@ -52,7 +52,7 @@ pub fn train_watched(
     device: &Device,
     run: &RunDir,
     dashboard: Dashboard,
-    watch: Option<Arc<dyn Watch>>,
+    watch: Option<Arc<dyn StepObserver>>,
 ) -> Result<TrainedRun, TrainError> {
     let configs = std::slice::from_ref(config);
     let _lock = check_and_lock(configs, run)?;
@@ -76,7 +76,7 @@ pub fn resume_watched(
     run: &RunDir,
     device: &Device,
     dashboard: Dashboard,
-    watch: Option<Arc<dyn Watch>>,
+    watch: Option<Arc<dyn StepObserver>>,
 ) -> Result<TrainedRun, TrainError> {
     let config = run.load_config()?;
     let configs = std::slice::from_ref(&config);

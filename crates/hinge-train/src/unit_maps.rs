@@ -6,7 +6,7 @@
 //! from this.
 
 use burn::tensor::{Device, Tensor, TensorData};
-use hinge_model::{Design, Mlp, Population};
+use hinge_model::{Computation, Mlp, Population};
 
 use crate::error::TrainError;
 
@@ -107,7 +107,7 @@ pub fn unit_maps(
 }
 
 /// The input column: each feature's value at the grid points.
-fn feature_layer(design: &Design, centres: &[[f32; 2]]) -> UnitLayer {
+fn feature_layer(design: &Computation, centres: &[[f32; 2]]) -> UnitLayer {
     UnitLayer {
         name: "inputs".to_string(),
         units: design

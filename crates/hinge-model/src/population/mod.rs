@@ -17,10 +17,10 @@ use hinge_data::Layout;
 
 mod losses;
 
-use crate::groups::{LossGroup, loss_groups};
+use crate::loss_groups::{LossGroup, loss_groups};
 use crate::stacked::StackedDense;
-use crate::train_step::{Watch, Watcher};
-use crate::{Design, LossKind, Mlp, ValidMlpConfig};
+use crate::train_step::{Observer, StepObserver};
+use crate::{Computation, LossKind, Mlp, ValidMlpConfig};
 
 /// Where a point's coordinates and a layer's units lie when a population is measured on many
 /// points: members first ([`Population::forward`]).
@@ -43,10 +43,10 @@ pub struct Population {
     layout: Layout,
     /// Inputs, activations and penalty, shared by every member.
     #[module(skip)]
-    design: Design,
-    /// Looks at the population as it trains; see [`Watch`].
+    design: Computation,
+    /// Looks at the population as it trains; see [`StepObserver`].
     #[module(skip)]
-    pub(crate) watch: Option<Watcher>,
+    pub(crate) watch: Option<Observer>,
 }
 
 impl ValidMlpConfig {
@@ -119,20 +119,20 @@ impl Population {
             layout,
             design: networks
                 .first()
-                .map_or_else(Design::default, |net| net.design.clone()),
+                .map_or_else(Computation::default, |net| net.design.clone()),
             watch: None,
         }
     }
 
     /// The same population, shown to `watch` as it trains.
-    pub fn watched_by(self, watch: Arc<dyn Watch>) -> Self {
+    pub fn watched_by(self, watch: Arc<dyn StepObserver>) -> Self {
         Self {
-            watch: Some(Watcher(watch)),
+            watch: Some(Observer(watch)),
             ..self
         }
     }
 
-    pub fn design(&self) -> &Design {
+    pub fn design(&self) -> &Computation {
         &self.design
     }
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use hinge_model::{Layout, Watch};
+use hinge_model::{Layout, StepObserver};
 
 use crate::renderer::Dashboard;
 
@@ -21,7 +21,7 @@ pub const POPULATION_LAYOUT: Layout = Layout::MembersLast;
 pub struct LearnerOptions {
     pub layout: Layout,
     pub dashboard: Dashboard,
-    pub watch: Option<Arc<dyn Watch>>,
+    pub watch: Option<Arc<dyn StepObserver>>,
     /// Keep the run folder's files as training goes (checkpoints, `metrics.csv`), so the run
     /// can be resumed; off for callers that keep the results themselves.
     pub saved: bool,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use burn::tensor::Device;
 use hinge_data::{DataSplit, LabeledPoints};
-use hinge_model::{Layout, LossKind, Population, Watch};
+use hinge_model::{Layout, LossKind, Population, StepObserver};
 
 use crate::config::ValidTrainingConfig;
 use crate::error::TrainError;
@@ -105,7 +105,7 @@ pub(crate) fn validation_loader(
 pub(crate) fn population(
     configs: &[ValidTrainingConfig],
     layout: Layout,
-    watch: Option<Arc<dyn Watch>>,
+    watch: Option<Arc<dyn StepObserver>>,
     device: &Device,
 ) -> Population {
     let members: Vec<(LossKind, u64)> = configs

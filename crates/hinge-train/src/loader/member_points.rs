@@ -23,9 +23,9 @@ pub struct MemberPoints {
 const TILE: usize = 64;
 
 /// One epoch's shuffled copy of every member's points, in the loader's layout, and the orders
-/// it was made from. Kept by the loader from one epoch to the next: fresh pages cost a page fault
-/// each, and on these machines that made a new copy of 1,000 members' points (7 MB) take
-/// longer than shuffling them.
+/// it was made from. Kept by the loader from one epoch to the next, to be written over: fresh
+/// pages cost a page fault each, which made a new copy slower than the shuffle itself
+/// (docs/speed.md).
 #[derive(Debug, Default)]
 pub(super) struct EpochCopy {
     pub(super) orders: Vec<u32>,

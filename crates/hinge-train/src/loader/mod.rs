@@ -71,9 +71,9 @@ impl PopulationLoader {
     }
 
     /// The next epoch's shuffled copy of every member's points, and the one after it started
-    /// on a thread of its own: at 1,000 members a copy takes a sixth of an epoch's training
-    /// on this project's 2-core machines, where a population's step keeps one core busy and
-    /// leaves the other nearly idle. `None` for a loader that does not shuffle.
+    /// on a thread of its own: a population's step keeps one core busy, and the copy of a large
+    /// population is a noticeable share of an epoch (docs/speed.md), so it is made on another
+    /// while this epoch trains. `None` for a loader that does not shuffle.
     fn next_epoch(&self) -> Option<EpochCopy> {
         let mut shuffle = self.shuffle_state()?;
         let making = match shuffle.prepared.take() {

@@ -131,7 +131,7 @@ impl Feature {
 /// Everything about a network that is not a weight; carried by [`crate::Mlp`] and
 /// [`crate::Population`] beside their parameters and set from the run's config.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Design {
+pub struct Computation {
     pub features: Vec<Feature>,
     pub activation: Activation,
     pub output: OutputActivation,
@@ -141,14 +141,14 @@ pub struct Design {
     pub l2: f64,
 }
 
-impl Default for Design {
+impl Default for Computation {
     /// The tutorial's network's, as [`crate::MlpConfig::new`] sets them.
     fn default() -> Self {
         crate::MlpConfig::new().design()
     }
 }
 
-impl Design {
+impl Computation {
     /// The network's inputs for points whose coordinates lie along `axis` (2 there): the same
     /// tensor with `features` along it. The tutorial's inputs are the points themselves,
     /// passed on as they are.
@@ -195,7 +195,7 @@ impl Design {
             .apply(self.output_sums(points, axis, hidden, output, dense))
     }
 
-    /// [`Design::forward`] without the output's activation: the output layer's sums.
+    /// [`Computation::forward`] without the output's activation: the output layer's sums.
     pub(crate) fn output_sums<const D: usize, L>(
         &self,
         points: Tensor<D>,
@@ -336,9 +336,9 @@ mod tests {
     #[test]
     fn features_are_computed_per_point_as_on_the_host() {
         let device = Device::flex();
-        let design = Design {
+        let design = Computation {
             features: Feature::ALL.to_vec(),
-            ..Design::default()
+            ..Computation::default()
         };
         let points = [[0.5, -2.0], [1.5, 0.25]];
         let flat: Vec<f32> = points.iter().flatten().map(|&v| v as f32).collect();
