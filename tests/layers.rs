@@ -149,11 +149,10 @@ fn skip_raw_string(chars: &[char], at: usize, out: &mut String) -> usize {
 
 /// A `'` that opens a char literal, not a lifetime: `'a'`, `'\n'`, `'\''`.
 fn is_char_literal(chars: &[char], at: usize) -> bool {
-    match (chars.get(at + 1), chars.get(at + 2)) {
-        (Some('\\'), _) => true,
-        (Some(_), Some('\'')) => true,
-        _ => false,
-    }
+    matches!(
+        (chars.get(at + 1), chars.get(at + 2)),
+        (Some('\\'), _) | (Some(_), Some('\''))
+    )
 }
 
 /// The char ranges of `code`'s `#[cfg(test)]` items (the tests module, test-only helpers): each
@@ -493,12 +492,11 @@ fn cycles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
         }
     }
     for k in 0..n {
-        for i in 0..n {
-            if reach[i][k] {
-                for j in 0..n {
-                    if reach[k][j] {
-                        reach[i][j] = true;
-                    }
+        let through = reach[k].clone();
+        for row in reach.iter_mut() {
+            if row[k] {
+                for (to, &via) in row.iter_mut().zip(&through) {
+                    *to |= via;
                 }
             }
         }
@@ -609,7 +607,7 @@ fn source_files() -> Vec<PathBuf> {
                 .map(|e| e.to_string_lossy().to_string())
                 .unwrap_or_default();
             ["rs", "js", "html", "css"].contains(&ext.as_str())
-                && !f.file_name().is_some_and(|n| n == "tests.rs")
+                && f.file_name().is_none_or(|n| n != "tests.rs")
         }));
     }
     all.extend(files(&root().join("examples")));
@@ -699,6 +697,37 @@ fn functions(code: &str, keyword: &str) -> Vec<(String, usize, usize)> {
     found
 }
 
+/// The methods of the page's object literals (`render(knobs, state) {` on a line of its own),
+/// with the lines from their name to their closing brace.
+fn script_methods(text: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let head = line.trim_start().trim_start_matches("async ");
+        let name: String = head
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let keyword = ["if", "for", "while", "switch", "catch", "function", "return"];
+        if name.is_empty()
+            || keyword.contains(&name.as_str())
+            || !head[name.len()..].starts_with('(')
+            || !line.trim_end().ends_with(") {")
+        {
+            continue;
+        }
+        let mut depth = 0i32;
+        for (offset, body) in lines[index..].iter().enumerate() {
+            depth += body.matches('{').count() as i32 - body.matches('}').count() as i32;
+            if depth <= 0 {
+                found.push((name.clone(), index + 1, offset + 1));
+                break;
+            }
+        }
+    }
+    found
+}
+
 #[test]
 fn no_function_is_longer_than_80_lines() {
     let mut long = Vec::new();
@@ -710,7 +739,11 @@ fn no_function_is_longer_than_80_lines() {
             .unwrap_or_default();
         let listed = match ext.as_str() {
             "rs" => functions(&without_tests(&code_only(&text)), "fn"),
-            "js" | "html" => functions(&text, "function"),
+            "js" | "html" => {
+                let mut all = functions(&text, "function");
+                all.extend(script_methods(&text));
+                all
+            }
             _ => Vec::new(),
         };
         for (name, line, lines) in listed {
@@ -761,4 +794,6 @@ fn comments_strings_and_tests_do_not_count() {
         functions("fn a() {\n\n}\nfn b();\n", "fn"),
         vec![("a".to_string(), 1, 3)]
     );
+    let script = "const A = {\n  draw(a, b) {\n    if (a) {\n    }\n  },\n};\n";
+    assert_eq!(script_methods(script), vec![("draw".to_string(), 2, 4)]);
 }

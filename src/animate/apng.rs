@@ -20,7 +20,6 @@ pub(super) const HOLD_LAST_MS: u16 = 1500;
 impl Frames {
     /// Writes the frames as an animated PNG, whole or not at all. Viewers without APNG show
     /// the first frame, the untrained network.
-
     pub fn write(&self, path: &Path) -> Result<(), AppError> {
         let rows = self.height as usize;
         let compressed: Vec<Vec<u8>> = self
