@@ -708,7 +708,9 @@ fn script_methods(text: &str) -> Vec<(String, usize, usize)> {
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect();
-        let keyword = ["if", "for", "while", "switch", "catch", "function", "return"];
+        let keyword = [
+            "if", "for", "while", "switch", "catch", "function", "return",
+        ];
         if name.is_empty()
             || keyword.contains(&name.as_str())
             || !head[name.len()..].starts_with('(')
