@@ -5,8 +5,9 @@ use burn::optim::OptimizerRecord;
 use burn::optim::lr_scheduler::LrSchedulerRecord;
 use burn::store::{ModuleRecord, RecordError};
 use burn::tensor::{Bytes, Device};
-use hinge_model::{Layout, LossKind};
+use hinge_model::Layout;
 
+use crate::engine::networks;
 use crate::run_dir::RunDir;
 use crate::{TrainError, ValidTrainingConfig};
 
@@ -81,14 +82,7 @@ fn verify_checkpoint(
         move |err| format!("{part}-{epoch}.bpk is damaged ({err})")
     }
     let record = ModuleRecord::from_bytes(read("model")?).map_err(damaged("model", epoch))?;
-    let members: Vec<(LossKind, u64)> = configs
-        .iter()
-        .map(|c| (c.config().loss, c.config().seed))
-        .collect();
-    let template = configs[0]
-        .model()
-        .init_population_in(layout, &members, device);
-    template
+    networks(configs, layout, device)
         .try_load_record(record)
         .map_err(|err| format!("model-{epoch}.bpk does not fit the run's network ({err})"))?;
     OptimizerRecord::from_bytes(read("optim")?).map_err(damaged("optim", epoch))?;

@@ -12,6 +12,6 @@ mod stepwise;
 pub(crate) use learner::fit;
 pub use options::{LearnerOptions, POPULATION_LAYOUT, SOLO_LAYOUT};
 pub use outcome::{PopulationRun, RunTimings};
-pub(crate) use setup::check_shared;
 pub use setup::member_data;
+pub(crate) use setup::{check_shared, networks};
 pub use stepwise::{Motion, StepwiseTrainer};

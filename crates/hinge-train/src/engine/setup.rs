@@ -108,17 +108,26 @@ pub(crate) fn population(
     watch: Option<Arc<dyn StepObserver>>,
     device: &Device,
 ) -> Population {
-    let members: Vec<(LossKind, u64)> = configs
-        .iter()
-        .map(|c| (c.config().loss, c.config().seed))
-        .collect();
     // Parameters made on a plain device are not tracked, and forking them to the Learner's
     // autodiff device keeps them untracked: build them on the autodiff device directly.
-    let model = configs[0]
-        .model()
-        .init_population_in(layout, &members, &device.clone().autodiff());
+    let model = networks(configs, layout, &device.clone().autodiff());
     match watch {
         Some(watch) => model.watched_by(watch),
         None => model,
     }
+}
+
+/// Member i's network from config i's loss and seed, laid out as `layout`, on `device`.
+pub(crate) fn networks(
+    configs: &[ValidTrainingConfig],
+    layout: Layout,
+    device: &Device,
+) -> Population {
+    let members: Vec<(LossKind, u64)> = configs
+        .iter()
+        .map(|c| (c.config().loss, c.config().seed))
+        .collect();
+    configs[0]
+        .model()
+        .init_population_in(layout, &members, device)
 }
