@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use burn::tensor::Device;
-use hinge_playground::session::member_data;
+use hinge_playground::session::split_data;
 use hinge_playground::settings::Settings;
 use hinge_playground::view::Viewer;
 use hinge_train::StepwiseTrainer;
@@ -29,7 +29,7 @@ fn main() {
     let count = members.len();
     let device = Device::flex();
     let started = Instant::now();
-    let data = member_data(&members, None);
+    let data = split_data(&members, None);
     let configs = members.into_iter().map(|m| m.config).collect();
     let mut trainer = StepwiseTrainer::new(configs, data, &device).expect("a population");
     let viewer = Viewer::new(trainer.data(), &device);

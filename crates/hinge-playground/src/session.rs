@@ -40,7 +40,7 @@ struct Gone;
 
 /// Each member's data: its config's own points, or the uploaded ones in an order drawn from
 /// its seed, cut as its config cuts them.
-pub fn member_data(members: &[Member], uploaded: Option<&LabeledPoints>) -> Vec<DataSplit> {
+pub fn split_data(members: &[Member], uploaded: Option<&LabeledPoints>) -> Vec<DataSplit> {
     members
         .iter()
         .map(|member| match uploaded {
@@ -153,7 +153,7 @@ impl Session {
         uploaded: Option<&LabeledPoints>,
     ) -> Result<(), Gone> {
         let playing = self.playing();
-        let data = member_data(&members, uploaded);
+        let data = split_data(&members, uploaded);
         let configs = members.into_iter().map(|m| m.config).collect();
         self.pace = settings.epochs_per_second;
         let mut trainer = match StepwiseTrainer::new(configs, data, &self.device) {
@@ -256,7 +256,7 @@ mod tests {
             ..Settings::default()
         };
         let members = settings.members(None).unwrap();
-        let data = member_data(&members, None);
+        let data = split_data(&members, None);
         let configs = members.into_iter().map(|m| m.config).collect();
         let device = Device::flex();
         let mut trainer = StepwiseTrainer::new(configs, data, &device).unwrap();
