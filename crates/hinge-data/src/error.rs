@@ -36,4 +36,32 @@ pub enum DataError {
         "label {0} is not a class: labels are 0 or 1 (for circles 0 = outer, 1 = inner), or below the number of blobs"
     )]
     Label(u8),
+    #[error("the file has no rows")]
+    CsvEmpty,
+    #[error("line {line}, column {column}: the value is missing")]
+    CsvMissing { line: usize, column: String },
+    #[error("line {line}, column {column}: '{value}' is not a number")]
+    CsvNotNumber {
+        line: usize,
+        column: String,
+        value: String,
+    },
+    #[error("line {line}, column {column}: '{value}' is not a finite number")]
+    CsvNotFinite {
+        line: usize,
+        column: String,
+        value: String,
+    },
+    #[error("line {line} has {fields} fields where the first line has {expected}")]
+    CsvRagged {
+        line: usize,
+        fields: usize,
+        expected: usize,
+    },
+    #[error("every row has label '{label}': give rows of two classes at least")]
+    CsvOneClass { label: String },
+    #[error("the label column has {0} distinct values: at most 255 classes")]
+    CsvTooManyClasses(usize),
+    #[error("label column '{given}' does not exist: the columns are {columns}")]
+    CsvNoLabelColumn { given: String, columns: String },
 }

@@ -27,14 +27,19 @@
 //! ```
 
 mod batch;
+mod bundled;
+mod csv_table;
 mod datasets;
 mod error;
 mod grid;
 pub mod named;
 mod points;
 mod split;
+mod table;
 
 pub use batch::{Layout, PopulationBatch};
+pub use bundled::RealDataset;
+pub use csv_table::{Header, LabelColumn, read_table};
 pub use datasets::{BLOB_CENTRE_BOX, DatasetKind};
 pub use error::DataError;
 pub use grid::cell_centres;
@@ -43,3 +48,4 @@ pub use points::{
     DataConfig, LabeledPoints, MAX_CLASSES, TargetEncoding, ValidDataConfig, signed_target,
 };
 pub use split::{DataSplit, SplitConfig, ValidSplit};
+pub use table::Table;
