@@ -34,6 +34,7 @@ mod error;
 mod grid;
 pub mod named;
 mod points;
+mod scaler;
 mod split;
 mod table;
 
@@ -47,5 +48,6 @@ pub use named::Named;
 pub use points::{
     DataConfig, LabeledPoints, MAX_CLASSES, TargetEncoding, ValidDataConfig, signed_target,
 };
+pub use scaler::Scaler;
 pub use split::{DataSplit, SplitConfig, ValidSplit};
 pub use table::Table;
