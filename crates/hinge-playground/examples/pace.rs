@@ -29,8 +29,8 @@ fn main() {
     let count = members.len();
     let device = Device::flex();
     let started = Instant::now();
-    let data = split_data(&members, None);
-    let configs = members.into_iter().map(|m| m.config).collect();
+    let configs: Vec<_> = members.into_iter().map(|m| m.config).collect();
+    let data = split_data(&configs, None);
     let mut trainer = StepwiseTrainer::new(configs, data, &device).expect("a population");
     let viewer = Viewer::new(trainer.data(), &device);
     let set_up = started.elapsed();

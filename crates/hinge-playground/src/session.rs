@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use burn::tensor::Device;
 use hinge_data::{DataSplit, LabeledPoints};
-use hinge_train::{Motion, StepwiseTrainer};
+use hinge_train::{Motion, StepwiseTrainer, ValidTrainingConfig, member_data};
 use tokio::sync::mpsc::Sender;
 
 use crate::export;
@@ -38,16 +38,19 @@ pub enum Command {
 /// The tab is gone: its event stream was dropped.
 struct Gone;
 
-/// Each member's data: its config's own points, or the uploaded ones in an order drawn from
-/// its seed, cut as its config cuts them.
-pub fn split_data(members: &[Member], uploaded: Option<&LabeledPoints>) -> Vec<DataSplit> {
-    members
-        .iter()
-        .map(|member| match uploaded {
-            Some(points) => member.config.split().apply(&points.shuffled(member.seed)),
-            None => member.config.data_split(),
-        })
-        .collect()
+/// Each member's data: its config's own points (as the CLI's runs have them), or the uploaded
+/// ones in an order drawn from its seed, cut as its config cuts them.
+pub fn split_data(
+    configs: &[ValidTrainingConfig],
+    uploaded: Option<&LabeledPoints>,
+) -> Vec<DataSplit> {
+    match uploaded {
+        None => member_data(configs),
+        Some(points) => configs
+            .iter()
+            .map(|c| c.split().apply(&points.shuffled(c.config().seed)))
+            .collect(),
+    }
 }
 
 /// A session's state between commands.
@@ -153,8 +156,8 @@ impl Session {
         uploaded: Option<&LabeledPoints>,
     ) -> Result<(), Gone> {
         let playing = self.playing();
-        let data = split_data(&members, uploaded);
-        let configs = members.into_iter().map(|m| m.config).collect();
+        let configs: Vec<ValidTrainingConfig> = members.into_iter().map(|m| m.config).collect();
+        let data = split_data(&configs, uploaded);
         self.pace = settings.epochs_per_second;
         let mut trainer = match StepwiseTrainer::new(configs, data, &self.device) {
             Ok(trainer) => trainer,
@@ -256,8 +259,8 @@ mod tests {
             ..Settings::default()
         };
         let members = settings.members(None).unwrap();
-        let data = split_data(&members, None);
-        let configs = members.into_iter().map(|m| m.config).collect();
+        let configs: Vec<ValidTrainingConfig> = members.into_iter().map(|m| m.config).collect();
+        let data = split_data(&configs, None);
         let device = Device::flex();
         let mut trainer = StepwiseTrainer::new(configs, data, &device).unwrap();
         for _ in 0..30 {

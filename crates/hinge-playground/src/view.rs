@@ -127,9 +127,13 @@ impl Viewer {
         playing: bool,
         train_ms: f64,
     ) -> Result<EpochView, String> {
-        let train = trainer.evaluate(|d| &d.train).map_err(|e| e.to_string())?;
-        let test = trainer.evaluate(|d| &d.test).map_err(|e| e.to_string())?;
         let model = trainer.model();
+        let train = trainer
+            .evaluate(&model, |d| &d.train)
+            .map_err(|e| e.to_string())?;
+        let test = trainer
+            .evaluate(&model, |d| &d.test)
+            .map_err(|e| e.to_string())?;
         let cells = self.cells(self.grid);
         let all: Vec<[f32; 2]> = (0..model.len())
             .flat_map(|_| cells.iter().copied())

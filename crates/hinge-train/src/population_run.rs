@@ -3,10 +3,9 @@
 use burn::tensor::Device;
 
 use crate::config::ValidTrainingConfig;
-use crate::engine::{LearnerOptions, POPULATION_LAYOUT, PopulationRun, check_shared, fit};
+use crate::engine::{LearnerOptions, POPULATION_LAYOUT, PopulationRun, check, fit};
 use crate::error::TrainError;
 use crate::lock::FolderLock;
-use crate::memory::MemoryEstimate;
 use crate::renderer::Dashboard;
 use crate::resume_point::resume_point;
 use crate::run_dir::RunDir;
@@ -67,8 +66,7 @@ pub(crate) fn check_and_lock(
     configs: &[ValidTrainingConfig],
     run: &RunDir,
 ) -> Result<FolderLock, TrainError> {
-    check_shared(configs)?;
-    MemoryEstimate::of(configs).check_fits()?;
+    check(configs)?;
     FolderLock::acquire(run.path())
 }
 

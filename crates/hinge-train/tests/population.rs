@@ -350,7 +350,11 @@ fn the_stepwise_trainer_ends_each_epoch_where_the_learner_does() {
     stepwise.epoch().unwrap();
     assert_eq!(stepwise.epochs(), 3);
     assert_eq!(parameters(&stepwise.model()), parameters(&learned.model));
-    assert_eq!(stepwise.evaluate(|d| &d.test).unwrap(), learned.tests);
+    let model = stepwise.model();
+    assert_eq!(
+        stepwise.evaluate(&model, |d| &d.test).unwrap(),
+        learned.tests
+    );
     // A restart is epoch 0 again: its first epoch is the first one's, bit for bit.
     stepwise.restart();
     assert_eq!(stepwise.epochs(), 0);

@@ -85,26 +85,26 @@ const Controls = {
     return box;
   },
   range(knob, state, changed) {
-    const slider = document.createElement("input");
-    Object.assign(slider, { type: "range", min: knob.min, max: knob.max, step: knob.step });
-    slider.value = state[knob.name];
-    slider.onchange = () => {
-      state[knob.name] = Number(slider.value);
-      changed();
-    };
-    return slider;
+    const attributes = { type: "range", min: knob.min, max: knob.max, step: knob.step };
+    return Controls.numeric(attributes, knob, state, changed);
   },
   number(knob, state, changed) {
-    const box = document.createElement("input");
-    Object.assign(box, { type: "number", min: knob.min });
-    if (knob.max !== null) box.max = knob.max;
+    const attributes = { type: "number", min: knob.min };
+    if (knob.max !== null) attributes.max = knob.max;
+    const box = Controls.numeric(attributes, knob, state, changed);
     box.style.width = "70px";
-    box.value = state[knob.name];
-    box.onchange = () => {
-      state[knob.name] = Number(box.value);
+    return box;
+  },
+  // An input of `attributes` holding the knob's number.
+  numeric(attributes, knob, state, changed) {
+    const input = document.createElement("input");
+    Object.assign(input, attributes);
+    input.value = state[knob.name];
+    input.onchange = () => {
+      state[knob.name] = Number(input.value);
       changed();
     };
-    return box;
+    return input;
   },
   // The hidden layers: one added or removed, each widened or narrowed, within the limits.
   layers(knob, state, changed) {

@@ -13,5 +13,5 @@ pub(crate) use learner::fit;
 pub use options::{LearnerOptions, POPULATION_LAYOUT, SOLO_LAYOUT};
 pub use outcome::{PopulationRun, RunTimings};
 pub use setup::member_data;
-pub(crate) use setup::{check_shared, networks};
+pub(crate) use setup::{check, networks};
 pub use stepwise::{Motion, StepwiseTrainer};

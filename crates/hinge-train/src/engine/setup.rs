@@ -11,6 +11,7 @@ use crate::config::ValidTrainingConfig;
 use crate::error::TrainError;
 use crate::evaluate::POPULATION_POINTS;
 use crate::loader::{MemberPoints, PopulationLoader};
+use crate::memory::MemoryEstimate;
 
 /// Each member's data as its config generates it: the points its solo run trains on.
 pub fn member_data(configs: &[ValidTrainingConfig]) -> Vec<DataSplit> {
@@ -20,8 +21,15 @@ pub fn member_data(configs: &[ValidTrainingConfig]) -> Vec<DataSplit> {
         .collect()
 }
 
+/// Everything a population is checked for before it is set up: a shared step, and memory
+/// enough by the estimate.
+pub(crate) fn check(configs: &[ValidTrainingConfig]) -> Result<(), TrainError> {
+    check_shared(configs)?;
+    MemoryEstimate::of(configs).check_fits()
+}
+
 /// The first setting in which a member differs from member 0 that a shared step cannot allow.
-pub(crate) fn check_shared(configs: &[ValidTrainingConfig]) -> Result<(), TrainError> {
+fn check_shared(configs: &[ValidTrainingConfig]) -> Result<(), TrainError> {
     let Some(first) = configs.first() else {
         return Err(TrainError::EmptyPopulation);
     };

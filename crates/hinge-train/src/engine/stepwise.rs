@@ -13,13 +13,12 @@ use hinge_data::{DataSplit, LabeledPoints};
 use hinge_model::Population;
 
 use super::options::POPULATION_LAYOUT;
-use super::setup::{check_shared, population, training_loader};
+use super::setup::{check, population, training_loader};
 use crate::artifacts::TestResult;
 use crate::config::ValidTrainingConfig;
 use crate::error::TrainError;
 use crate::evaluate::evaluate_population;
 use crate::loader::PopulationLoader;
-use crate::memory::MemoryEstimate;
 
 /// Whether a [`StepwiseTrainer`] trains when asked: held, playing, or one epoch and then held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +48,7 @@ impl StepwiseTrainer {
         data: Vec<DataSplit>,
         device: &Device,
     ) -> Result<Self, TrainError> {
-        check_shared(&configs)?;
-        MemoryEstimate::of(&configs).check_fits()?;
+        check(&configs)?;
         let (loader, learner) = fresh(&configs, &data, device);
         Ok(Self {
             configs,
@@ -121,14 +119,16 @@ impl StepwiseTrainer {
         &self.data
     }
 
-    /// Each member's loss and accuracy on `part` of its data (its training or test points).
+    /// Each member of `model` (this trainer's, from [`StepwiseTrainer::model`], taken once for
+    /// every measure of one epoch) on `part` of its data: its training or test points.
     pub fn evaluate(
         &self,
+        model: &Population,
         part: fn(&DataSplit) -> &LabeledPoints,
     ) -> Result<Vec<TestResult>, TrainError> {
         let sets: Vec<&LabeledPoints> = self.data.iter().map(part).collect();
         let encoding = self.configs[0].encoding();
-        evaluate_population(&self.model(), &sets, encoding, &self.device.clone().inner())
+        evaluate_population(model, &sets, encoding, &self.device.clone().inner())
     }
 }
 
