@@ -291,7 +291,7 @@ fn run_case(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<Inner, A
         return Ok(Inner {
             training_s: Some(run.timings.training.as_secs_f64()),
             test_s: Some(run.timings.test.as_secs_f64()),
-            ..Inner::shape_of(&run.config)
+            ..Inner::shape_of(run.config.config())
         });
     }
     if let Some(samples) = case.strip_prefix("scaling-") {
@@ -314,7 +314,7 @@ fn run_case(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<Inner, A
             training_s: Some(run.timings.training.as_secs_f64()),
             test_s: Some(run.timings.test.as_secs_f64()),
             samples_per_s: Some(trained / run.timings.training.as_secs_f64()),
-            ..Inner::shape_of(&run.config)
+            ..Inner::shape_of(run.config.config())
         });
     }
     if let Some(members) = case.strip_prefix("population-") {
@@ -358,11 +358,11 @@ fn grid_case(device: &Device, n: usize) -> Result<Inner, AppError> {
             ]
         })
         .collect();
-    predict(&model, &points, device)?;
+    predict(&model, points.as_flattened(), device)?;
     let mut times: Vec<Duration> = (0..5)
         .map(|_| {
             let started = Instant::now();
-            predict(&model, &points, device).map(|_| started.elapsed())
+            predict(&model, points.as_flattened(), device).map(|_| started.elapsed())
         })
         .collect::<Result<_, _>>()?;
     times.sort();

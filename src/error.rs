@@ -9,8 +9,8 @@ pub enum AppError {
     Train(#[from] TrainError),
     #[error("drawing a plot failed: {0}")]
     Plot(String),
-    #[error("point '{0}' is invalid: expected x,y with two finite numbers, e.g. 0.5,-0.25")]
-    Point(String),
+    #[error("point '{text}' is invalid: {}", point_format(*.width))]
+    Point { text: String, width: usize },
     #[error("reading or writing points failed: {0}")]
     Input(String),
     #[error("benchmark: {0}")]
@@ -55,11 +55,22 @@ pub enum AppError {
     },
 }
 
+/// What a point of `width` features looks like on the command line.
+fn point_format(width: usize) -> String {
+    match width {
+        2 => "expected x,y with 2 finite numbers, e.g. 0.5,-0.25".to_string(),
+        _ => format!("expected {width} finite numbers, comma-separated, one per feature"),
+    }
+}
+
 /// What the command line adds to a library error: the flags that fix it. The libraries speak
 /// in data and in words any caller can act on; only the binaries know their flags.
 fn advice(err: &TrainError) -> &'static str {
     match err {
-        TrainError::LossNeedsTwoClasses { .. } => ": use --loss categorical-hinge, or 2 centers",
+        TrainError::LossNeedsTwoClasses { dataset, .. } if dataset == "blobs" => {
+            ": use --loss categorical-hinge, or 2 centers"
+        }
+        TrainError::LossNeedsTwoClasses { .. } => ": use --loss categorical-hinge",
         TrainError::NoWgpuAdapter | TrainError::WgpuStart(_) => " with `--backend flex`",
         TrainError::NoCudaDriver => "; run elsewhere with `--backend wgpu` or `--backend flex`",
         TrainError::Stopped {

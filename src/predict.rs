@@ -1,73 +1,150 @@
-//! Predictions of a trained run for points given on the command line or standard input.
+//! Predictions of a trained run for points given on the command line, on standard input, or in
+//! a CSV file (`--data`): raw rows, standardised as the run's data was (its `scaler.json`).
 
 use std::io::{BufRead, Write};
 
+use hinge_data::{Header, LabelColumn, read_features};
 use hinge_model::{predicted_class, signed_class};
 use hinge_train::{BackendKind, RunDir, predict};
 
 use crate::AppError;
 use crate::cli::PredictCli;
 
-/// One point as the user wrote it, `x,y`, both finite.
-pub fn parse_point(text: &str) -> Result<[f32; 2], AppError> {
-    let invalid = || AppError::Point(text.to_string());
-    let (x, y) = text.trim().split_once(',').ok_or_else(invalid)?;
-    let parse = |v: &str| {
-        v.trim()
-            .parse::<f32>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(invalid)
+/// One point as the user wrote it: `width` finite numbers, comma-separated.
+pub fn parse_point(text: &str, width: usize) -> Result<Vec<f64>, AppError> {
+    let invalid = || AppError::Point {
+        text: text.to_string(),
+        width,
     };
-    Ok([parse(x)?, parse(y)?])
+    let values: Vec<f64> = text
+        .trim()
+        .split(',')
+        .map(|v| v.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
+        .collect::<Option<_>>()
+        .ok_or_else(invalid)?;
+    if values.len() != width {
+        return Err(invalid());
+    }
+    Ok(values)
+}
+
+/// The points to predict: every one read and checked before anything is printed.
+fn read_points(
+    cli: &PredictCli,
+    input: impl BufRead,
+    width: usize,
+    label: Option<&str>,
+) -> Result<Vec<Vec<f64>>, AppError> {
+    if let Some(path) = &cli.data {
+        return read_file(path, width, label);
+    }
+    if !cli.points.is_empty() {
+        return cli.points.iter().map(|p| parse_point(p, width)).collect();
+    }
+    let mut points = Vec::new();
+    for line in input.lines() {
+        let line = line.map_err(|err| AppError::Input(err.to_string()))?;
+        if !line.trim().is_empty() {
+            points.push(parse_point(&line, width)?);
+        }
+    }
+    Ok(points)
+}
+
+/// The rows of a CSV file of `width` features a row, with or without the label column the run
+/// was trained with (`label`, or the last), which is then left out.
+fn read_file(
+    path: &std::path::Path,
+    width: usize,
+    label: Option<&str>,
+) -> Result<Vec<Vec<f64>>, AppError> {
+    let failed = |reason: String| AppError::Input(format!("{}: {reason}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|err| failed(err.to_string()))?;
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let label = label.map_or(LabelColumn::Last, |l| {
+        l.parse().expect("any text names one")
+    });
+    let drop = (first.split(',').count() != width).then_some(&label);
+    let (_, points) =
+        read_features(&text, Header::Detect, drop).map_err(|err| failed(err.to_string()))?;
+    if points.width != width {
+        return Err(failed(format!(
+            "its rows have {} features and the run's have {width}",
+            points.width
+        )));
+    }
+    Ok(points.points().map(<[f64]>::to_vec).collect())
 }
 
 /// Loads the run, reads every point first (a bad line fails before anything is printed), then
-/// writes `x,y,output,class` lines to `out`: class -1 or +1 by the output's sign, or, for a
-/// categorical run, `x,y,output_0,...,class` with the class of the largest output.
+/// writes one line a point: its features as given, the output(s), and the class (-1 or +1 by
+/// the output's sign, or the index of the largest output), with the class's name for a run on
+/// a table.
 pub fn predict_points(
     cli: &PredictCli,
     input: impl BufRead,
     mut out: impl Write,
 ) -> Result<(), AppError> {
-    let points = if cli.points.is_empty() {
-        let mut points = Vec::new();
-        for line in input.lines() {
-            let line = line.map_err(|err| AppError::Input(err.to_string()))?;
-            if !line.trim().is_empty() {
-                points.push(parse_point(&line)?);
-            }
-        }
-        points
-    } else {
-        cli.points
-            .iter()
-            .map(|p| parse_point(p))
-            .collect::<Result<_, _>>()?
-    };
     let backend = BackendKind::chosen(cli.backend);
     let device = backend.device()?;
-    let model = RunDir::new(&cli.run).load_model(&device)?;
-    let outputs = predict(&model, &points, &device)?;
-    let width = outputs.len() / points.len().max(1);
+    let run = RunDir::new(&cli.run);
+    let config = run.load_config()?;
+    let model = run.load_model(&device)?;
+    let width = model.point_width();
+    let table = config.data().table();
+    let label = match &config.config().data.table {
+        Some(hinge_data::TableSource::Csv(file)) => file.label.clone(),
+        _ => None,
+    };
+    let points = read_points(cli, input, width, label.as_deref())?;
+    let scaler = run.load_scaler()?;
+    let inputs: Vec<f32> = points
+        .iter()
+        .flat_map(|point| {
+            let mut row = point.clone();
+            if let Some(scaler) = &scaler {
+                scaler.transform(&mut row);
+            }
+            row.into_iter().map(|x| x as f32)
+        })
+        .collect();
+    let outputs = predict(&model, &inputs, &device)?;
+    let outputs_each = outputs.len() / points.len().max(1);
+    let names: Vec<String> = match table {
+        Some(table) => table.feature_names.clone(),
+        None if width == 2 => vec!["x".into(), "y".into()],
+        None => (1..=width).map(|c| format!("feature_{c}")).collect(),
+    };
     let write = |out: &mut dyn Write| -> std::io::Result<()> {
-        if width == 1 {
-            writeln!(out, "x,y,output,class")?;
+        let outputs_header = if outputs_each == 1 {
+            "output".to_string()
         } else {
-            let columns: Vec<String> = (0..width).map(|k| format!("output_{k}")).collect();
-            writeln!(out, "x,y,{},class", columns.join(","))?;
-        }
-        for (point, outputs) in points.iter().zip(outputs.chunks(width.max(1))) {
+            let columns: Vec<String> = (0..outputs_each).map(|k| format!("output_{k}")).collect();
+            columns.join(",")
+        };
+        let name_header = if table.is_some() { ",name" } else { "" };
+        let features: Vec<String> = names.iter().map(|n| csv_field(n)).collect();
+        writeln!(
+            out,
+            "{},{outputs_header},class{name_header}",
+            features.join(",")
+        )?;
+        for (point, outputs) in points.iter().zip(outputs.chunks(outputs_each.max(1))) {
             let values: Vec<String> = outputs.iter().map(f32::to_string).collect();
+            let label = predicted_class(outputs);
             let class = match outputs {
                 [single] => signed_class(*single).to_string(),
-                _ => predicted_class(outputs).to_string(),
+                _ => label.to_string(),
+            };
+            let given: Vec<String> = point.iter().map(|v| (*v as f32).to_string()).collect();
+            let name = match table {
+                Some(table) => format!(",{}", csv_field(&table.class_names[label])),
+                None => String::new(),
             };
             writeln!(
                 out,
-                "{},{},{},{class}",
-                point[0],
-                point[1],
+                "{},{},{class}{name}",
+                given.join(","),
                 values.join(",")
             )?;
         }
@@ -76,17 +153,28 @@ pub fn predict_points(
     write(&mut out).map_err(|err| AppError::Input(err.to_string()))
 }
 
+/// `text` as one CSV field: quoted where it holds a comma or a quote.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn points_are_two_finite_numbers() {
-        assert_eq!(parse_point("0.5,-0.25").unwrap(), [0.5, -0.25]);
-        assert_eq!(parse_point(" 1 , 2 ").unwrap(), [1.0, 2.0]);
+    fn points_are_as_many_finite_numbers_as_the_run_has_features() {
+        assert_eq!(parse_point("0.5,-0.25", 2).unwrap(), [0.5, -0.25]);
+        assert_eq!(parse_point(" 1 , 2 ", 2).unwrap(), [1.0, 2.0]);
+        assert_eq!(parse_point("1,2,3", 3).unwrap(), [1.0, 2.0, 3.0]);
         for bad in ["", "1", "1,", "a,b", "1,2,3", "nan,0", "0,inf"] {
-            let err = parse_point(bad).unwrap_err().to_string();
+            let err = parse_point(bad, 2).unwrap_err().to_string();
             assert!(err.contains(&format!("'{bad}'")), "{err}");
+            assert!(err.contains("2 finite numbers"), "{err}");
         }
     }
 

@@ -41,11 +41,7 @@ fn batch() -> (Vec<f32>, Vec<f32>) {
         .check()
         .unwrap();
     let data = LabeledPoints::generate(&circles, 7);
-    let points = data
-        .points
-        .iter()
-        .flat_map(|p| [p[0] as f32, p[1] as f32])
-        .collect();
+    let points = data.features.iter().map(|&x| x as f32).collect();
     let targets = data.labels.iter().map(|&l| f32::from(l)).collect();
     (points, targets)
 }

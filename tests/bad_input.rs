@@ -383,7 +383,7 @@ fn predict_says_what_is_wrong_with_a_saved_model_or_a_point() {
     for point in ["1", "1,x", "nan,0", "1,2,3"] {
         let line = assert_one_line_error(&predict(&good, &[point]), 1);
         assert!(line.contains(&format!("point '{point}'")), "{line}");
-        assert!(line.contains("two finite numbers"), "{line}");
+        assert!(line.contains("2 finite numbers"), "{line}");
     }
 }
 

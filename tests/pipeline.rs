@@ -97,8 +97,11 @@ fn default_run_reaches_full_test_accuracy_with_both_losses_and_writes_everything
         let device = BackendKind::Flex.device().unwrap();
         let loaded = files.load_model(&device).unwrap();
         let points = [[0.0f32, 0.0], [1.0, 0.0], [0.05, -0.05], [0.0, -1.0]];
-        let expected = predict(&run.model, &points, &device).unwrap();
-        assert_eq!(predict(&loaded, &points, &device).unwrap(), expected);
+        let expected = predict(&run.model, points.as_flattened(), &device).unwrap();
+        assert_eq!(
+            predict(&loaded, points.as_flattened(), &device).unwrap(),
+            expected
+        );
         assert!(
             expected[0] > 0.0 && expected[2] > 0.0,
             "inner points are +1: {expected:?}"
@@ -133,7 +136,7 @@ fn same_seed_same_run() {
     let device = BackendKind::Flex.device().unwrap();
     let points: Vec<[f32; 2]> = (0..100).map(|i| [i as f32 / 50.0 - 1.0, 0.3]).collect();
     let bits = |model| -> Vec<u32> {
-        predict(model, &points, &device)
+        predict(model, points.as_flattened(), &device)
             .unwrap()
             .iter()
             .map(|y| y.to_bits())
@@ -215,13 +218,9 @@ fn three_blobs_train_with_the_categorical_hinge_and_one_output_per_class() {
     // Every test point's largest output is its own blob.
     let device = BackendKind::Flex.device().unwrap();
     let test = &run.data.test;
-    let points: Vec<[f32; 2]> = test
-        .points
-        .iter()
-        .map(|p| [p[0] as f32, p[1] as f32])
-        .collect();
+    let points: Vec<f32> = test.features.iter().map(|&x| x as f32).collect();
     let outputs = predict(&run.model, &points, &device).unwrap();
-    assert_eq!(outputs.len(), 3 * points.len());
+    assert_eq!(outputs.len(), 3 * test.len());
     for (row, label) in outputs.chunks(3).zip(&test.labels) {
         assert_eq!(predicted_class(row), usize::from(*label), "{row:?}");
     }

@@ -3,13 +3,15 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser};
-use hinge_data::{DataConfig, DatasetKind, SplitConfig};
+use hinge_data::{CsvFile, DataConfig, SplitConfig, TableSource};
 use hinge_model::{Activation, Feature, MlpConfig, OutputActivation};
-use hinge_train::{BackendKind, Dashboard, TrainingConfig};
+use hinge_train::{BackendKind, Dashboard, TrainError, TrainingConfig};
 
 use crate::{AppError, CirclesRun, LossChoice};
 
-pub use hinge_cli::{CommandLine, named, one_line, parse_or_exit, try_parse_from};
+pub use hinge_cli::{
+    CommandLine, DatasetChoice, dataset_choice, named, one_line, parse_or_exit, try_parse_from,
+};
 
 /// Train the tutorial's network on make_circles (or another point set, `--dataset`) with hinge
 /// and squared hinge loss (or the logistic baseline), print the test results, and write the run
@@ -89,9 +91,21 @@ pub struct RunFlags {
     /// Adam learning rate.
     #[arg(long)]
     pub lr: Option<f64>,
-    /// The point set.
-    #[arg(long, value_parser = named::<DatasetKind>())]
-    pub dataset: Option<DatasetKind>,
+    /// The data: a generated 2-D point set, or a real table shipped with hinge-lab
+    /// (standardised on its training split).
+    #[arg(long, value_parser = dataset_choice(), conflicts_with = "data")]
+    pub dataset: Option<DatasetChoice>,
+    /// Train on your own CSV file: numeric feature columns and a label column, with or without
+    /// a header; two distinct labels map to -1 and +1 in sorted order, more are classes.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// The label column of --data: its header name or 0-based index. [default: the last]
+    #[arg(long, value_name = "NAME_OR_INDEX", requires = "data")]
+    pub label: Option<String>,
+    /// Leave a table's features as they are instead of standardising them with the training
+    /// split's mean and standard deviation.
+    #[arg(long)]
+    pub no_scale: bool,
     /// Points generated, test set included.
     #[arg(long)]
     pub samples: Option<usize>,
@@ -138,14 +152,17 @@ impl RunFlags {
             Some(path) => TrainingConfig::from_file(path)?,
             None => TrainingConfig::new(),
         };
+        let data = self.data_config(&base.data)?;
+        // A table the flags choose is split as scikit-learn's `train_test_split` splits by
+        // default: a quarter of its rows, rounded up, to test.
+        let table_test = match (&data.table, self.dataset.is_some() || self.data.is_some()) {
+            (Some(source), true) => {
+                Some(source.load().map_err(TrainError::from)?.rows().div_ceil(4))
+            }
+            _ => None,
+        };
         Ok(TrainingConfig {
-            data: DataConfig {
-                dataset: self.dataset.unwrap_or(base.data.dataset),
-                samples: self.samples.unwrap_or(base.data.samples),
-                cluster_std: self.cluster_std.unwrap_or(base.data.cluster_std),
-                centers: self.centers.unwrap_or(base.data.centers),
-                ..base.data.clone()
-            },
+            data,
             model: MlpConfig {
                 hidden: self
                     .hidden
@@ -158,7 +175,10 @@ impl RunFlags {
                 l2: self.l2.unwrap_or(base.model.l2),
             },
             split: SplitConfig {
-                test_samples: self.test_samples.unwrap_or(base.split.test_samples),
+                test_samples: self
+                    .test_samples
+                    .or(table_test)
+                    .unwrap_or(base.split.test_samples),
                 validation_split: self.validation_split.unwrap_or(base.split.validation_split),
             },
             epochs: self.epochs.unwrap_or(base.epochs),
@@ -166,6 +186,30 @@ impl RunFlags {
             learning_rate: self.lr.unwrap_or(base.learning_rate),
             ..base
         })
+    }
+
+    /// `base` with the data flags applied; a `--data` file is read and checked here, and its
+    /// checksum recorded.
+    fn data_config(&self, base: &DataConfig) -> Result<DataConfig, AppError> {
+        let mut data = DataConfig {
+            samples: self.samples.unwrap_or(base.samples),
+            cluster_std: self.cluster_std.unwrap_or(base.cluster_std),
+            centers: self.centers.unwrap_or(base.centers),
+            ..base.clone()
+        };
+        if let Some(choice) = self.dataset {
+            data = choice.apply(data);
+        }
+        if let Some(path) = &self.data {
+            // Recorded absolute, so `predict` and `--resume` find it from any folder.
+            let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+            let file = CsvFile::open(&path, self.label.clone()).map_err(TrainError::from)?;
+            data.table = Some(TableSource::Csv(file));
+        }
+        if self.no_scale {
+            data.scale = Some(false);
+        }
+        Ok(data)
     }
 }
 
@@ -245,7 +289,12 @@ pub struct PredictCli {
     /// Compute backend. [default: as for circles]
     #[arg(long, value_parser = named::<BackendKind>())]
     pub backend: Option<BackendKind>,
-    /// Points as x,y (e.g. 0.5,-0.25). With none, one x,y per line is read from stdin.
+    /// A CSV file of raw rows to predict (the run's features, with or without its label
+    /// column), instead of points on the command line or stdin.
+    #[arg(long, value_name = "FILE", conflicts_with = "points")]
+    pub data: Option<PathBuf>,
+    /// Points as comma-separated features: x,y (e.g. 0.5,-0.25) for a run on 2-D data. With
+    /// none and no --data, one point per line is read from stdin.
     #[arg(allow_hyphen_values = true)]
     pub points: Vec<String>,
 }

@@ -8,6 +8,7 @@
 //! - [`cli`]: the command line of the `lab` program; [`plot`]: the lab's figures.
 
 pub mod cli;
+mod histogram;
 pub mod merge;
 pub mod one_run;
 pub mod plot;

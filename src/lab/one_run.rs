@@ -57,7 +57,8 @@ pub fn saved_run_margins(dir: &Path, device: &Device) -> Result<SavedRunMargins,
             margins: measured.margins.margins.clone(),
         }],
     )?;
-    let maps = neuron_maps(&model, &split.test.points, &split.train.points, device)?;
+    let (test, train): (Vec<_>, Vec<_>) = (split.test.xy().collect(), split.train.xy().collect());
+    let maps = neuron_maps(&model, &test, &train, device)?;
     let neurons = run.file(NEURONS_PLOT);
     neurons_plot(
         &neurons,

@@ -9,6 +9,7 @@ use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 
 use super::Trial;
+use super::histogram::draw_histogram;
 use super::summary::SweepCell;
 use crate::AppError;
 use crate::plot::{class_colour, draw_legend, plot_error, render};
@@ -16,7 +17,6 @@ use crate::plot::{class_colour, draw_legend, plot_error, render};
 pub use hinge_train::MARGINS_PLOT;
 
 const PANEL: (u32, u32) = (560, 460);
-const HISTOGRAM_BINS: usize = 40;
 
 /// One colour per loss, the same in every lab figure: the palette's colours in the order the
 /// losses are listed.
@@ -43,78 +43,7 @@ fn split_into_panels<'a>(root: &Area<'a>, count: usize) -> Vec<Area<'a>> {
     root.split_evenly(panel_grid(count))
 }
 
-type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
-
-/// Bars of the fraction of `values` in each of `bins` equal bins over `range`.
-fn draw_histogram(
-    area: &Area<'_>,
-    title: &str,
-    x_desc: &str,
-    values: &[f64],
-    range: (f64, f64),
-    colour: RGBColor,
-    markers: &[(f64, &str)],
-) -> Result<(), AppError> {
-    let width = (range.1 - range.0) / HISTOGRAM_BINS as f64;
-    let mut counts = vec![0usize; HISTOGRAM_BINS];
-    for &v in values {
-        let bin = ((v - range.0) / width).floor();
-        if bin.is_finite() {
-            counts[(bin.max(0.0) as usize).min(HISTOGRAM_BINS - 1)] += 1;
-        }
-    }
-    let total = values.len().max(1) as f64;
-    // A log scale: margins pile up at the saturated end, and the few points that matter (the
-    // misclassified, the ones inside the margin) would not show on a linear one.
-    let floor = 0.5 / total;
-    let highest = 1.5;
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 20))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(range.0..range.1, (floor..highest).log_scale())
-        .map_err(plot_error)?;
-    chart
-        .configure_mesh()
-        .x_desc(x_desc)
-        .y_desc("fraction of points (log)")
-        .y_label_formatter(&|v| format!("{v:.0e}"))
-        .axis_desc_style(("sans-serif", 15))
-        .draw()
-        .map_err(plot_error)?;
-    chart
-        .draw_series(
-            counts
-                .iter()
-                .enumerate()
-                .filter(|(_, count)| **count > 0)
-                .map(|(i, &count)| {
-                    let left = range.0 + i as f64 * width;
-                    Rectangle::new(
-                        [(left, floor), (left + width, count as f64 / total)],
-                        colour.mix(0.8).filled(),
-                    )
-                }),
-        )
-        .map_err(plot_error)?;
-    for &(x, label) in markers {
-        chart
-            .draw_series(LineSeries::new(
-                [(x, floor), (x, 1.0)],
-                BLACK.stroke_width(1),
-            ))
-            .map_err(plot_error)?;
-        chart
-            .draw_series(std::iter::once(Text::new(
-                label.to_string(),
-                (x, 1.2),
-                ("sans-serif", 13),
-            )))
-            .map_err(plot_error)?;
-    }
-    Ok(())
-}
+pub(super) type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
 
 /// One histogram panel of margins: its title, whose colour, and the t * f(x) values.
 pub struct MarginPanel {
@@ -159,6 +88,37 @@ pub fn margin_panels(path: &Path, panels: &[MarginPanel]) -> Result<(), AppError
                 (-1.0, 1.0),
                 loss_colour(panel.loss),
                 &[(0.0, "boundary")],
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// `margins.png` of one run on N-D data: its training and its test margins side by side,
+/// with the boundary (0) and the hinge's margin (1) marked: the hinge losses stop pushing a
+/// point once its margin passes 1, the logistic loss never stops.
+pub fn split_margin_panels(
+    path: &Path,
+    title: &str,
+    loss: LossKind,
+    train: &[f64],
+    test: &[f64],
+) -> Result<(), AppError> {
+    let spread = train.iter().chain(test).copied().filter(|v| v.is_finite());
+    let (lo, hi) = spread.fold((-1.0f64, 1.25f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    // Far outliers would squeeze the margin of 1 into one bin: they pile up at the edges.
+    let range = (lo.max(-4.0), hi.min(4.0) + 1e-9);
+    render(path, panels_size(2), |root| {
+        let panels = split_into_panels(root, 2);
+        for (area, (split, margins)) in panels.iter().zip([("training", train), ("test", test)]) {
+            draw_histogram(
+                area,
+                &format!("{title}: {split} set"),
+                &format!("margin t · f(x) on the {split} set"),
+                margins,
+                range,
+                loss_colour(loss),
+                &[(0.0, "boundary"), (1.0, "margin 1")],
             )?;
         }
         Ok(())

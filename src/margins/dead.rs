@@ -16,10 +16,7 @@ pub fn dead_units(
     points: &[[f64; 2]],
     device: &Device,
 ) -> Result<Vec<usize>, AppError> {
-    let set = LabeledPoints {
-        points: points.to_vec(),
-        labels: vec![0; points.len()],
-    };
+    let set = LabeledPoints::from_xy(points, vec![0; points.len()]);
     let population = Population::stack(std::slice::from_ref(model));
     Ok(dead_units_all(&population, &[&set], device)?.remove(0))
 }
@@ -34,9 +31,10 @@ pub fn dead_units_all(
     let n = sets.first().map_or(0, |set| set.len());
     let flat: Vec<f32> = sets
         .iter()
-        .flat_map(|set| set.points.iter().flat_map(|p| [p[0] as f32, p[1] as f32]))
+        .flat_map(|set| set.features.iter().map(|&x| x as f32))
         .collect();
-    let input = Tensor::<3>::from_data(TensorData::new(flat, [members, n, 2]), device);
+    let width = sets.first().map_or(2, |set| set.width);
+    let input = Tensor::<3>::from_data(TensorData::new(flat, [members, n, width]), device);
     let activation = model.design().activation;
     model
         .hidden_activations(input)

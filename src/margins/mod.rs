@@ -48,10 +48,7 @@ impl MarginAnalysis {
         labels: &[u8],
         device: &Device,
     ) -> Result<Self, AppError> {
-        let set = LabeledPoints {
-            points: points.to_vec(),
-            labels: labels.to_vec(),
-        };
+        let set = LabeledPoints::from_xy(points, labels.to_vec());
         let population = Population::stack(std::slice::from_ref(model));
         Ok(Self::measure_all(&population, &[&set], device)?.remove(0))
     }
@@ -64,9 +61,9 @@ impl MarginAnalysis {
         device: &Device,
     ) -> Result<Vec<Self>, AppError> {
         let per_member = sets.first().map_or(0, |set| set.len());
-        let inputs: Vec<[f32; 2]> = sets
+        let inputs: Vec<f32> = sets
             .iter()
-            .flat_map(|set| set.points.iter().map(|p| [p[0] as f32, p[1] as f32]))
+            .flat_map(|set| set.features.iter().map(|&x| x as f32))
             .collect();
         let outputs = predict_population(model, &inputs, per_member, device)?;
         let distances = distances_to_boundary(model, sets, &outputs, device)?;
@@ -143,16 +140,17 @@ fn distances_to_boundary(
 ) -> Result<Vec<Vec<Option<f64>>>, AppError> {
     let n = sets.first().map_or(0, |set| set.len());
     let positive: Vec<bool> = outputs.iter().map(|&y| predicts_positive(y)).collect();
+    let xy: Vec<Vec<[f64; 2]>> = sets.iter().map(|set| set.xy().collect()).collect();
     let partner: Vec<Vec<Option<usize>>> = (0..sets.len())
         .into_par_iter()
-        .map(|m| partners(&sets[m].points, &positive[m * n..(m + 1) * n]))
+        .map(|m| partners(&xy[m], &positive[m * n..(m + 1) * n]))
         .collect();
     // Point i of member m lies on the boundary's side `positive`; the boundary is at a
     // fraction in (lo, hi) of the way to its partner. Points without a partner bisect a
     // zero-length segment, to keep one shape for all members, and are dropped at the end.
     let ends = |m: usize, i: usize| {
-        let a = sets[m].points[i];
-        (a, partner[m][i].map_or(a, |j| sets[m].points[j]))
+        let a = xy[m][i];
+        (a, partner[m][i].map_or(a, |j| xy[m][j]))
     };
     let mut lo = vec![0.0f64; sets.len() * n];
     let mut hi = vec![1.0f64; sets.len() * n];
@@ -165,7 +163,7 @@ fn distances_to_boundary(
             .collect();
         // Only the side matters: the output layer's sums have the output's sign without the
         // activation's cost (as the radii read them).
-        let mid_outputs = predict_population_sums(model, &midpoints, n, device)?;
+        let mid_outputs = predict_population_sums(model, midpoints.as_flattened(), n, device)?;
         for k in 0..sets.len() * n {
             let s = (lo[k] + hi[k]) / 2.0;
             if predicts_positive(mid_outputs[k]) == positive[k] {

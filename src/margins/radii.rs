@@ -48,8 +48,10 @@ pub fn boundary_radii_all(
         let (c, s) = directions[ray];
         [(radius * c) as f32, (radius * s) as f32]
     };
-    let same_for_all = |points: &[[f32; 2]]| -> Vec<[f32; 2]> {
-        (0..members).flat_map(|_| points.iter().copied()).collect()
+    let same_for_all = |points: &[[f32; 2]]| -> Vec<f32> {
+        (0..members)
+            .flat_map(|_| points.as_flattened().iter().copied())
+            .collect()
     };
     // Only the output's sign matters here, and the sums before the output activation have
     // the output's sign everywhere.
@@ -85,7 +87,7 @@ pub fn boundary_radii_all(
             .enumerate()
             .map(|(k, &(_, lo, hi))| at(k % RAYS, (lo + hi) / 2.0))
             .collect();
-        let outputs = predict_population_sums(model, &midpoints, RAYS, device)?;
+        let outputs = predict_population_sums(model, midpoints.as_flattened(), RAYS, device)?;
         for (k, (bracket, y)) in brackets.iter_mut().zip(outputs).enumerate() {
             let mid = (bracket.1 + bracket.2) / 2.0;
             if predicts_positive(y) == origin_positive[k / RAYS] {

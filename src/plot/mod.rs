@@ -3,7 +3,8 @@
 //! Text uses a font compiled into the binary (DejaVu Sans, through ab_glyph), so the plots
 //! render the same on a machine with no fonts and no fontconfig.
 //!
-//! One file a figure (`data`, `boundary` for the decision boundary and the comparison, `loss`),
+//! One file a figure (`data`, `boundary` for the decision boundary and the comparison, `loss`,
+//! `table` for the pictures of data of many features),
 //! the prediction grid they shade in `surface`, and the look they share in `style`.
 
 mod boundary;
@@ -11,6 +12,7 @@ mod data;
 mod loss;
 mod style;
 mod surface;
+mod table;
 
 pub use boundary::{LabelledSet, comparison_plot, decision_boundary_plot};
 pub use data::data_plot;
@@ -21,3 +23,4 @@ pub(crate) use style::{
     wash,
 };
 pub use surface::{GRID_RESOLUTION, OutputGrid, confidence_of_outputs};
+pub use table::{confusion_plot, pca_plot};

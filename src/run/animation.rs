@@ -25,9 +25,10 @@ pub(super) struct Animation {
 
 impl Animation {
     pub(super) fn new(config: &ValidTrainingConfig, animate: bool) -> Self {
-        let region = animate.then(|| {
+        // Only points in the plane have a decision surface to watch.
+        let region = (animate && config.data().width() == 2).then(|| {
             let data = config.data_split();
-            let (x, y) = OutputGrid::covering(&data.test.points);
+            let (x, y) = OutputGrid::covering(&data.test.xy().collect::<Vec<_>>());
             OutputGrid {
                 x,
                 y,
@@ -37,6 +38,11 @@ impl Animation {
             }
         });
         Self { region }
+    }
+
+    /// Whether this loss is animated: asked for, and of 2-D data.
+    pub(super) fn is_on(&self) -> bool {
+        self.region.is_some()
     }
 
     /// The watch to train with, from the end of `start_epoch`, keeping the frames `run`
@@ -75,11 +81,11 @@ impl Animation {
         let panel = Panel {
             title: loss.title().to_string(),
             grid,
-            points: run.data.train.points.clone(),
+            points: run.data.train.xy().collect(),
             labels: run.data.train.labels.clone(),
-            classes: run.config.data.classes(),
+            classes: run.config.data().classes(),
             losses: run.epochs.iter().map(|e| e.train_loss).collect(),
-            epochs: run.config.epochs,
+            epochs: settings.epochs,
         };
         let path = dir.file(BOUNDARY_ANIMATION);
         Ok(Some(std::thread::spawn(move || {

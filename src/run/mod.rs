@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use burn::tensor::Device;
+use hinge_data::TargetEncoding;
 use hinge_model::{LossChoice, LossKind, StepObserver};
 use hinge_train::{
     BackendKind, Dashboard, FolderLock, OpenedDevice, ResumePoint, RunDir, SOLO_LAYOUT, Snapshots,
@@ -73,6 +74,9 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
     // Every loss of a run trains the same network (the categorical hinge runs alone).
     if let Some((_, config, _)) = steps.first() {
         say(model_summary(config.model()).trim_end());
+        if let Some(line) = classes_line(config) {
+            say(&line);
+        }
     }
 
     let mut outcomes = Vec::new();
@@ -96,13 +100,14 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
         }
         let frames = match frames {
             Some(snapshots) => Some(snapshots.frames()?),
-            None if record.animate => Some(saved_frames(&files)?),
+            None if watched.is_on() => Some(saved_frames(&files)?),
             None => None,
         };
         // The animation draws on its own thread, beside the plots and the next loss.
         animations.extend(watched.animate(frames, &config, &run, loss, &files, &device)?);
-        let grid = plot_run(&run, loss, &device, &files)?;
-        grids.push((loss, grid));
+        if let Some(grid) = plot_run(&run, loss, &device, &files)? {
+            grids.push((loss, grid));
+        }
         outcomes.push(RunOutcome { run, loss });
     }
     finish_animations(animations, &request.artifacts)?;
@@ -119,6 +124,34 @@ pub fn run_circles(request: &CirclesRun) -> Result<Vec<RunOutcome>, AppError> {
         );
     }
     Ok(outcomes)
+}
+
+/// For a table, which class is which target (two classes) or output (more): the labels
+/// sorted, as `config.json`'s data records them.
+fn classes_line(config: &ValidTrainingConfig) -> Option<String> {
+    let data = config.data();
+    data.table()?;
+    let names: Vec<String> = match config.encoding() {
+        TargetEncoding::Signed => vec![
+            format!("-1 = {}", data.class_name(0)),
+            format!("+1 = {}", data.class_name(1)),
+        ],
+        TargetEncoding::OneHot { classes } => (0..classes)
+            .map(|c| format!("output {c} = {}", data.class_name(c as u8)))
+            .collect(),
+    };
+    let scaled = if data.scales() {
+        ", features standardised on the training split"
+    } else {
+        ""
+    };
+    Some(format!(
+        "Data: {}, {} rows of {} features; {}{scaled}",
+        data.name(),
+        data.samples(),
+        data.width(),
+        names.join(", ")
+    ))
 }
 
 /// A command checked and ready to train: its record, its device, the lock on its folder, and

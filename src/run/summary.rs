@@ -11,6 +11,10 @@ pub(super) fn model_summary(model: &ValidMlpConfig) -> String {
         .enumerate()
         .map(|(index, layer)| {
             let name = match &layer.kind {
+                // A table's features are read as they are, not computed from (x, y).
+                LayerKind::Inputs(features) if features.len() != layer.width => {
+                    "inputs (features)".to_string()
+                }
                 LayerKind::Inputs(features) => format!(
                     "inputs ({})",
                     features

@@ -48,3 +48,19 @@ pub fn succeed(command: &mut Command) -> String {
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// Writes breast cancer Wisconsin as a user's CSV file might hold it: a header, the 30 raw
+/// features, and the diagnosis as words in the last column.
+pub fn write_breast_cancer_csv(path: &std::path::Path) {
+    let table = hinge_lab::hinge_data::RealDataset::BreastCancer.load();
+    let mut text = table.feature_names.join(",") + ",diagnosis\n";
+    for (row, &label) in table.points.points().zip(&table.points.labels) {
+        let fields: Vec<String> = row.iter().map(f64::to_string).collect();
+        text += &format!(
+            "{},{}\n",
+            fields.join(","),
+            table.class_names[usize::from(label)]
+        );
+    }
+    std::fs::write(path, text).unwrap();
+}

@@ -2,6 +2,8 @@
 
 use hinge_train::TrainingConfig;
 
+use crate::DatasetChoice;
+
 /// Each run-setting flag of the programs that train (by its clap id: `batch_size` is
 /// `--batch-size`) with its value in `config`, as the flag takes it. Help shows the tutorial's
 /// as the defaults, and the playground writes the flags a page's settings change from it: one
@@ -19,7 +21,10 @@ pub fn run_flags(config: &TrainingConfig) -> Vec<(&'static str, String)> {
         ("epochs", config.epochs.to_string()),
         ("batch_size", config.batch_size.to_string()),
         ("lr", config.learning_rate.to_string()),
-        ("dataset", config.data.dataset.to_string()),
+        (
+            "dataset",
+            DatasetChoice::of(&config.data).map_or_else(String::new, |d| d.to_string()),
+        ),
         ("samples", config.data.samples.to_string()),
         ("cluster_std", config.data.cluster_std.to_string()),
         ("centers", config.data.centers.to_string()),

@@ -3,9 +3,11 @@
 //! [`hinge_model::Named`] enums as choices, a mistake reported in one line, the table of a
 //! run's flags ([`run_flags`]), and the allocator every program sets.
 
+mod dataset;
 mod flags;
 mod parse;
 
+pub use dataset::{DatasetChoice, dataset_choice};
 pub use flags::{changed_flags, run_flags};
 pub use parse::{CommandLine, command, named, one_line, parse_or_exit, try_parse_from};
 

@@ -2,6 +2,8 @@
 //! carries (`crates/hinge-data/data/`, with their source, citation and licence in its
 //! `README.md`): compiled in, so they load offline.
 
+use std::sync::{Arc, OnceLock};
+
 use crate::csv_table::{Header, LabelColumn, read_table};
 use crate::table::Table;
 
@@ -106,6 +108,17 @@ impl RealDataset {
         names
     }
 
+    /// [`RealDataset::load`], parsed once a process and shared: a population's members each
+    /// check their data, and digits takes milliseconds to parse.
+    pub fn shared(self) -> Arc<Table> {
+        static TABLES: [OnceLock<Arc<Table>>; 4] = [const { OnceLock::new() }; 4];
+        let slot = RealDataset::ALL
+            .iter()
+            .position(|&set| set == self)
+            .expect("every set is in ALL");
+        TABLES[slot].get_or_init(|| Arc::new(self.load())).clone()
+    }
+
     /// The table: scikit-learn's `load_*` data, target, feature and class names.
     pub fn load(self) -> Table {
         let text = self.file();
@@ -147,10 +160,10 @@ mod tests {
         ];
         for (set, rows, width, counts) in shapes {
             let table = set.load();
-            assert_eq!((table.rows(), table.width), (rows, width), "{set}");
+            assert_eq!((table.rows(), table.points.width), (rows, width), "{set}");
             assert_eq!(table.feature_names.len(), width, "{set}");
             assert_eq!(table.class_counts(), counts, "{set}");
-            assert!(table.features.iter().all(|v| v.is_finite()), "{set}");
+            assert!(table.points.features.iter().all(|v| v.is_finite()), "{set}");
             assert!(
                 set.description().contains("References") || set.description().contains("Citation"),
                 "{set}"

@@ -2,6 +2,7 @@
 //! distinct label values are classes, in sorted order (numerically when every label is a
 //! number). A bad file is refused with the line, the column and the value that make it bad.
 
+use crate::LabeledPoints;
 use crate::error::DataError;
 use crate::table::Table;
 
@@ -38,6 +39,39 @@ impl std::str::FromStr for LabelColumn {
 
 /// The table `text` holds; lines are numbered from 1 as an editor numbers them.
 pub fn read_table(text: &str, header: Header, label: &LabelColumn) -> Result<Table, DataError> {
+    let rows = read_rows(text, header, Some(label))?;
+    let (labels, class_names) = classes(&rows.labels)?;
+    Ok(Table {
+        points: LabeledPoints::new(rows.width, rows.features, labels),
+        feature_names: rows.feature_names,
+        class_names,
+    })
+}
+
+/// The rows of features `text` holds, for predicting: with the label column `label` left out
+/// where one is given, every column a feature where not. Each point's label is 0.
+pub fn read_features(
+    text: &str,
+    header: Header,
+    label: Option<&LabelColumn>,
+) -> Result<(Vec<String>, LabeledPoints), DataError> {
+    let rows = read_rows(text, header, label)?;
+    let labels = vec![0; rows.labels.len()];
+    Ok((
+        rows.feature_names,
+        LabeledPoints::new(rows.width, rows.features, labels),
+    ))
+}
+
+/// A file's rows: features row-major, and each row's label as written (empty without one).
+struct Rows {
+    feature_names: Vec<String>,
+    width: usize,
+    features: Vec<f64>,
+    labels: Vec<String>,
+}
+
+fn read_rows(text: &str, header: Header, label: Option<&LabelColumn>) -> Result<Rows, DataError> {
     let mut lines = text
         .lines()
         .enumerate()
@@ -58,7 +92,7 @@ pub fn read_table(text: &str, header: Header, label: &LabelColumn) -> Result<Tab
     } else {
         (1..=columns).map(|c| format!("column {c}")).collect()
     };
-    let label_at = label_index(label, &names)?;
+    let label_at = label.map(|label| label_index(label, &names)).transpose()?;
     let rows: Vec<(usize, &str)> = if has_header {
         lines.collect()
     } else {
@@ -69,8 +103,9 @@ pub fn read_table(text: &str, header: Header, label: &LabelColumn) -> Result<Tab
     if rows.is_empty() {
         return Err(DataError::CsvEmpty);
     }
-    let mut features = Vec::with_capacity(rows.len() * (columns - 1));
-    let mut raw_labels = Vec::with_capacity(rows.len());
+    let width = columns - usize::from(label_at.is_some());
+    let mut features = Vec::with_capacity(rows.len() * width);
+    let mut labels = Vec::with_capacity(rows.len());
     for (number, line) in rows {
         let fields: Vec<&str> = line.split(',').map(str::trim).collect();
         if fields.len() != columns {
@@ -80,29 +115,28 @@ pub fn read_table(text: &str, header: Header, label: &LabelColumn) -> Result<Tab
                 expected: columns,
             });
         }
+        labels.push(String::new());
         for (column, field) in fields.iter().enumerate() {
-            if column == label_at {
+            if Some(column) == label_at {
                 if field.is_empty() {
                     return Err(missing(number, &names[column]));
                 }
-                raw_labels.push(field.to_string());
+                *labels.last_mut().expect("pushed above") = field.to_string();
             } else {
                 features.push(number_at(field, number, &names[column])?);
             }
         }
     }
-    let (labels, class_names) = classes(&raw_labels)?;
-    Ok(Table {
-        features,
-        width: columns - 1,
-        labels,
+    Ok(Rows {
         feature_names: names
             .into_iter()
             .enumerate()
-            .filter(|&(c, _)| c != label_at)
+            .filter(|&(c, _)| Some(c) != label_at)
             .map(|(_, n)| n)
             .collect(),
-        class_names,
+        width,
+        features,
+        labels,
     })
 }
 
@@ -199,7 +233,7 @@ mod tests {
         let table = read("a,b,kind\n1,2,yes\n3,4,no\n5,6,yes\n").unwrap();
         assert_eq!(table.feature_names, ["a", "b"]);
         assert_eq!(table.class_names, ["no", "yes"]);
-        assert_eq!(table.labels, [1, 0, 1]);
+        assert_eq!(table.points.labels, [1, 0, 1]);
         assert_eq!(table.row(1), [3.0, 4.0]);
         let table = read("1,2,-1\n3,4,1\n").unwrap();
         assert_eq!(table.feature_names, ["column 1", "column 2"]);

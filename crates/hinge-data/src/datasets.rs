@@ -155,11 +155,10 @@ mod tests {
     }
 
     fn class(data: &LabeledPoints, label: u8) -> Vec<[f64; 2]> {
-        data.points
-            .iter()
+        data.xy()
             .zip(&data.labels)
             .filter(|(_, l)| **l == label)
-            .map(|(p, _)| *p)
+            .map(|(p, _)| p)
             .collect()
     }
 
@@ -218,7 +217,7 @@ mod tests {
             .with_samples(100)
             .check()
             .unwrap();
-        assert_eq!(config.config().classes(), 3);
+        assert_eq!(config.classes(), 3);
         let data = LabeledPoints::generate(&config, 2);
         let count = |label: u8| data.labels.iter().filter(|&&l| l == label).count();
         assert_eq!((count(0), count(1), count(2)), (34, 33, 33));
@@ -229,7 +228,7 @@ mod tests {
     #[test]
     fn xor_labels_follow_the_quadrants() {
         let data = generate(DatasetKind::Xor, 2000, 9);
-        for (p, l) in data.points.iter().zip(&data.labels) {
+        for (p, l) in data.xy().zip(&data.labels) {
             assert!(p[0].abs() <= 1.0 && p[1].abs() <= 1.0);
             assert_eq!(*l, u8::from(p[0] * p[1] > 0.0), "{p:?}");
         }

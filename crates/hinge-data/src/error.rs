@@ -64,4 +64,28 @@ pub enum DataError {
     CsvTooManyClasses(usize),
     #[error("label column '{given}' does not exist: the columns are {columns}")]
     CsvNoLabelColumn { given: String, columns: String },
+    #[error("{path}: {reason}")]
+    CsvIn {
+        path: String,
+        reason: Box<DataError>,
+    },
+    #[error("cannot read {path}: {reason}")]
+    CsvRead { path: String, reason: String },
+    #[error(
+        "{path} changed since the run started (its SHA-256 was {recorded}, now {now}): restore the file or start a new run"
+    )]
+    CsvChanged {
+        path: String,
+        recorded: String,
+        now: String,
+    },
+    #[error(
+        "{path} is too large: its {size} bytes need about {needed} bytes as a table, and {available} are available"
+    )]
+    CsvTooLarge {
+        path: String,
+        size: u64,
+        needed: u64,
+        available: u64,
+    },
 }

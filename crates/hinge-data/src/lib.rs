@@ -17,8 +17,8 @@
 //! let split = SplitConfig::new().check(1000)?.apply(&points);
 //! assert_eq!((split.train.len(), split.valid.len(), split.test.len()), (600, 150, 250));
 //! // Without noise every point lies on one of the two circles.
-//! let radius = |p: &[f64; 2]| p[0].hypot(p[1]);
-//! assert!(points.points.iter().all(|p| {
+//! let radius = |p: &[f64]| p[0].hypot(p[1]);
+//! assert!(points.points().all(|p| {
 //!     (radius(p) - 1.0).abs() < 1e-12 || (radius(p) - 0.1).abs() < 1e-12
 //! }));
 //! println!("{} training points, {} of the inner circle", split.train.len(),
@@ -28,26 +28,30 @@
 
 mod batch;
 mod bundled;
+mod config;
 mod csv_table;
 mod datasets;
 mod error;
 mod grid;
 pub mod named;
+mod pca;
 mod points;
 mod scaler;
+mod source;
 mod split;
 mod table;
 
 pub use batch::{Layout, PopulationBatch};
 pub use bundled::RealDataset;
-pub use csv_table::{Header, LabelColumn, read_table};
+pub use config::{DataConfig, ValidDataConfig};
+pub use csv_table::{Header, LabelColumn, read_features, read_table};
 pub use datasets::{BLOB_CENTRE_BOX, DatasetKind};
 pub use error::DataError;
 pub use grid::cell_centres;
 pub use named::Named;
-pub use points::{
-    DataConfig, LabeledPoints, MAX_CLASSES, TargetEncoding, ValidDataConfig, signed_target,
-};
+pub use pca::Pca;
+pub use points::{LabeledPoints, MAX_CLASSES, TargetEncoding, signed_target};
 pub use scaler::Scaler;
+pub use source::{CsvFile, TableSource, available_memory, stratified_order};
 pub use split::{DataSplit, SplitConfig, ValidSplit};
 pub use table::Table;

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::table::Table;
+use crate::{DataSplit, LabeledPoints};
 
 /// Each feature's mean and scale, as fitted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -16,22 +16,22 @@ pub struct Scaler {
 }
 
 impl Scaler {
-    /// Fitted on `rows` of `table`. The variance is scikit-learn's: the sum of squared
+    /// Fitted on every point of `data`. The variance is scikit-learn's: the sum of squared
     /// deviations less the square of their sum over n (a correction for the mean's rounding),
     /// over n, with the rows summed in order as numpy sums along the rows.
-    pub fn fit(table: &Table, rows: &[usize]) -> Self {
-        let n = rows.len() as f64;
-        let width = table.width;
+    pub fn fit(data: &LabeledPoints) -> Self {
+        let n = data.len() as f64;
+        let width = data.width;
         let mut sum = vec![0.0; width];
-        for &row in rows {
-            for (s, v) in sum.iter_mut().zip(table.row(row)) {
+        for row in data.points() {
+            for (s, v) in sum.iter_mut().zip(row) {
                 *s += v;
             }
         }
         let mean: Vec<f64> = sum.iter().map(|s| s / n).collect();
         let (mut deviations, mut squares) = (vec![0.0; width], vec![0.0; width]);
-        for &row in rows {
-            for (k, v) in table.row(row).iter().enumerate() {
+        for row in data.points() {
+            for (k, v) in row.iter().enumerate() {
                 let d = v - mean[k];
                 deviations[k] += d;
                 squares[k] += d * d;
@@ -57,6 +57,25 @@ impl Scaler {
             *v = (*v - mean) / scale;
         }
     }
+
+    /// Every point of `data`, standardised in place.
+    pub fn transform_all(&self, data: &mut LabeledPoints) {
+        for row in data.features.chunks_exact_mut(self.mean.len().max(1)) {
+            self.transform(row);
+        }
+    }
+}
+
+impl DataSplit {
+    /// The split with every part standardised by a scaler fitted on its training part alone,
+    /// as a `Pipeline` of `StandardScaler` and a model fits it; and that scaler.
+    pub fn standardised(mut self) -> (Self, Scaler) {
+        let scaler = Scaler::fit(&self.train);
+        for part in [&mut self.train, &mut self.valid, &mut self.test] {
+            scaler.transform_all(part);
+        }
+        (self, scaler)
+    }
 }
 
 #[cfg(test)]
@@ -72,7 +91,7 @@ mod tests {
     fn fitted_as_scikit_learns_standard_scaler_to_1e_12() {
         let table = RealDataset::BreastCancer.load();
         let rows: Vec<usize> = (0..table.rows()).filter(|i| i % 5 != 0).collect();
-        let ours = Scaler::fit(&table, &rows);
+        let ours = Scaler::fit(&table.points.select(&rows));
         let theirs: Scaler = serde_json::from_str(FIXTURE).unwrap();
         for (name, a, b) in [
             ("mean", &ours.mean, &theirs.mean),
@@ -89,14 +108,8 @@ mod tests {
 
     #[test]
     fn a_constant_feature_keeps_scale_one() {
-        let table = Table {
-            features: vec![2.0, 1.0, 2.0, 3.0],
-            width: 2,
-            labels: vec![0, 1],
-            feature_names: vec!["a".into(), "b".into()],
-            class_names: vec!["0".into(), "1".into()],
-        };
-        let scaler = Scaler::fit(&table, &[0, 1]);
+        let points = LabeledPoints::new(2, vec![2.0, 1.0, 2.0, 3.0], vec![0, 1]);
+        let scaler = Scaler::fit(&points);
         assert_eq!(scaler.mean, [2.0, 2.0]);
         assert_eq!(scaler.scale, [1.0, 1.0]);
     }

@@ -162,6 +162,17 @@ impl Computation {
         Tensor::cat(columns, axis)
     }
 
+    /// Features a point has, for a first layer of `fan_in` inputs: the point's own when the
+    /// inputs are its features as they are, else the plane's 2 that the features are
+    /// computed from.
+    pub fn point_width(&self, fan_in: usize) -> usize {
+        if self.features == Feature::COORDINATES {
+            fan_in
+        } else {
+            Feature::COORDINATES.len()
+        }
+    }
+
     /// Whether the loss carries a weight penalty.
     pub fn penalised(&self) -> bool {
         self.l1 > 0.0 || self.l2 > 0.0

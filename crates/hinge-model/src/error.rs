@@ -19,6 +19,14 @@ pub enum ModelError {
     RepeatedFeature { feature: &'static str, index: usize },
     #[error("{name} {value} is not a penalty: it must be a finite number >= 0")]
     Penalty { name: &'static str, value: f64 },
+    #[error(
+        "features {} are computed from a point's x and y, but the data has {width} features a point: computed features need 2-D data",
+        features.join(",")
+    )]
+    FeaturesNeedThePlane {
+        features: Vec<&'static str>,
+        width: usize,
+    },
     #[error("the targets could not be read back from the device: {0}")]
     Read(String),
 }

@@ -36,6 +36,7 @@ pub struct MlpConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidMlpConfig {
     config: MlpConfig,
+    inputs: usize,
     outputs: usize,
 }
 
@@ -66,6 +67,7 @@ impl MlpConfig {
         }
         Ok(ValidMlpConfig {
             config: self.clone(),
+            inputs: Feature::COORDINATES.len(),
             outputs: 1,
         })
     }
@@ -96,14 +98,40 @@ impl ValidMlpConfig {
         }
     }
 
+    /// The same network for points of `width` features (2, the plane's x and y, unless
+    /// set). Playground's computed features (x², sin x, ...) are of the plane: asked of
+    /// points of another width, they are an error.
+    pub fn with_inputs(self, width: usize) -> Result<Self, ModelError> {
+        if width != Feature::COORDINATES.len() && self.config.features != Feature::COORDINATES {
+            return Err(ModelError::FeaturesNeedThePlane {
+                features: self.config.features.iter().map(|f| f.name()).collect(),
+                width,
+            });
+        }
+        Ok(Self {
+            inputs: width,
+            ..self
+        })
+    }
+
     pub fn outputs(&self) -> usize {
         self.outputs
     }
 
-    /// The width of every layer's input and of the last output: `[features, hidden...,
-    /// outputs]`.
+    /// Features a point has: the width of the data the network reads.
+    pub fn point_width(&self) -> usize {
+        self.inputs
+    }
+
+    /// The width of every layer's input and of the last output: `[inputs, hidden...,
+    /// outputs]`, the inputs being the point's features as they are, or the computed ones.
     pub fn widths(&self) -> Vec<usize> {
-        let mut widths = vec![self.config.features.len()];
+        let inputs = if self.config.features == Feature::COORDINATES {
+            self.inputs
+        } else {
+            self.config.features.len()
+        };
+        let mut widths = vec![inputs];
         widths.extend(&self.config.hidden);
         widths.push(self.outputs);
         widths
@@ -244,11 +272,17 @@ impl Mlp {
         &self.design
     }
 
+    /// Features a point has: the width of the points [`Mlp::forward`] takes.
+    pub fn point_width(&self) -> usize {
+        let first = self.layers().next().expect("a network has an output layer");
+        self.design.point_width(first.weight.dims()[0])
+    }
+
     /// Raw outputs, in (-1, 1) under a tanh output. With one output the sign is the class and
     /// the size the confidence; with one per class the largest is the class.
     ///
     /// # Shapes
-    /// - points: `[batch, 2]`
+    /// - points: `[batch, point width]`
     /// - output: `[batch, outputs]`
     pub fn forward(&self, points: Tensor<2>) -> Tensor<2> {
         self.design

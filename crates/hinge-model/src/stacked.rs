@@ -113,6 +113,10 @@ impl StackedDense {
         self.weight.dims()[layout.member_axis()]
     }
 
+    pub(crate) fn fan_in(&self, layout: Layout) -> usize {
+        self.weight.dims()[Self::weight_axes(layout)[0]]
+    }
+
     pub(crate) fn fan_out(&self, layout: Layout) -> usize {
         self.bias.dims()[layout.unit_axis()]
     }

@@ -68,7 +68,7 @@ pub fn parse_points(text: &str) -> Result<LabeledPoints, String> {
     if !labels.contains(&0) || !labels.contains(&1) {
         return Err("every point has the same label: upload points of both classes".into());
     }
-    Ok(LabeledPoints { points, labels })
+    Ok(LabeledPoints::from_xy(&points, labels))
 }
 
 #[cfg(test)]
@@ -79,7 +79,7 @@ mod tests {
     fn points_with_a_header_and_signed_labels_parse() {
         let data = parse_points("x,y,label\n0,0,-1\n1,1,+1\n0.5,0,0\n2,2,1\n").unwrap();
         assert_eq!(data.labels, vec![0, 1, 0, 1]);
-        assert_eq!(data.points[1], [1.0, 1.0]);
+        assert_eq!(data.point(1), [1.0, 1.0]);
     }
 
     #[test]

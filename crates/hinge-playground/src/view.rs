@@ -86,7 +86,7 @@ impl Viewer {
     pub fn new(data: &[DataSplit], device: &Device) -> Self {
         let reach = data
             .iter()
-            .flat_map(|d| d.train.points.iter().chain(&d.test.points))
+            .flat_map(|d| d.train.points().chain(d.test.points()))
             .fold(1.0f64, |r, p| r.max(p[0].abs()).max(p[1].abs()));
         let half = (reach * 1.15 * 10.0).ceil() / 10.0;
         Self {
@@ -103,8 +103,7 @@ impl Viewer {
 
     pub fn start(&self, trainer: &StepwiseTrainer, command: String) -> Event {
         let rows = |set: &LabeledPoints| -> Vec<[f32; 3]> {
-            set.points
-                .iter()
+            set.xy()
                 .zip(&set.labels)
                 .map(|(p, &l)| [p[0] as f32, p[1] as f32, l as f32])
                 .collect()
@@ -135,8 +134,8 @@ impl Viewer {
             .evaluate(&model, |d| &d.test)
             .map_err(|e| e.to_string())?;
         let cells = self.cells(self.grid);
-        let all: Vec<[f32; 2]> = (0..model.len())
-            .flat_map(|_| cells.iter().copied())
+        let all: Vec<f32> = (0..model.len())
+            .flat_map(|_| cells.as_flattened().iter().copied())
             .collect();
         let outputs = predict_population(&model, &all, cells.len(), &self.device)
             .map_err(|e| e.to_string())?;
@@ -144,7 +143,10 @@ impl Viewer {
             self.inspected,
             &model.member(self.inspected),
             &self.cells(UNIT_GRID),
-            &trainer.data()[self.inspected].train.points,
+            &trainer.data()[self.inspected]
+                .train
+                .xy()
+                .collect::<Vec<_>>(),
             &self.device,
         )?;
         let values = |results: &[TestResult], pick: fn(&TestResult) -> f64| -> Vec<f64> {

@@ -4,7 +4,8 @@ use burn::config::Config;
 use burn::optim::ModuleOptimizer;
 use burn::tensor::Device;
 use hinge_data::{
-    DataConfig, DataSplit, LabeledPoints, SplitConfig, TargetEncoding, ValidDataConfig, ValidSplit,
+    DataConfig, DataSplit, LabeledPoints, Scaler, SplitConfig, TargetEncoding, ValidDataConfig,
+    ValidSplit,
 };
 use hinge_model::{LossKind, MlpConfig, OutputActivation, ValidMlpConfig};
 
@@ -79,17 +80,21 @@ impl TrainingConfig {
 
     pub fn check(&self) -> Result<ValidTrainingConfig, TrainError> {
         let data = self.data.check()?;
-        let split = self.split.check(self.data.samples)?;
-        let classes = self.data.classes();
+        let split = self.split.check(data.samples())?;
+        let classes = data.classes();
         let encoding = self
             .loss
             .encoding(classes)
             .ok_or(TrainError::LossNeedsTwoClasses {
                 loss: self.loss,
-                dataset: self.data.dataset,
+                dataset: data.name(),
                 classes,
             })?;
-        let model = self.model.check()?.with_outputs(encoding.width());
+        let model = self
+            .model
+            .check()?
+            .with_inputs(data.width())?
+            .with_outputs(encoding.width());
         if self.loss == LossKind::Logistic && self.model.output != OutputActivation::Tanh {
             return Err(TrainError::LossNeedsTanhOutput {
                 loss: self.loss,
@@ -157,10 +162,24 @@ impl ValidTrainingConfig {
         .init()
     }
 
-    /// The run's data, generated from its seed and cut into test, training and validation.
+    /// The run's data, generated (or a table's rows ordered) from its seed, cut into test,
+    /// training and validation, and standardised on the training part where the data scales.
     pub fn data_split(&self) -> DataSplit {
-        self.split
-            .apply(&LabeledPoints::generate(&self.data, self.config.seed))
+        self.scaled_split().0
+    }
+
+    /// [`ValidTrainingConfig::data_split`], and the scaler that standardised it, if any: the
+    /// one `predict` applies to raw rows.
+    pub fn scaled_split(&self) -> (DataSplit, Option<Scaler>) {
+        let split = self
+            .split
+            .apply(&LabeledPoints::generate(&self.data, self.config.seed));
+        if self.data.scales() {
+            let (split, scaler) = split.standardised();
+            (split, Some(scaler))
+        } else {
+            (split, None)
+        }
     }
 
     /// Generates the run's points and checks that they fit in f32, where the network computes:

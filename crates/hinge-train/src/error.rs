@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use hinge_data::{DataError, DatasetKind};
+use hinge_data::DataError;
 use hinge_model::{LossKind, ModelError, OutputActivation};
 use thiserror::Error;
 
@@ -14,7 +14,7 @@ pub enum TrainError {
     #[error("loss {loss} needs two classes, and {dataset} has {classes}")]
     LossNeedsTwoClasses {
         loss: LossKind,
-        dataset: DatasetKind,
+        dataset: String,
         classes: usize,
     },
     #[error(

@@ -13,13 +13,15 @@ const CHUNK: usize = 65_536;
 /// cost per operation is small against the arithmetic.
 pub(crate) const POPULATION_POINTS: usize = 1 << 20;
 
-/// The raw outputs of `model` for `points`, in order: one value per point, or one per class
-/// and point (point-major) for a model with several outputs.
-pub fn predict(model: &Mlp, points: &[[f32; 2]], device: &Device) -> Result<Vec<f32>, TrainError> {
-    let mut outputs = Vec::with_capacity(points.len());
-    for chunk in points.chunks(CHUNK) {
-        let flat = chunk.as_flattened().to_vec();
-        let input = Tensor::<2>::from_data(TensorData::new(flat, [chunk.len(), 2]), device);
+/// The raw outputs of `model` for `points` (row-major, [`Mlp::point_width`] values a point), in
+/// order: one value per point, or one per class and point (point-major) for a model with
+/// several outputs.
+pub fn predict(model: &Mlp, points: &[f32], device: &Device) -> Result<Vec<f32>, TrainError> {
+    let width = model.point_width();
+    let mut outputs = Vec::with_capacity(points.len() / width);
+    for chunk in points.chunks(CHUNK * width) {
+        let shape = [chunk.len() / width, width];
+        let input = Tensor::<2>::from_data(TensorData::new(chunk.to_vec(), shape), device);
         let output = model
             .forward(input)
             .into_data()
@@ -30,12 +32,13 @@ pub fn predict(model: &Mlp, points: &[[f32; 2]], device: &Device) -> Result<Vec<
     Ok(outputs)
 }
 
-/// The raw outputs of every member for its own points: `points` holds `per_member` points of
-/// member 0, then of member 1, ...; the result is `[members, per_member, outputs]`, row-major.
+/// The raw outputs of every member for its own points: `points` holds `per_member` points
+/// (row-major, [`Population::point_width`] values a point) of member 0, then of member 1, ...;
+/// the result is `[members, per_member, outputs]`, row-major.
 /// Chunked over the points so a large population or point set needs bounded memory.
 pub fn predict_population(
     model: &Population,
-    points: &[[f32; 2]],
+    points: &[f32],
     per_member: usize,
     device: &Device,
 ) -> Result<Vec<f32>, TrainError> {
@@ -46,7 +49,7 @@ pub fn predict_population(
 /// same signs, so the same classes, without the activation's cost.
 pub fn predict_population_sums(
     model: &Population,
-    points: &[[f32; 2]],
+    points: &[f32],
     per_member: usize,
     device: &Device,
 ) -> Result<Vec<f32>, TrainError> {
@@ -61,15 +64,16 @@ pub fn predict_population_sums(
 
 fn each_members_points(
     model: &Population,
-    points: &[[f32; 2]],
+    points: &[f32],
     per_member: usize,
     device: &Device,
     forward: impl Fn(&Population, Tensor<3>, Layout) -> Tensor<3>,
 ) -> Result<Vec<f32>, TrainError> {
     let members = model.len();
+    let columns = model.point_width();
     assert_eq!(
         points.len(),
-        members * per_member,
+        members * per_member * columns,
         "every member has per_member points"
     );
     let width = model.outputs();
@@ -80,29 +84,25 @@ fn each_members_points(
     for start in (0..per_member).step_by(chunk) {
         let end = (start + chunk).min(per_member);
         let size = end - start;
-        let mine = |m: usize| &points[m * per_member + start..m * per_member + end];
+        let mine = |m: usize| {
+            &points[(m * per_member + start) * columns..(m * per_member + end) * columns]
+        };
         let flat: Vec<f32> = match layout {
-            Layout::MembersFirst => {
-                let mut flat = Vec::with_capacity(members * size * 2);
-                for m in 0..members {
-                    flat.extend_from_slice(mine(m).as_flattened());
-                }
-                flat
-            }
+            Layout::MembersFirst => (0..members).flat_map(|m| mine(m).iter().copied()).collect(),
             Layout::MembersLast => {
-                let mut flat = vec![0.0; 2 * size * members];
-                let (xs, ys) = flat.split_at_mut(size * members);
+                let mut flat = vec![0.0; columns * size * members];
                 for m in 0..members {
-                    for (p, &[x, y]) in mine(m).iter().enumerate() {
-                        xs[p * members + m] = x;
-                        ys[p * members + m] = y;
+                    for (p, point) in mine(m).chunks_exact(columns).enumerate() {
+                        for (c, &value) in point.iter().enumerate() {
+                            flat[(c * size + p) * members + m] = value;
+                        }
                     }
                 }
                 flat
             }
         };
         let input = Tensor::<3>::from_data(
-            TensorData::new(flat, layout.shape(members, size, 2)),
+            TensorData::new(flat, layout.shape(members, size, columns)),
             device,
         );
         let output = forward(model, input, layout)
@@ -198,9 +198,11 @@ mod tests {
         }
     }
 
-    /// Three networks of `hidden`, each with its own weights and biases.
-    fn networks(hidden: Vec<usize>, device: &Device) -> Vec<Mlp> {
+    /// Three networks of `hidden` on points of `width` features, each with its own weights and
+    /// biases.
+    fn networks(hidden: Vec<usize>, width: usize, device: &Device) -> Vec<Mlp> {
         let config = MlpConfig::new().with_hidden(hidden).check().unwrap();
+        let config = config.with_inputs(width).unwrap();
         (0..3)
             .map(|seed| {
                 config
@@ -213,26 +215,31 @@ mod tests {
     #[test]
     fn every_member_predicts_its_own_points_as_its_solo_network_in_either_layout() {
         let device = Device::flex();
-        // The tutorial's layers are small enough to be measured members last; 8 x 8 is not.
-        for (hidden, layout) in [
-            (vec![4, 2], Layout::MembersLast),
-            (vec![8, 8], Layout::MembersFirst),
+        // Layers of at most 8 weights are measured members last (the tutorial's, or one unit
+        // on 5 features); 8 x 8, or 4 units on 5 features, are not.
+        for (hidden, width, layout) in [
+            (vec![4, 2], 2, Layout::MembersLast),
+            (vec![1], 5, Layout::MembersLast),
+            (vec![8, 8], 2, Layout::MembersFirst),
+            (vec![8, 8], 7, Layout::MembersFirst),
         ] {
-            let solos = networks(hidden.clone(), &device);
+            let solos = networks(hidden.clone(), width, &device);
             let population = Population::stack(&solos);
             assert_eq!(population.inference_layout().0, layout, "{hidden:?}");
+            assert_eq!(population.point_width(), width);
             let per_member = 37;
-            let points: Vec<[f32; 2]> = (0..3 * per_member)
+            let points: Vec<f32> = (0..3 * per_member * width)
                 .map(|i| {
                     let t = i as f32 * 0.37;
-                    [t.sin() * 1.3, (t * 1.7).cos()]
+                    t.sin() * 1.3 + (t * 1.7).cos()
                 })
                 .collect();
             let outputs = predict_population(&population, &points, per_member, &device).unwrap();
             let sums = predict_population_sums(&population, &points, per_member, &device).unwrap();
             for (m, solo) in solos.iter().enumerate() {
                 let mine = m * per_member..(m + 1) * per_member;
-                let expected = predict(solo, &points[mine.clone()], &device).unwrap();
+                let rows = mine.start * width..mine.end * width;
+                let expected = predict(solo, &points[rows], &device).unwrap();
                 for ((&got, &sum), &want) in
                     outputs[mine.clone()].iter().zip(&sums[mine]).zip(&expected)
                 {

@@ -79,9 +79,9 @@ pub use population_run::{resume_population, train_population, train_population_u
 pub use renderer::Dashboard;
 pub use resume_point::{ResumePoint, resume_point};
 pub use run_dir::{
-    BOUNDARY_ANIMATION, BOUNDARY_PLOT, CHECKPOINT_DIR, CONFIG_FILE, DATA_FILE, DATA_PLOT,
-    FRAMES_FILE, LOCK_FILE, LOSS_PLOT, MARGINS_PLOT, METRICS_FILE, MODEL_FILE, NEURONS_PLOT,
-    RUN_FILES, RunDir, TEST_FILE,
+    BOUNDARY_ANIMATION, BOUNDARY_PLOT, CHECKPOINT_DIR, CONFIG_FILE, CONFUSION_PLOT, DATA_FILE,
+    DATA_PLOT, FRAMES_FILE, LOCK_FILE, LOSS_PLOT, MARGINS_PLOT, METRICS_FILE, MODEL_FILE,
+    NEURONS_PLOT, PCA_PLOT, RUN_FILES, RunDir, SCALER_FILE, TEST_FILE,
 };
 pub use snapshots::{
     Frame, MIN_FRAMES, Snapshot, Snapshots, frames_per_epoch, saved_frames, surfaces,

@@ -2,6 +2,8 @@
 //! allocated, so a run that cannot fit is refused in milliseconds instead of swapping for
 //! minutes or being killed by the kernel half-way.
 
+use hinge_data::available_memory;
+
 use crate::{TrainError, ValidTrainingConfig};
 
 /// Bytes per f32.
@@ -40,14 +42,15 @@ impl MemoryEstimate {
 
     fn of_one(config: &ValidTrainingConfig) -> Self {
         let settings = config.config();
-        let samples = settings.data.samples as u64;
+        let samples = config.data().samples() as u64;
+        let width = config.data().width() as u64;
         let widths: Vec<u64> = config.model().widths().iter().map(|&w| w as u64).collect();
         let outputs = *widths.last().expect("a network has an output");
-        // f64 x, y and a label byte, generated then copied into the split; f32 x, y and the
-        // targets in the loader, twice (the rows and an epoch's shuffled copy).
+        // f64 features and a label byte, generated then copied into the split; f32 features
+        // and the targets in the loader, twice (the rows and an epoch's shuffled copy).
         let data = samples
-            .saturating_mul(2 * (16 + 1))
-            .saturating_add(samples.saturating_mul(2 * F32 * (2 + outputs)));
+            .saturating_mul(2 * (8 * width + 1))
+            .saturating_add(samples.saturating_mul(2 * F32 * (width + outputs)));
         let parameters: u64 = widths
             .windows(2)
             .map(|pair| pair[0].saturating_mul(pair[1]).saturating_add(pair[1]))
@@ -97,14 +100,6 @@ impl MemoryEstimate {
             _ => Ok(()),
         }
     }
-}
-
-/// `MemAvailable` from `/proc/meminfo`: what the kernel says can be allocated without swapping.
-fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
 }
 
 #[cfg(test)]

@@ -8,13 +8,16 @@
 //! <run>/frames.json             the network's parameters at every frame of its animation so far
 //! <run>/.lock                   held while a process trains here
 //! <run>/checkpoint/             burn's model-, optim- and scheduler-<epoch>.bpk of the last epochs
-//! <run>/data.csv                the run's points: split, x, y, label
-//! <run>/data.png                the training points
-//! <run>/decision_boundary.png   the decision surface and the test points
+//! <run>/scaler.json             the standardisation fitted on the training split, if the data scales
+//! <run>/data.csv                the run's points: split, each feature, label
+//! <run>/data.png                the training points (2-D data)
+//! <run>/decision_boundary.png   the decision surface and the test points (2-D data)
 //! <run>/loss.png                the loss per epoch
-//! <run>/neurons.png             every unit's map over the input plane
-//! <run>/boundary_animation.png  the decision surface forming (animated PNG)
-//! <run>/margins.png             the test margins t·f(x), written by `lab margins`
+//! <run>/neurons.png             every unit's map over the input plane (2-D data)
+//! <run>/boundary_animation.png  the decision surface forming (animated PNG, 2-D data)
+//! <run>/margins.png             the margins t·f(x), train and test (N-D data; 2-D: `lab margins`)
+//! <run>/pca.png                 the test points on their first two principal components (N-D)
+//! <run>/confusion.png           the test set's confusion matrix (N-D data, 3 classes or more)
 //! ```
 //!
 //! The names of the files the application draws live here too, so that this is the one place a
@@ -24,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use burn::module::Module;
 use burn::tensor::Device;
-use hinge_data::DataSplit;
+use hinge_data::{DataSplit, Scaler};
 use hinge_model::Mlp;
 
 use crate::artifacts::{Durability, read_member_metrics, write_member_metrics};
@@ -42,7 +45,10 @@ pub const FRAMES_FILE: &str = "frames.json";
 /// The folder, under a run's folder, where burn's checkpointer keeps the model, optimizer and
 /// scheduler state of the last epochs (`model-<epoch>.bpk`, ...).
 pub const CHECKPOINT_DIR: &str = "checkpoint";
-/// The run's points, as `split,x,y,label` rows, for other tools to use the very same data.
+/// The standardisation `predict` applies to raw rows, fitted on the training split.
+pub const SCALER_FILE: &str = "scaler.json";
+/// The run's points, as `split,<features>,label` rows (standardised where the data scales),
+/// for other tools to use the very same data.
 pub const DATA_FILE: &str = "data.csv";
 pub const DATA_PLOT: &str = "data.png";
 pub const BOUNDARY_PLOT: &str = "decision_boundary.png";
@@ -50,13 +56,18 @@ pub const LOSS_PLOT: &str = "loss.png";
 pub const NEURONS_PLOT: &str = "neurons.png";
 /// The animation of the run's decision surface, drawn from [`FRAMES_FILE`].
 pub const BOUNDARY_ANIMATION: &str = "boundary_animation.png";
-/// The margin histogram `lab margins` draws of a saved run.
+/// The margin histogram of a run on N-D data, or the one `lab margins` draws of a saved run.
 pub const MARGINS_PLOT: &str = "margins.png";
+/// The test points of N-D data on their first two principal components.
+pub const PCA_PLOT: &str = "pca.png";
+/// The confusion matrix of N-D data of three classes or more.
+pub const CONFUSION_PLOT: &str = "confusion.png";
 pub use crate::lock::LOCK_FILE;
 
 /// Every name a run folder may hold, the checkpoint folder included.
-pub const RUN_FILES: [&str; 14] = [
+pub const RUN_FILES: [&str; 17] = [
     CONFIG_FILE,
+    SCALER_FILE,
     MODEL_FILE,
     METRICS_FILE,
     TEST_FILE,
@@ -70,6 +81,8 @@ pub const RUN_FILES: [&str; 14] = [
     NEURONS_PLOT,
     BOUNDARY_ANIMATION,
     MARGINS_PLOT,
+    PCA_PLOT,
+    CONFUSION_PLOT,
 ];
 
 /// The parts burn's checkpointer writes for each epoch, as `<part>-<epoch>.bpk`.
@@ -108,8 +121,34 @@ impl RunDir {
         TrainingConfig::from_file(&self.file(CONFIG_FILE))?.check()
     }
 
+    /// Writes `config.json`, and `scaler.json` when the data scales (removing an earlier
+    /// run's when it does not).
     pub fn save_config(&self, config: &ValidTrainingConfig) -> Result<(), TrainError> {
-        config.save(&self.file(CONFIG_FILE))
+        config.save(&self.file(CONFIG_FILE))?;
+        let path = self.file(SCALER_FILE);
+        match config.scaled_split().1 {
+            Some(scaler) => {
+                let json = serde_json::to_string_pretty(&scaler).expect("numbers serialise");
+                write_atomic(&path, json.as_bytes())
+            }
+            None => remove_if_present(&path, "remove the earlier run's file"),
+        }
+    }
+
+    /// The standardisation the run's data had, if any, from `scaler.json`.
+    pub fn load_scaler(&self) -> Result<Option<Scaler>, TrainError> {
+        let path = self.file(SCALER_FILE);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(&path).map_err(TrainError::io("read", &path))?;
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|err| TrainError::Format {
+                what: "scaler",
+                path,
+                reason: err.to_string(),
+            })
     }
 
     /// The trained network, built from `config.json` and loaded from `model.bpk`, on `device`.

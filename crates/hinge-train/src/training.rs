@@ -10,7 +10,7 @@ use hinge_data::DataSplit;
 use hinge_model::{Mlp, StepObserver};
 
 use crate::artifacts::{EpochMetrics, TestResult};
-use crate::config::{TrainingConfig, ValidTrainingConfig};
+use crate::config::ValidTrainingConfig;
 use crate::engine::{LearnerOptions, PopulationRun, RunTimings, SOLO_LAYOUT, fit};
 use crate::error::TrainError;
 use crate::population_run::{check_and_lock, continue_from_checkpoint};
@@ -19,8 +19,9 @@ use crate::run_dir::RunDir;
 
 /// What a finished run hands back; the same is on disk in its folder.
 pub struct TrainedRun {
-    /// The configuration it trained with, as saved in `config.json`.
-    pub config: TrainingConfig,
+    /// The configuration it trained with, as saved in `config.json`, checked (its data's
+    /// table read).
+    pub config: ValidTrainingConfig,
     pub model: Mlp,
     pub data: DataSplit,
     pub epochs: Vec<EpochMetrics>,
@@ -65,7 +66,7 @@ pub fn train_watched(
         saved: true,
     };
     let fitted = fit(configs, options, device, run, Vec::new())?;
-    solo_run(config.config().clone(), run, fitted)
+    solo_run(config.clone(), run, fitted)
 }
 
 /// Continues the run in `run` from its newest usable checkpoint (see [`resume_point`]), with
@@ -87,13 +88,13 @@ pub fn resume_watched(
         saved: true,
     };
     let fitted = continue_from_checkpoint(configs, options, device, run)?;
-    solo_run(config.config().clone(), run, fitted)
+    solo_run(config.clone(), run, fitted)
 }
 
 /// The population's fit for one config, as the solo API hands it back, after writing the solo
 /// run's files.
 fn solo_run(
-    config: TrainingConfig,
+    config: ValidTrainingConfig,
     files: &RunDir,
     mut run: PopulationRun,
 ) -> Result<TrainedRun, TrainError> {
@@ -126,7 +127,7 @@ impl TrainedRun {
             epochs: epochs.swap_remove(0),
             test: files.read_test()?,
             dir: files.path().to_path_buf(),
-            config: config.config().clone(),
+            config,
             timings: RunTimings {
                 training: Duration::ZERO,
                 test: Duration::ZERO,

@@ -144,6 +144,12 @@ impl Population {
         self.output.members(self.layout)
     }
 
+    /// Features a point has: the width of the points [`Population::forward`] takes.
+    pub fn point_width(&self) -> usize {
+        let first = self.hidden.first().unwrap_or(&self.output);
+        self.design.point_width(first.fan_in(self.layout))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -183,7 +189,7 @@ impl Population {
     /// go through [`Population::forward_members`].
     ///
     /// # Shapes
-    /// - points: `[members, points, 2]`
+    /// - points: `[members, points, point width]`
     /// - output: `[members, points, outputs]`
     pub fn forward(&self, points: Tensor<3>) -> Tensor<3> {
         self.design.output.apply(self.output_sums(points))
@@ -196,7 +202,7 @@ impl Population {
     /// (`docs/flex-report.md`).
     ///
     /// # Shapes
-    /// - points: `[members, points, 2]`
+    /// - points: `[members, points, point width]`
     /// - output: `[members, points, outputs]`
     pub fn output_sums(&self, points: Tensor<3>) -> Tensor<3> {
         self.design.output_sums(
@@ -234,7 +240,7 @@ impl Population {
     /// [`Population::inference_layout`]).
     ///
     /// # Shapes
-    /// - points: `[members, points, 2]` or `[2, points, members]`
+    /// - points: `[members, points, point width]` or `[2, points, members]`
     /// - output: `[members, points, outputs]` or `[outputs, points, members]`
     pub fn output_sums_in(&self, points: Tensor<3>, layout: Layout) -> Tensor<3> {
         if layout == self.layout {
@@ -259,7 +265,7 @@ impl Population {
     /// find dead units.
     ///
     /// # Shapes
-    /// - points: `[members, points, 2]`
+    /// - points: `[members, points, point width]`
     /// - each output: `[members, points, width]`
     pub fn hidden_activations(&self, points: Tensor<3>) -> Vec<Tensor<3>> {
         let mut outputs = Vec::with_capacity(self.hidden.len());
@@ -276,7 +282,7 @@ impl Population {
     /// The training step's forward pass: raw outputs, in the population's [`Layout`].
     ///
     /// # Shapes
-    /// - points: `[members, points, 2]` or `[2, points, members]`
+    /// - points: `[members, points, point width]` or `[2, points, members]`
     /// - output: `[members, points, outputs]` or `[outputs, points, members]`
     pub fn forward_in_layout(&self, points: Tensor<3>) -> Tensor<3> {
         self.design.output.apply(self.output_sums_in_layout(points))

@@ -9,8 +9,10 @@ use hinge_data::{LabeledPoints, Layout, PopulationBatch, TargetEncoding};
 /// either.
 #[derive(Debug)]
 pub struct MemberPoints {
-    /// `[members, points, 2]`, row-major.
+    /// `[members, points, features]`, row-major.
     pub(super) inputs: Vec<f32>,
+    /// Features a point.
+    pub(super) features: usize,
     /// `[members, points, width]`, row-major.
     pub(super) targets: Vec<f32>,
     pub(super) members: usize,
@@ -37,18 +39,21 @@ impl MemberPoints {
     /// Every member's points must be as many (the configs were checked to share a split).
     pub fn new(sets: &[&LabeledPoints], encoding: TargetEncoding) -> Self {
         let points = sets.first().map_or(0, |set| set.len());
+        let features = sets.first().map_or(2, |set| set.width);
         let width = encoding.width();
-        let mut inputs = Vec::with_capacity(sets.len() * points * 2);
+        let mut inputs = Vec::with_capacity(sets.len() * points * features);
         let mut targets = Vec::with_capacity(sets.len() * points * width);
         for set in sets {
             assert_eq!(set.len(), points, "members share the split sizes");
-            for (point, &label) in set.points.iter().zip(&set.labels) {
-                inputs.extend([point[0] as f32, point[1] as f32]);
+            assert_eq!(set.width, features, "members share the data's width");
+            inputs.extend(set.features.iter().map(|&x| x as f32));
+            for &label in &set.labels {
                 encoding.extend(label, &mut targets);
             }
         }
         Self {
             inputs,
+            features,
             targets,
             members: sets.len(),
             points,
@@ -77,7 +82,7 @@ impl MemberPoints {
         batch(
             inputs,
             targets,
-            [size, self.members, self.width],
+            [size, self.members, self.features, self.width],
             layout,
             device,
         )
@@ -93,7 +98,14 @@ impl MemberPoints {
         inputs: &mut Vec<f32>,
         targets: &mut Vec<f32>,
     ) {
-        self.laid_out(&self.inputs, 2, range.clone(), orders, layout, inputs);
+        self.laid_out(
+            &self.inputs,
+            self.features,
+            range.clone(),
+            orders,
+            layout,
+            inputs,
+        );
         self.laid_out(&self.targets, self.width, range, orders, layout, targets);
     }
 
@@ -174,6 +186,7 @@ impl MemberPoints {
         self.both_laid_out(start..end, None, rows, &mut inputs, &mut targets);
         Self {
             inputs,
+            features: self.features,
             targets,
             members: self.members,
             points: end - start,
@@ -182,11 +195,12 @@ impl MemberPoints {
     }
 }
 
-/// A batch of `size` points of `members` members from its values in `layout`.
+/// A batch of `size` points of `members` members, `features` and `width` targets a point,
+/// from its values in `layout`.
 pub(super) fn batch(
     inputs: Vec<f32>,
     targets: Vec<f32>,
-    [size, members, width]: [usize; 3],
+    [size, members, features, width]: [usize; 4],
     layout: Layout,
     device: &Device,
 ) -> PopulationBatch {
@@ -197,7 +211,7 @@ pub(super) fn batch(
         )
     };
     PopulationBatch {
-        inputs: tensor(inputs, 2),
+        inputs: tensor(inputs, features),
         targets: tensor(targets, width),
         layout,
     }

@@ -160,9 +160,9 @@ impl Iterator for Batches<'_> {
         let (device, layout) = (&self.loader.device, self.loader.layout);
         Some(Ok(match &self.shuffled {
             Some(epoch) => batch(
-                positions(&epoch.inputs, 2, data, start..end, layout),
+                positions(&epoch.inputs, data.features, data, start..end, layout),
                 positions(&epoch.targets, data.width, data, start..end, layout),
-                [end - start, data.members, data.width],
+                [end - start, data.members, data.features, data.width],
                 layout,
                 device,
             ),

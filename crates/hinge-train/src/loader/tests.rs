@@ -4,10 +4,8 @@ use hinge_data::{LabeledPoints, TargetEncoding};
 use super::*;
 
 fn points(n: usize, offset: f64) -> LabeledPoints {
-    LabeledPoints {
-        points: (0..n).map(|i| [i as f64 + offset, -(i as f64)]).collect(),
-        labels: (0..n).map(|i| (i % 2) as u8).collect(),
-    }
+    let xy: Vec<[f64; 2]> = (0..n).map(|i| [i as f64 + offset, -(i as f64)]).collect();
+    LabeledPoints::from_xy(&xy, (0..n).map(|i| (i % 2) as u8).collect())
 }
 
 fn epoch_inputs(loader: &PopulationLoader) -> Vec<Vec<f32>> {
@@ -52,11 +50,7 @@ fn each_member_is_shuffled_by_its_own_seed_and_alone_sees_the_same_batches() {
     assert_ne!(first, second);
     let mut sorted = first.clone();
     sorted.sort_by(f32::total_cmp);
-    let mut expected: Vec<f32> = b
-        .points
-        .iter()
-        .flat_map(|p| [p[0] as f32, p[1] as f32])
-        .collect();
+    let mut expected: Vec<f32> = b.features.iter().map(|&x| x as f32).collect();
     expected.sort_by(f32::total_cmp);
     assert_eq!(sorted, expected);
 }
