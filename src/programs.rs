@@ -30,7 +30,7 @@ pub fn circles() {
     }
 }
 
-/// The loss lab: `seeds` and `sweep`, each writing its tables and figures under
+/// The loss lab: `seeds`, `sweep` and `cv`, each writing its tables and figures under
 /// `artifacts/lab/`, `merge` of a sharded sweep, and `margins` of a saved run.
 ///
 /// `cargo run --release --example lab -- --help` lists the commands.
@@ -62,6 +62,12 @@ pub fn lab() {
                     println!("Written to {}", request.batch.artifacts.display());
                 }
             }
+            Ok(())
+        }),
+        LabCommand::Cv(args) => args.to_request().and_then(|request| {
+            let outcome = crate::lab::cv::run_cv(&request)?;
+            print!("{}", crate::lab::cv::report(&request, &outcome.summaries));
+            println!("Written to {}", request.batch.artifacts.display());
             Ok(())
         }),
         LabCommand::Merge(args) => {

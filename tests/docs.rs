@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use common::binary;
 
 /// Commands shown but not run by this test, each with the reason and where it is checked.
-const NOT_RUN_HERE: [(&str, &str); 10] = [
+const NOT_RUN_HERE: [(&str, &str); 11] = [
     (
         "cargo test --release --workspace",
         "the test command itself: CI runs it",
@@ -51,6 +51,10 @@ const NOT_RUN_HERE: [(&str, &str); 10] = [
     (
         "python bench/linear_svc.py --l2 0.001",
         "needs scikit-learn from PyPI: a measurement, not a test",
+    ),
+    (
+        "python bench/real_data.py",
+        "needs scikit-learn from PyPI and a few minutes: a measurement, not a test",
     ),
     (
         "lab sweep / lab merge recipes of docs/lab.md",

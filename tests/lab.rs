@@ -157,8 +157,16 @@ fn bad_lab_settings_fail_on_one_line_before_training() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let out = out.to_str().unwrap();
-    let cases: [(&[&str], i32, &str); 5] = [
+    let cases: [(&[&str], i32, &str); 9] = [
         (&["seeds", "--seeds", "0"], 1, "--seeds 0"),
+        (&["cv", "--folds", "1"], 1, "--folds 1"),
+        (&["cv", "--repeats", "0"], 1, "--repeats 0"),
+        (
+            &["cv", "--dataset", "breast-cancer", "--folds", "600"],
+            1,
+            "fold 0 of 600",
+        ),
+        (&["sweep", "--dataset", "wine"], 1, "--dataset wine"),
         (&["seeds", "--jobs", "0"], 1, "--jobs 0"),
         (&["sweep", "--noise", "0,-0.1"], 1, "-0.1"),
         (&["sweep", "--factor", "0.5,1.5"], 1, "1.5"),
@@ -481,4 +489,61 @@ fn a_sweep_killed_half_way_resumes_to_the_uninterrupted_tables() {
     let stdout = resume_in(&fresh);
     assert!(stdout.contains("No lab was started in"), "{stdout}");
     same_tables(&fresh);
+}
+
+/// `lab cv` of iris, 3 folds x 2 repeats of 3 epochs.
+const IRIS_CV: [&str; 11] = [
+    "cv",
+    "--dataset",
+    "iris",
+    "--loss",
+    "categorical-hinge",
+    "--folds",
+    "3",
+    "--repeats",
+    "2",
+    "--epochs",
+    "3",
+];
+
+/// Cross-validation of iris through the binary: every repeat's folds partition the rows, each
+/// member is a row of `cv_runs.csv`, and the summary has a row per loss.
+#[test]
+fn cv_deals_every_row_to_one_fold_per_repeat_and_summarises_each_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cv");
+    let printed = succeed(lab(&IRIS_CV).arg("--artifacts").arg(&out));
+    assert!(
+        printed.contains("categorical-hinge: test accuracy"),
+        "{printed}"
+    );
+    // Three classes of 50: whichever the training folds favour has about a third of a test fold.
+    assert!(printed.contains("majority class 0.3"), "{printed}");
+    let folds = csv_rows(&out.join("folds.csv"));
+    assert_eq!(folds[0], ["repeat", "fold", "row"]);
+    let folds = &folds[1..];
+    assert_eq!(folds.len(), 2 * 150);
+    for repeat in ["0", "1"] {
+        let mut rows: Vec<usize> = folds
+            .iter()
+            .filter(|r| r[0] == repeat)
+            .map(|r| r[2].parse().unwrap())
+            .collect();
+        rows.sort_unstable();
+        assert_eq!(rows, (0..150).collect::<Vec<_>>(), "repeat {repeat}");
+        for fold in ["0", "1", "2"] {
+            let size = folds
+                .iter()
+                .filter(|r| r[0] == repeat && r[1] == fold)
+                .count();
+            assert_eq!(size, 50, "repeat {repeat} fold {fold}");
+        }
+    }
+    // A header, then a row per member and a row per loss.
+    assert_eq!(csv_rows(&out.join("cv_runs.csv")).len(), 1 + 6);
+    assert_eq!(csv_rows(&out.join("cv_summary.csv")).len(), 1 + 1);
+    assert_png(&out.join("margins.png"));
+    // Asked again with --resume, the finished lab trains nothing.
+    let again = succeed(lab(&IRIS_CV).args(["--resume", "--artifacts"]).arg(&out));
+    assert!(again.contains("is complete"), "{again}");
 }

@@ -180,6 +180,7 @@ impl RunFlags {
                     .or(table_test)
                     .unwrap_or(base.split.test_samples),
                 validation_split: self.validation_split.unwrap_or(base.split.validation_split),
+                ..base.split.clone()
             },
             epochs: self.epochs.unwrap_or(base.epochs),
             batch_size: self.batch_size.unwrap_or(base.batch_size),

@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
-use hinge_train::{BackendKind, Dashboard};
+use hinge_train::{BackendKind, Dashboard, TrainingConfig};
 
+use super::cv::CvRequest;
 use super::seeds::SeedsRequest;
 use super::sweep::{Shard, SweepRequest};
 use super::{LabSettings, MAX_POPULATION, default_jobs};
@@ -31,6 +32,10 @@ pub enum LabCommand {
     /// Train every loss over a grid of noise x factor x seeds: test accuracy as the classes
     /// blur and close in, as a CSV, a plot against noise and heatmaps.
     Sweep(SweepArgs),
+    /// Repeated stratified K-fold cross-validation, as scikit-learn's RepeatedStratifiedKFold:
+    /// every loss, repeat, fold and seed one member of one population; each loss's mean and
+    /// standard deviation of test accuracy over the folds, beside the majority class's rate.
+    Cv(CvArgs),
     /// Measure one saved run (a circles run folder): its margins t*f(x) on the test set, the
     /// distance of the test points to the boundary, and the boundary's radius.
     Margins(MarginsArgs),
@@ -173,12 +178,49 @@ pub struct SweepArgs {
     pub artifacts: PathBuf,
 }
 
+#[derive(Debug, Args)]
+pub struct CvArgs {
+    /// Folds K: each fold tests once, trained on the other K - 1.
+    #[arg(long, default_value_t = 10)]
+    pub folds: usize,
+    /// Repeats R, each with its own split of the rows into folds (seeds first-seed ..).
+    #[arg(long, default_value_t = 5)]
+    pub repeats: usize,
+    /// Runs per (loss, repeat, fold), each with its own seed for the weights and shuffling.
+    #[arg(long, default_value_t = 1)]
+    pub seeds: usize,
+    #[command(flatten)]
+    pub lab: LabFlags,
+    #[command(flatten)]
+    pub run: RunFlags,
+    #[command(flatten)]
+    pub spread: SpreadFlags,
+    /// Folder for cv_runs.csv, cv_summary.csv, margins.png and, for a table, folds.csv.
+    #[arg(long, default_value = "artifacts/lab/cv")]
+    pub artifacts: PathBuf,
+}
+
+/// The config of `run`'s flags with `spread`'s noise and factor.
+fn spread_config(run: &RunFlags, spread: &SpreadFlags) -> Result<TrainingConfig, AppError> {
+    let base = run.config()?;
+    Ok(base.clone().with_data(spread.apply(base.data)))
+}
+
+impl CvArgs {
+    pub fn to_request(&self) -> Result<CvRequest, AppError> {
+        Ok(CvRequest {
+            config: spread_config(&self.run, &self.spread)?,
+            folds: self.folds,
+            repeats: self.repeats,
+            batch: self.lab.batch(self.seeds, &self.artifacts),
+        })
+    }
+}
+
 impl SeedsArgs {
     pub fn to_request(&self) -> Result<SeedsRequest, AppError> {
-        let base = self.run.config()?;
-        let config = base.clone().with_data(self.spread.apply(base.data.clone()));
         Ok(SeedsRequest {
-            config,
+            config: spread_config(&self.run, &self.spread)?,
             batch: self.lab.batch(self.seeds, &self.artifacts),
         })
     }

@@ -4,10 +4,12 @@
 //! - [`seeds`]: one configuration over N seeds, per loss: how often it reaches 100%, the spread
 //!   of test loss and accuracy, and where each loss puts its boundary.
 //! - [`sweep`]: noise x factor x loss x seeds, as a CSV, a plot and heatmaps.
+//! - [`cv`]: repeated stratified K-fold cross-validation of each loss, one population step.
 //! - [`saved`]: the same margin analysis of one saved run.
 //! - [`cli`]: the command line of the `lab` program; [`plot`]: the lab's figures.
 
 pub mod cli;
+pub mod cv;
 mod histogram;
 pub mod merge;
 pub mod one_run;
@@ -60,22 +62,9 @@ pub struct LabSettings {
 }
 
 impl LabSettings {
-    /// Every (loss, seed) run of `config`, checked before anything trains.
+    /// Every (loss, seed) run of `config`, checked before anything trains; the lab's
+    /// measures of margins and boundaries are of two-class losses.
     pub fn configs(&self, config: &TrainingConfig) -> Result<Vec<ValidTrainingConfig>, AppError> {
-        if self.seeds == 0 {
-            return Err(AppError::LabSetting {
-                flag: "--seeds",
-                value: self.seeds.to_string(),
-                allowed: "at least 1 seed is needed".into(),
-            });
-        }
-        if self.first_seed.checked_add(self.seeds as u64 - 1).is_none() {
-            return Err(AppError::LabSetting {
-                flag: "--first-seed",
-                value: self.first_seed.to_string(),
-                allowed: "the last seed, first seed + seeds - 1, must fit in 64 bits".into(),
-            });
-        }
         if let Some(loss) = self
             .losses
             .iter()
@@ -93,6 +82,28 @@ impl LabSettings {
                     "the lab measures two-class margins: use {}",
                     two_class.join(", ")
                 ),
+            });
+        }
+        self.configs_any_classes(config)
+    }
+
+    /// [`LabSettings::configs`], the categorical hinge allowed.
+    pub fn configs_any_classes(
+        &self,
+        config: &TrainingConfig,
+    ) -> Result<Vec<ValidTrainingConfig>, AppError> {
+        if self.seeds == 0 {
+            return Err(AppError::LabSetting {
+                flag: "--seeds",
+                value: self.seeds.to_string(),
+                allowed: "at least 1 seed is needed".into(),
+            });
+        }
+        if self.first_seed.checked_add(self.seeds as u64 - 1).is_none() {
+            return Err(AppError::LabSetting {
+                flag: "--first-seed",
+                value: self.first_seed.to_string(),
+                allowed: "the last seed, first seed + seeds - 1, must fit in 64 bits".into(),
             });
         }
         // Before any data is generated: the runs trained at once must fit, all of them.

@@ -45,9 +45,19 @@ pub fn saved_run_margins(dir: &Path, device: &Device) -> Result<SavedRunMargins,
             ),
         });
     }
+    if config.data().width() != 2 {
+        return Err(AppError::LabSetting {
+            flag: "--run",
+            value: dir.display().to_string(),
+            allowed: format!(
+                "the margin analysis draws the plane of 2-D runs, and this one has {} features: its margins.png was drawn when it trained",
+                config.data().width()
+            ),
+        });
+    }
     let model = run.load_model(device)?;
     let split = config.data_split();
-    let measured = Measurements::of(&model, settings.data.dataset, &split, device)?;
+    let measured = Measurements::of(&model, settings.data.generated(), &split, device)?;
     let plot = run.file(MARGINS_PLOT);
     margin_panels(
         &plot,

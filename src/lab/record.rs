@@ -216,6 +216,9 @@ mod tests {
             radii: vec![None, Some(0.7)],
             dead_units: vec![0, 1],
             diverged: true,
+            // A cross-validation member's fold reads back too; a run of another command has
+            // none.
+            fold: (seed == 2).then(|| hinge_data::Fold::new(10, 3, 7)),
         }
     }
 

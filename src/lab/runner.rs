@@ -39,7 +39,7 @@ pub fn run_trials(
     let jobs = schedule.jobs.clamp(1, configs.len().max(1));
     let dashboard = schedule.dashboard;
     let size = population_size(configs.len(), jobs, schedule.max_population);
-    let populations: Vec<&[ValidTrainingConfig]> = configs.chunks(size.max(1)).collect();
+    let (populations, order) = populations_of(configs, size);
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let (sender, receiver) = mpsc::channel();
@@ -59,7 +59,7 @@ pub fn run_trials(
                     {
                         break;
                     }
-                    let trials = run_population(populations[index], device, dashboard);
+                    let trials = run_population(&populations[index], device, dashboard);
                     if trials.is_err() {
                         // A failure or a stop signal: start no more populations.
                         failed.store(true, Ordering::SeqCst);
@@ -99,10 +99,50 @@ pub fn run_trials(
             total: configs.len(),
         });
     }
-    Ok(results
+    let trained = results
         .into_iter()
-        .flat_map(|trials| trials.expect("every population was sent once without error"))
-        .collect())
+        .flat_map(|trials| trials.expect("every population was sent once without error"));
+    Ok(in_configs_order(trained, &order))
+}
+
+/// `trained` (population after population) put back where each config stands: `order[i]` is
+/// the place of the i-th trained member.
+fn in_configs_order(trained: impl Iterator<Item = Trial>, order: &[usize]) -> Vec<Trial> {
+    let mut placed: Vec<Option<Trial>> = vec![None; order.len()];
+    for (trial, &at) in trained.zip(order) {
+        placed[at] = Some(trial);
+    }
+    placed
+        .into_iter()
+        .map(|trial| trial.expect("every config was trained once"))
+        .collect()
+}
+
+/// `configs` cut into populations of at most `size` members whose members share their split
+/// sizes (the folds of a cross-validation differ by a row where the rows do not divide
+/// evenly), each population's configs in order; and where each member, population after
+/// population, stands in `configs`.
+fn populations_of(
+    configs: &[ValidTrainingConfig],
+    size: usize,
+) -> (Vec<Vec<ValidTrainingConfig>>, Vec<usize>) {
+    let mut groups: Vec<((usize, usize, usize), Vec<usize>)> = Vec::new();
+    for (at, config) in configs.iter().enumerate() {
+        let sizes = config.split().sizes();
+        match groups.iter_mut().find(|(key, _)| *key == sizes) {
+            Some((_, members)) => members.push(at),
+            None => groups.push((sizes, vec![at])),
+        }
+    }
+    let mut populations = Vec::new();
+    let mut order = Vec::with_capacity(configs.len());
+    for (_, members) in groups {
+        for chunk in members.chunks(size.max(1)) {
+            populations.push(chunk.iter().map(|&at| configs[at].clone()).collect());
+            order.extend_from_slice(chunk);
+        }
+    }
+    (populations, order)
 }
 
 /// The default for the most members one population trains: past this, a population's step is
@@ -125,7 +165,7 @@ fn run_population(
 ) -> Result<Vec<Trial>, AppError> {
     let folder = tempfile::tempdir().map_err(AppError::TempFolder)?;
     let run = train_population_unsaved(configs, device, &RunDir::new(folder.path()), dashboard)?;
-    let dataset = configs[0].config().data.dataset;
+    let dataset = configs[0].config().data.generated();
     let measured = Measurements::of_all(&run.model, dataset, &run.data, &device.clone().inner())?;
     Ok(configs
         .iter()
@@ -148,6 +188,7 @@ fn run_population(
                 radii: measured.radii,
                 dead_units: measured.dead_units,
                 diverged: run.diverged[member].is_some(),
+                fold: settings.split.fold,
             }
         })
         .collect())

@@ -50,7 +50,7 @@ pub fn run_seeds(request: &SeedsRequest) -> Result<SeedsOutcome, AppError> {
     write_rows(&dir.join(RUNS_FILE), &rows)?;
     write_rows(&dir.join(SUMMARY_FILE), &summaries)?;
     margin_histograms(&dir.join(MARGINS_PLOT), &batch.losses, &trials)?;
-    if request.config.data.dataset == DatasetKind::Circles {
+    if request.config.data.generated() == Some(DatasetKind::Circles) {
         boundary_radius_plot(
             &dir.join(BOUNDARY_PLOT),
             &batch.losses,

@@ -143,11 +143,10 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
         }
     }
     let batch = &request.batch;
-    let dataset = request.config.data.dataset;
-    if dataset != DatasetKind::Circles {
+    if request.config.data.generated() != Some(DatasetKind::Circles) {
         return Err(AppError::LabSetting {
             flag: "--dataset",
-            value: dataset.to_string(),
+            value: request.config.data.name(),
             allowed: format!(
                 "the sweep varies make_circles's noise and factor: use {}",
                 DatasetKind::Circles

@@ -1,7 +1,7 @@
 //! One finished run of the lab, and what is measured of it.
 
 use burn::tensor::Device;
-use hinge_data::{DataSplit, DatasetKind, LabeledPoints};
+use hinge_data::{DataSplit, DatasetKind, Fold, LabeledPoints};
 use hinge_model::{LossKind, Mlp, Population};
 use hinge_train::{ValidTrainingConfig, exact_floats};
 use serde::{Deserialize, Serialize};
@@ -45,24 +45,29 @@ pub struct Trial {
     /// Its loss stopped being a number; it trained no further and its figures are those of
     /// a broken network.
     pub diverged: bool,
+    /// The cross-validation fold it tested on, if it was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fold: Option<Fold>,
 }
 
-/// What tells a lab's runs apart: loss, seed, noise and factor (as bits, so a key is exact).
-pub(crate) type RunKey = (LossKind, u64, u64, u64);
+/// What tells a lab's runs apart: loss, seed, noise and factor (as bits, so a key is exact),
+/// and the cross-validation fold (folds, fold, repeat), if any.
+pub(crate) type RunKey = (LossKind, u64, u64, u64, Option<(usize, usize, u64)>);
 
-fn key(loss: LossKind, seed: u64, noise: f64, factor: f64) -> RunKey {
-    (loss, seed, noise.to_bits(), factor.to_bits())
+fn key(loss: LossKind, seed: u64, noise: f64, factor: f64, fold: Option<Fold>) -> RunKey {
+    let fold = fold.map(|f| (f.folds, f.fold, f.repeat));
+    (loss, seed, noise.to_bits(), factor.to_bits(), fold)
 }
 
 /// The key of the run `config` describes.
 pub(crate) fn run_key(config: &ValidTrainingConfig) -> RunKey {
     let c = config.config();
-    key(c.loss, c.seed, c.data.noise, c.data.factor)
+    key(c.loss, c.seed, c.data.noise, c.data.factor, c.split.fold)
 }
 
 impl Trial {
     pub(crate) fn key(&self) -> RunKey {
-        key(self.loss, self.seed, self.noise, self.factor)
+        key(self.loss, self.seed, self.noise, self.factor, self.fold)
     }
 
     /// Mean and spread over the rays that cross the boundary, and how many do.
@@ -77,7 +82,8 @@ impl Trial {
 pub struct Measurements {
     /// On the test set.
     pub margins: MarginAnalysis,
-    /// Along rays from the origin, for circles; empty for other data.
+    /// Along rays from the origin, for generated circles (`dataset`, `None` for a table);
+    /// empty for other data.
     pub radii: Vec<Option<f64>>,
     /// Per hidden layer, on the training set.
     pub dead_units: Vec<usize>,
@@ -87,7 +93,7 @@ impl Measurements {
     /// The measurements of one trained network.
     pub fn of(
         model: &Mlp,
-        dataset: DatasetKind,
+        dataset: Option<DatasetKind>,
         data: &DataSplit,
         device: &Device,
     ) -> Result<Self, AppError> {
@@ -98,14 +104,14 @@ impl Measurements {
     /// The measurements of every member, each on its own data, all members in each pass.
     pub fn of_all(
         model: &Population,
-        dataset: DatasetKind,
+        dataset: Option<DatasetKind>,
         data: &[DataSplit],
         device: &Device,
     ) -> Result<Vec<Self>, AppError> {
         let tests: Vec<&LabeledPoints> = data.iter().map(|d| &d.test).collect();
         let trains: Vec<&LabeledPoints> = data.iter().map(|d| &d.train).collect();
         // Rays from the origin only mean something for rings around it.
-        let radii = if dataset == DatasetKind::Circles {
+        let radii = if dataset == Some(DatasetKind::Circles) {
             boundary_radii_all(model, RAY_REACH, device)?
         } else {
             vec![Vec::new(); data.len()]

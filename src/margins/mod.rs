@@ -5,9 +5,9 @@
 //! these are the numbers that answer it.
 
 use burn::tensor::Device;
-use hinge_data::{LabeledPoints, signed_target};
-use hinge_model::{Mlp, Population, predicts_positive};
-use hinge_train::{TrainError, predict_population, predict_population_sums};
+use hinge_data::LabeledPoints;
+use hinge_model::{Mlp, Population, margin, predicts_positive};
+use hinge_train::{predict_population, predict_population_sums};
 
 use crate::AppError;
 use rayon::prelude::*;
@@ -54,7 +54,9 @@ impl MarginAnalysis {
     }
 
     /// Measures every member of `model` on its own set (all sets of one size), all members in
-    /// each forward pass.
+    /// each forward pass. With one output per class the margins are the categorical hinge's
+    /// ([`margin`]), and the distances are not measured (a boundary between two of several
+    /// classes is not one sign change).
     pub fn measure_all(
         model: &Population,
         sets: &[&LabeledPoints],
@@ -66,26 +68,26 @@ impl MarginAnalysis {
             .flat_map(|set| set.features.iter().map(|&x| x as f32))
             .collect();
         let outputs = predict_population(model, &inputs, per_member, device)?;
-        let distances = distances_to_boundary(model, sets, &outputs, device)?;
-        sets.iter()
-            .zip(outputs.chunks(per_member.max(1)))
+        let width = model.outputs();
+        let distances = if width == 1 {
+            distances_to_boundary(model, sets, &outputs, device)?
+        } else {
+            vec![vec![None; per_member]; sets.len()]
+        };
+        Ok(sets
+            .iter()
+            .zip(outputs.chunks((per_member * width).max(1)))
             .zip(distances)
-            .map(|((set, outputs), distances)| {
-                let margins = outputs
-                    .iter()
+            .map(|((set, outputs), distances)| Self {
+                margins: outputs
+                    .chunks(width)
                     .zip(&set.labels)
-                    .map(|(&y, &label)| {
-                        Ok(f64::from(y)
-                            * f64::from(signed_target(label).map_err(TrainError::from)?))
-                    })
-                    .collect::<Result<Vec<_>, AppError>>()?;
-                Ok(Self {
-                    margins,
-                    distances,
-                    labels: set.labels.clone(),
-                })
+                    .map(|(out, &label)| margin(out, label))
+                    .collect(),
+                distances,
+                labels: set.labels.clone(),
             })
-            .collect()
+            .collect())
     }
 
     /// The mean margin, the smallest one, and the fraction of points classified wrong.
@@ -116,14 +118,14 @@ impl MarginAnalysis {
 
 /// For each point, the nearest point the model puts in the other class, if any: O(n²) per
 /// member, the members spread over the cores.
-fn partners(points: &[[f64; 2]], positive: &[bool]) -> Vec<Option<usize>> {
-    (0..points.len())
+fn partners(set: &LabeledPoints, positive: &[bool]) -> Vec<Option<usize>> {
+    (0..set.len())
         .map(|i| {
-            (0..points.len())
+            (0..set.len())
                 .filter(|&j| positive[j] != positive[i])
                 .min_by(|&a, &b| {
-                    squared_distance(points[i], points[a])
-                        .total_cmp(&squared_distance(points[i], points[b]))
+                    squared_distance(set.point(i), set.point(a))
+                        .total_cmp(&squared_distance(set.point(i), set.point(b)))
                 })
         })
         .collect()
@@ -131,7 +133,7 @@ fn partners(points: &[[f64; 2]], positive: &[bool]) -> Vec<Option<usize>> {
 
 /// For each point, bisects the segment to the nearest point with the other predicted class
 /// until the sign change is located: every point of every member at once, so each halving is
-/// one forward pass of the population.
+/// one forward pass of the population. Points of any width: the segment lies in their space.
 fn distances_to_boundary(
     model: &Population,
     sets: &[&LabeledPoints],
@@ -140,30 +142,30 @@ fn distances_to_boundary(
 ) -> Result<Vec<Vec<Option<f64>>>, AppError> {
     let n = sets.first().map_or(0, |set| set.len());
     let positive: Vec<bool> = outputs.iter().map(|&y| predicts_positive(y)).collect();
-    let xy: Vec<Vec<[f64; 2]>> = sets.iter().map(|set| set.xy().collect()).collect();
     let partner: Vec<Vec<Option<usize>>> = (0..sets.len())
         .into_par_iter()
-        .map(|m| partners(&xy[m], &positive[m * n..(m + 1) * n]))
+        .map(|m| partners(sets[m], &positive[m * n..(m + 1) * n]))
         .collect();
     // Point i of member m lies on the boundary's side `positive`; the boundary is at a
     // fraction in (lo, hi) of the way to its partner. Points without a partner bisect a
     // zero-length segment, to keep one shape for all members, and are dropped at the end.
     let ends = |m: usize, i: usize| {
-        let a = xy[m][i];
-        (a, partner[m][i].map_or(a, |j| xy[m][j]))
+        let a = sets[m].point(i);
+        (a, partner[m][i].map_or(a, |j| sets[m].point(j)))
     };
     let mut lo = vec![0.0f64; sets.len() * n];
     let mut hi = vec![1.0f64; sets.len() * n];
+    let mut midpoints = Vec::new();
     for _ in 0..BISECTIONS {
-        let midpoints: Vec<[f32; 2]> = (0..sets.len() * n)
-            .map(|k| {
-                let (a, b) = ends(k / n, k % n);
-                lerp(a, b, (lo[k] + hi[k]) / 2.0)
-            })
-            .collect();
+        midpoints.clear();
+        for k in 0..sets.len() * n {
+            let (a, b) = ends(k / n, k % n);
+            let s = (lo[k] + hi[k]) / 2.0;
+            midpoints.extend(a.iter().zip(b).map(|(a, b)| (a + s * (b - a)) as f32));
+        }
         // Only the side matters: the output layer's sums have the output's sign without the
         // activation's cost (as the radii read them).
-        let mid_outputs = predict_population_sums(model, midpoints.as_flattened(), n, device)?;
+        let mid_outputs = predict_population_sums(model, &midpoints, n, device)?;
         for k in 0..sets.len() * n {
             let s = (lo[k] + hi[k]) / 2.0;
             if predicts_positive(mid_outputs[k]) == positive[k] {
@@ -188,15 +190,8 @@ fn distances_to_boundary(
         .collect())
 }
 
-fn squared_distance(a: [f64; 2], b: [f64; 2]) -> f64 {
-    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
-}
-
-fn lerp(a: [f64; 2], b: [f64; 2], s: f64) -> [f32; 2] {
-    [
-        (a[0] + s * (b[0] - a[0])) as f32,
-        (a[1] + s * (b[1] - a[1])) as f32,
-    ]
+fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(a, b)| (a - b).powi(2)).sum()
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
 use hinge_data::{DataSplit, LabeledPoints, Pca, TargetEncoding};
-use hinge_model::{LossKind, Mlp, predicted_class};
+use hinge_model::{LossKind, Mlp, margin, predicted_class};
 use hinge_train::{
     BOUNDARY_PLOT, CONFUSION_PLOT, DATA_FILE, DATA_PLOT, LOSS_PLOT, MARGINS_PLOT, NEURONS_PLOT,
     PCA_PLOT, RunDir, TrainedRun, ValidTrainingConfig, predict,
@@ -183,26 +183,13 @@ fn table_figures(
     Ok(())
 }
 
-/// Each point's margin: t·f(x) with one output (t = -1 or +1), else the true class's output
-/// less the largest other, the quantity the categorical hinge pushes above 1.
+/// Each point's margin ([`margin`]), from `outputs` (the model's, point after point).
 fn margins(outputs: &[f32], labels: &[u8]) -> Vec<f64> {
     let each = outputs.len() / labels.len().max(1);
     outputs
         .chunks(each.max(1))
         .zip(labels)
-        .map(|(out, &label)| match out {
-            [single] => f64::from(*single) * if label == 0 { -1.0 } else { 1.0 },
-            _ => {
-                let own = out[usize::from(label)];
-                let other = out
-                    .iter()
-                    .enumerate()
-                    .filter(|&(k, _)| k != usize::from(label))
-                    .map(|(_, &v)| v)
-                    .fold(f32::NEG_INFINITY, f32::max);
-                f64::from(own - other)
-            }
-        })
+        .map(|(out, &label)| margin(out, label))
         .collect()
 }
 

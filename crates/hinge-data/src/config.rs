@@ -91,6 +91,19 @@ impl DataConfig {
 }
 
 impl DataConfig {
+    /// The generated set, unless the data is a table.
+    pub fn generated(&self) -> Option<DatasetKind> {
+        self.table.is_none().then_some(self.dataset)
+    }
+
+    /// The set's name: the generated kind, the real set, or the file's name.
+    pub fn name(&self) -> String {
+        match &self.table {
+            Some(source) => source.to_string(),
+            None => self.dataset.to_string(),
+        }
+    }
+
     /// Classes of a generated set: the blobs' centres, else 2.
     fn generated_classes(&self) -> usize {
         match self.dataset {
@@ -143,10 +156,7 @@ impl ValidDataConfig {
 
     /// The set's name in titles: the generated kind, the real set, or the file's name.
     pub fn name(&self) -> String {
-        match &self.config.table {
-            Some(source) => source.to_string(),
-            None => self.config.dataset.to_string(),
-        }
+        self.config.name()
     }
 }
 

@@ -15,6 +15,14 @@ pub enum DataError {
         "test samples {test} is out of range: it must be at least 1 and below the {samples} samples"
     )]
     TestSamples { test: usize, samples: usize },
+    #[error(
+        "fold {fold} of {folds} is out of range: give 2 to {samples} folds (one per row at most) and a fold below their number"
+    )]
+    Fold {
+        fold: usize,
+        folds: usize,
+        samples: usize,
+    },
     #[error("validation split {0} is out of range: it must be in [0, 1)")]
     ValidationSplit(f64),
     #[error(

@@ -53,5 +53,5 @@ pub use pca::Pca;
 pub use points::{LabeledPoints, MAX_CLASSES, TargetEncoding, signed_target};
 pub use scaler::Scaler;
 pub use source::{CsvFile, TableSource, available_memory, stratified_order};
-pub use split::{DataSplit, SplitConfig, ValidSplit};
+pub use split::{DataSplit, Fold, SplitConfig, ValidSplit};
 pub use table::Table;

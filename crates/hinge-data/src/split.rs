@@ -2,14 +2,81 @@ use burn::config::Config;
 
 use crate::{DataError, LabeledPoints};
 
-/// How a generated set is cut, as in the tutorial: the first `test_samples` are the test set,
-/// the rest is for training, and Keras's `validation_split` takes the last fraction of that.
+/// How a set is cut, as in the tutorial: the first `test_samples` are the test set, the rest
+/// is for training, and Keras's `validation_split` takes the last fraction of that. With a
+/// `fold`, the test set is that fold of cross-validation instead.
 #[derive(Config, Debug, PartialEq)]
 pub struct SplitConfig {
     #[config(default = 250)]
     pub test_samples: usize,
     #[config(default = 0.2)]
     pub validation_split: f64,
+    /// One fold of repeated stratified K-fold cross-validation; `test_samples` then does not
+    /// apply.
+    #[config(default = "None")]
+    pub fold: Option<Fold>,
+}
+
+/// Fold `fold` (from 0) of `folds`, in repeat `repeat`: scikit-learn's
+/// `RepeatedStratifiedKFold`. Each class's rows, shuffled from the repeat's seed, are dealt to
+/// the folds in turn, class after class, so the folds of a repeat partition the rows, differ
+/// in size by one row at most, and hold each class in its share to within a row.
+#[derive(Config, Debug, PartialEq, Eq, Copy)]
+pub struct Fold {
+    pub folds: usize,
+    pub fold: usize,
+    /// Seeds the repeat's order of the rows (and a generated set's points): the same for
+    /// every fold of the repeat.
+    pub repeat: u64,
+}
+
+impl Fold {
+    /// Rows of `samples` this fold tests on.
+    pub fn test_rows(&self, samples: usize) -> usize {
+        samples / self.folds + usize::from(self.fold < samples % self.folds)
+    }
+
+    /// `data` (in the stratified order of [`crate::stratified_order`], which keeps each
+    /// class's shuffled order) with this fold's rows first, then the others, each in their
+    /// order: what [`ValidSplit::apply`] cuts into test, training and validation.
+    pub fn arrange(&self, data: &LabeledPoints) -> LabeledPoints {
+        let folds = self.folds_of(&data.labels);
+        let rows = (0..data.len()).filter(|&row| folds[row] == self.fold);
+        let rest = (0..data.len()).filter(|&row| folds[row] != self.fold);
+        data.select(&rows.chain(rest).collect::<Vec<_>>())
+    }
+
+    /// The fold (of `folds`) each row of `labels`, in stratified order, is dealt to.
+    pub fn folds_of(&self, labels: &[u8]) -> Vec<usize> {
+        let classes = labels
+            .iter()
+            .map(|&l| usize::from(l) + 1)
+            .max()
+            .unwrap_or(0);
+        // Where each class starts when the classes' rows are laid end to end.
+        let mut counts = vec![0; classes];
+        for &label in labels {
+            counts[usize::from(label)] += 1;
+        }
+        let starts: Vec<usize> = counts
+            .iter()
+            .scan(0, |start, &count| {
+                let this = *start;
+                *start += count;
+                Some(this)
+            })
+            .collect();
+        let mut seen = vec![0; classes];
+        labels
+            .iter()
+            .map(|&label| {
+                let class = usize::from(label);
+                let dealt = starts[class] + seen[class];
+                seen[class] += 1;
+                dealt % self.folds
+            })
+            .collect()
+    }
 }
 
 /// A [`SplitConfig`] checked against the number of samples it will cut.
@@ -18,20 +85,31 @@ pub struct ValidSplit {
     test: usize,
     train: usize,
     valid: usize,
+    fold: Option<Fold>,
 }
 
 impl SplitConfig {
     pub fn check(&self, samples: usize) -> Result<ValidSplit, DataError> {
-        if self.test_samples == 0 || self.test_samples >= samples {
-            return Err(DataError::TestSamples {
-                test: self.test_samples,
+        if let Some(fold) = self.fold
+            && !(fold.folds >= 2 && fold.folds <= samples && fold.fold < fold.folds)
+        {
+            return Err(DataError::Fold {
+                fold: fold.fold,
+                folds: fold.folds,
                 samples,
             });
+        }
+        let test = match self.fold {
+            Some(fold) => fold.test_rows(samples),
+            None => self.test_samples,
+        };
+        if test == 0 || test >= samples {
+            return Err(DataError::TestSamples { test, samples });
         }
         if !(self.validation_split >= 0.0 && self.validation_split < 1.0) {
             return Err(DataError::ValidationSplit(self.validation_split));
         }
-        let train_and_valid = samples - self.test_samples;
+        let train_and_valid = samples - test;
         // Keras: split_at = int(len * (1 - validation_split)), training keeps the first part.
         let train = (train_and_valid as f64 * (1.0 - self.validation_split)) as usize;
         if train == 0 {
@@ -41,9 +119,10 @@ impl SplitConfig {
             });
         }
         Ok(ValidSplit {
-            test: self.test_samples,
+            test,
             train,
             valid: train_and_valid - train,
+            fold: self.fold,
         })
     }
 }
@@ -53,8 +132,22 @@ impl ValidSplit {
         (self.train, self.valid, self.test)
     }
 
-    /// Cuts `data` in order, before any shuffling, as the tutorial and Keras do.
+    /// The cross-validation fold, if the split is one.
+    pub fn fold(&self) -> Option<Fold> {
+        self.fold
+    }
+
+    /// Cuts `data` in order, before any shuffling, as the tutorial and Keras do; a fold's
+    /// rows are first moved to the front.
     pub fn apply(&self, data: &LabeledPoints) -> DataSplit {
+        let arranged;
+        let data = match self.fold {
+            Some(fold) => {
+                arranged = fold.arrange(data);
+                &arranged
+            }
+            None => data,
+        };
         assert_eq!(
             data.len(),
             self.test + self.train + self.valid,
@@ -104,6 +197,52 @@ mod tests {
         assert_eq!(split.sizes(), (7, 3, 2));
         let no_validation = SplitConfig::new().with_validation_split(0.0).check(1000);
         assert_eq!(no_validation.unwrap().sizes(), (750, 0, 250));
+    }
+
+    #[test]
+    fn the_folds_of_a_repeat_partition_the_rows_each_class_within_a_row_of_its_share() {
+        use crate::{RealDataset, stratified_order};
+        let table = RealDataset::BreastCancer.load();
+        let ordered = table
+            .points
+            .select(&stratified_order(&table.points.labels, 3));
+        let counts = table.class_counts();
+        let n = ordered.len();
+        let mut tested = Vec::new();
+        for fold in 0..10 {
+            let split = SplitConfig::new()
+                .with_fold(Some(Fold::new(10, fold, 3)))
+                .with_validation_split(0.0)
+                .check(n)
+                .unwrap();
+            let parts = split.apply(&ordered);
+            assert_eq!(parts.test.len() + parts.train.len(), n);
+            let test_counts = parts.test.class_counts(2);
+            for (class, &count) in counts.iter().enumerate() {
+                let share = count as f64 * parts.test.len() as f64 / n as f64;
+                assert!(
+                    (test_counts[class] as f64 - share).abs() <= 1.0,
+                    "fold {fold} class {class}: {} against {share}",
+                    test_counts[class]
+                );
+            }
+            tested.extend(parts.test.features.chunks(30).map(|row| row.to_vec()));
+        }
+        // Every row is tested exactly once over the ten folds.
+        let mut all: Vec<Vec<f64>> = ordered.points().map(|r| r.to_vec()).collect();
+        let key = |r: &Vec<f64>| r.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        all.sort_by_key(key);
+        tested.sort_by_key(key);
+        assert_eq!(tested, all);
+        let bad = SplitConfig::new().with_fold(Some(Fold::new(10, 10, 0)));
+        assert!(
+            bad.check(n)
+                .unwrap_err()
+                .to_string()
+                .contains("fold 10 of 10")
+        );
+        let one = SplitConfig::new().with_fold(Some(Fold::new(1, 0, 0)));
+        assert!(one.check(n).is_err());
     }
 
     #[test]

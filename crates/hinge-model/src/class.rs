@@ -28,6 +28,26 @@ pub fn predicted_class(outputs: &[f32]) -> usize {
     }
 }
 
+/// The margin of one point's outputs for its class `label`: with one output t·f(x) (t = -1
+/// for label 0, +1 for label 1), what the hinge pushes above 1; with one output per class the
+/// class's own output less the largest other, what the categorical hinge pushes above 1.
+/// Positive where the point is classified right.
+pub fn margin(outputs: &[f32], label: u8) -> f64 {
+    match outputs {
+        [single] => f64::from(*single) * if label == 0 { -1.0 } else { 1.0 },
+        _ => {
+            let own = usize::from(label);
+            let other = outputs
+                .iter()
+                .enumerate()
+                .filter(|&(class, _)| class != own)
+                .map(|(_, &value)| value)
+                .fold(f32::NEG_INFINITY, f32::max);
+            f64::from(outputs[own]) - f64::from(other)
+        }
+    }
+}
+
 /// 1 where a point is classified right, 0 where not.
 ///
 /// # Shapes

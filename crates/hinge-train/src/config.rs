@@ -162,7 +162,7 @@ impl ValidTrainingConfig {
         .init()
     }
 
-    /// The run's data, generated (or a table's rows ordered) from its seed, cut into test,
+    /// The run's data, generated (or a table's rows ordered) from its data seed, cut into test,
     /// training and validation, and standardised on the training part where the data scales.
     pub fn data_split(&self) -> DataSplit {
         self.scaled_split().0
@@ -173,7 +173,7 @@ impl ValidTrainingConfig {
     pub fn scaled_split(&self) -> (DataSplit, Option<Scaler>) {
         let split = self
             .split
-            .apply(&LabeledPoints::generate(&self.data, self.config.seed));
+            .apply(&LabeledPoints::generate(&self.data, self.data_seed()));
         if self.data.scales() {
             let (split, scaler) = split.standardised();
             (split, Some(scaler))
@@ -182,12 +182,20 @@ impl ValidTrainingConfig {
         }
     }
 
+    /// The seed of the data: the run's, or in cross-validation its repeat's, which every fold
+    /// of the repeat shares (the weights and the shuffling keep the run's seed).
+    pub fn data_seed(&self) -> u64 {
+        self.split
+            .fold()
+            .map_or(self.config.seed, |fold| fold.repeat)
+    }
+
     /// Generates the run's points and checks that they fit in f32, where the network computes:
     /// a run on points beyond it would only fail later, blaming its learning rate. Training
     /// itself does not refuse such points (a member of a population with them diverges alone),
     /// so callers check before anything trains.
     pub fn check_data_fits(&self) -> Result<(), TrainError> {
-        let data = LabeledPoints::generate(&self.data, self.config.seed);
+        let data = LabeledPoints::generate(&self.data, self.data_seed());
         Ok(data.check_fits_f32(&self.data)?)
     }
 
