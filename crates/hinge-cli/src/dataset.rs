@@ -54,16 +54,44 @@ impl std::fmt::Display for DatasetChoice {
     }
 }
 
+impl std::str::FromStr for DatasetChoice {
+    type Err = String;
+
+    fn from_str(given: &str) -> Result<Self, Self::Err> {
+        if let Ok(dataset) = given.parse::<DatasetKind>() {
+            return Ok(DatasetChoice::Points(dataset));
+        }
+        given
+            .parse::<RealDataset>()
+            .map(DatasetChoice::Real)
+            .map_err(|_| {
+                format!(
+                    "unknown dataset '{given}': expected one of {}",
+                    DatasetChoice::names().join(", ")
+                )
+            })
+    }
+}
+
+/// By name, as `--dataset` takes it, so the page's settings carry it as its flag does.
+impl serde::Serialize for DatasetChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DatasetChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// Parses `--dataset`; help and errors list every name.
 pub fn dataset_choice() -> impl clap::builder::TypedValueParser<Value = DatasetChoice> {
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(DatasetChoice::names()).map(|name| {
-        match name.parse::<DatasetKind>() {
-            Ok(dataset) => DatasetChoice::Points(dataset),
-            Err(_) => DatasetChoice::Real(
-                name.parse()
-                    .expect("the parser lets through only the listed names"),
-            ),
-        }
+        name.parse()
+            .expect("the parser lets through only the listed names")
     })
 }

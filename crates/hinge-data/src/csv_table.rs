@@ -93,6 +93,12 @@ fn read_rows(text: &str, header: Header, label: Option<&LabelColumn>) -> Result<
         (1..=columns).map(|c| format!("column {c}")).collect()
     };
     let label_at = label.map(|label| label_index(label, &names)).transpose()?;
+    // What an error calls a column: its header's name, else its number from 1.
+    let called: Vec<String> = if has_header {
+        names.clone()
+    } else {
+        (1..=columns).map(|c| c.to_string()).collect()
+    };
     let rows: Vec<(usize, &str)> = if has_header {
         lines.collect()
     } else {
@@ -119,11 +125,11 @@ fn read_rows(text: &str, header: Header, label: Option<&LabelColumn>) -> Result<
         for (column, field) in fields.iter().enumerate() {
             if Some(column) == label_at {
                 if field.is_empty() {
-                    return Err(missing(number, &names[column]));
+                    return Err(missing(number, &called[column]));
                 }
                 *labels.last_mut().expect("pushed above") = field.to_string();
             } else {
-                features.push(number_at(field, number, &names[column])?);
+                features.push(number_at(field, number, &called[column])?);
             }
         }
     }
@@ -190,34 +196,39 @@ fn label_index(label: &LabelColumn, names: &[String]) -> Result<usize, DataError
 /// Each row's class index, and the classes' names: the distinct labels, sorted as numbers when
 /// all are numbers, else as text.
 fn classes(raw: &[String]) -> Result<(Vec<u8>, Vec<String>), DataError> {
-    let mut names: Vec<String> = raw.to_vec();
-    names.sort();
-    names.dedup();
-    if names.iter().all(|n| n.parse::<f64>().is_ok()) {
-        names.sort_by(|a, b| {
-            a.parse::<f64>()
-                .unwrap()
-                .total_cmp(&b.parse::<f64>().unwrap())
-        });
+    // Numbers are one class per value ("1", "+1" and "1.0" alike), named as first written.
+    let numeric: Option<Vec<f64>> = raw.iter().map(|l| l.parse::<f64>().ok()).collect();
+    let same = |a: usize, b: usize| match &numeric {
+        Some(values) => values[a] == values[b],
+        None => raw[a] == raw[b],
+    };
+    let mut firsts: Vec<usize> = Vec::new();
+    for row in 0..raw.len() {
+        if !firsts.iter().any(|&first| same(first, row)) {
+            firsts.push(row);
+        }
     }
-    if names.len() < 2 {
+    match &numeric {
+        Some(values) => firsts.sort_by(|&a, &b| values[a].total_cmp(&values[b])),
+        None => firsts.sort_by(|&a, &b| raw[a].cmp(&raw[b])),
+    }
+    if firsts.len() < 2 {
         return Err(DataError::CsvOneClass {
-            label: names.pop().unwrap_or_default(),
+            label: firsts.first().map_or_else(String::new, |&r| raw[r].clone()),
         });
     }
-    if names.len() > 255 {
-        return Err(DataError::CsvTooManyClasses(names.len()));
+    if firsts.len() > 255 {
+        return Err(DataError::CsvTooManyClasses(firsts.len()));
     }
-    let labels = raw
-        .iter()
-        .map(|l| {
-            names
+    let labels = (0..raw.len())
+        .map(|row| {
+            firsts
                 .iter()
-                .position(|n| n == l)
+                .position(|&first| same(first, row))
                 .expect("every label is a class") as u8
         })
         .collect();
-    Ok((labels, names))
+    Ok((labels, firsts.iter().map(|&r| raw[r].clone()).collect()))
 }
 
 #[cfg(test)]
@@ -244,8 +255,11 @@ mod tests {
             &"y".parse().unwrap(),
         );
         assert_eq!(by_name.unwrap().feature_names, ["a"]);
-        // Numeric labels sort as numbers: 2 before 10.
+        // Numeric labels sort as numbers: 2 before 10; a number is one class however written.
         assert_eq!(read("1,10\n2,2\n").unwrap().class_names, ["2", "10"]);
+        let signed = read("1,-1\n2,+1\n3,1.0\n4,-1\n").unwrap();
+        assert_eq!(signed.class_names, ["-1", "+1"]);
+        assert_eq!(signed.points.labels, [0, 1, 1, 0]);
     }
 
     #[test]

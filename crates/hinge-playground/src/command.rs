@@ -13,7 +13,7 @@ impl Settings {
     /// `--first-seed` on); losses that no `--loss` value names together are one command each.
     pub fn command(&self) -> String {
         let flags = changed_flags(
-            &self.config(self.samples),
+            &self.config(self.rows(None).unwrap_or(self.samples)),
             &TrainingConfig::new(),
             &["seed"],
         );

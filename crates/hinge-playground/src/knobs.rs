@@ -3,7 +3,7 @@
 //! (an enum's names, a limit's constant). The page builds its controls from this table, so a
 //! value added to an enum shows on the page with no edit to the page.
 
-use hinge_data::DatasetKind;
+use hinge_cli::DatasetChoice;
 use hinge_model::{Activation, Feature, LossKind, Named, OutputActivation};
 use serde::Serialize;
 
@@ -94,7 +94,7 @@ fn header_knobs() -> Vec<Knob> {
 fn data_knobs() -> Vec<Knob> {
     let range = |min, max, step| Control::Range { min, max, step };
     let buttons = Control::Buttons {
-        values: names(DatasetKind::ALL),
+        values: DatasetChoice::names(),
     };
     vec![
         knob("dataset", "Data set", "data", buttons),

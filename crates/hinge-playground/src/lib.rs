@@ -12,5 +12,6 @@ mod reply;
 pub mod server;
 pub mod session;
 pub mod settings;
+pub mod table_view;
 pub mod upload;
 pub mod view;

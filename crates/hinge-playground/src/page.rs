@@ -2,7 +2,8 @@
 //! them, and no build step makes them. One idea a file, as TensorFlow Playground's page is
 //! split: the state and the URL (`state.js`), each knob's control made from the server's
 //! table of knobs (`controls.js`), the decision surfaces (`surface.js`), the loss
-//! chart (`chart.js`), the network view (`network.js`), and the wiring (`playground.js`).
+//! chart (`chart.js`), the network view (`network.js`), the margins and principal components
+//! of data of many features (`margins.js`), and the wiring (`playground.js`).
 
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
@@ -11,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use crate::reply::refuse;
 
 /// Each file the page loads: its name, its content type, its text.
-const FILES: [(&str, &str, &str); 9] = [
+const FILES: [(&str, &str, &str); 10] = [
     (
         "index.html",
         "text/html; charset=utf-8",
@@ -46,6 +47,11 @@ const FILES: [(&str, &str, &str); 9] = [
         "network.js",
         "text/javascript; charset=utf-8",
         include_str!("page/network.js"),
+    ),
+    (
+        "margins.js",
+        "text/javascript; charset=utf-8",
+        include_str!("page/margins.js"),
     ),
     (
         "playground.js",

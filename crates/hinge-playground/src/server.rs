@@ -241,7 +241,7 @@ async fn settings(
     };
     let uploaded = uploaded.filter(|_| settings.uploaded);
     let members = settings
-        .members(uploaded.as_ref().map(|data| data.len()))
+        .members(uploaded.as_ref().map(|data| (data.len(), data.width)))
         .map_err(|message| Refusal(StatusCode::BAD_REQUEST, message))?;
     let command = settings.command();
     send(

@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
 use burn::tensor::Device;
-use hinge_data::{DataSplit, LabeledPoints};
+use hinge_data::{DataSplit, LabeledPoints, stratified_order};
 use hinge_train::{Motion, StepwiseTrainer, ValidTrainingConfig, member_data};
 use tokio::sync::mpsc::Sender;
 
@@ -39,7 +39,9 @@ pub enum Command {
 struct Gone;
 
 /// Each member's data: its config's own points (as the CLI's runs have them), or the uploaded
-/// ones in an order drawn from its seed, cut as its config cuts them.
+/// ones in an order drawn from its seed, cut as its config cuts them. Uploaded points of the
+/// plane keep their coordinates, so the page draws them as given; wider ones are split in
+/// stratified order and standardised on the training part, as the CLI's `--data` does.
 pub fn split_data(
     configs: &[ValidTrainingConfig],
     uploaded: Option<&LabeledPoints>,
@@ -48,7 +50,15 @@ pub fn split_data(
         None => member_data(configs),
         Some(points) => configs
             .iter()
-            .map(|c| c.split().apply(&points.shuffled(c.config().seed)))
+            .map(|c| {
+                let seed = c.config().seed;
+                if points.width == 2 {
+                    c.split().apply(&points.shuffled(seed))
+                } else {
+                    let order = stratified_order(&points.labels, seed);
+                    c.split().apply(&points.select(&order)).standardised().0
+                }
+            })
             .collect(),
     }
 }

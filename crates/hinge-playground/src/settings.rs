@@ -1,7 +1,8 @@
 //! What the page asks for, and the checks it passes before anything trains: the CLI's own
 //! ([`TrainingConfig::check`], the same messages), then the page's limits.
 
-use hinge_data::{DataConfig, DatasetKind, SplitConfig};
+use hinge_cli::DatasetChoice;
+use hinge_data::{DataConfig, SplitConfig};
 use hinge_model::{Activation, Feature, LossKind, MlpConfig, OutputActivation};
 use hinge_train::{TrainingConfig, ValidTrainingConfig};
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,8 @@ pub const PACE_RANGE: (f64, f64) = (0.5, 1000.0);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
-    pub dataset: DatasetKind,
+    /// A generated point set, or a real table.
+    pub dataset: DatasetChoice,
     /// Train on the points the page uploaded instead of `dataset`.
     pub uploaded: bool,
     pub samples: usize,
@@ -51,7 +53,7 @@ impl Default for Settings {
     fn default() -> Self {
         let config = TrainingConfig::new();
         Self {
-            dataset: config.data.dataset,
+            dataset: DatasetChoice::Points(config.data.dataset),
             uploaded: false,
             samples: config.data.samples,
             noise: config.data.noise,
@@ -82,16 +84,12 @@ pub struct Member {
 }
 
 impl Settings {
-    /// The members to train, every one checked as the CLI checks a run; `points`, the size of
-    /// the uploaded data when it is used. The first problem found, in one line.
-    pub fn members(&self, points: Option<usize>) -> Result<Vec<Member>, String> {
+    /// The members to train, every one checked as the CLI checks a run; `points`, the rows and
+    /// the width of the uploaded data when it is used. The first problem found, in one line.
+    pub fn members(&self, points: Option<(usize, usize)>) -> Result<Vec<Member>, String> {
         self.check_choices()?;
         self.check_limits()?;
-        let samples = match (self.uploaded, points) {
-            (true, Some(points)) => points,
-            (true, None) => return Err("no data was uploaded: upload a CSV first".into()),
-            (false, _) => self.samples,
-        };
+        let samples = self.rows(points)?;
         if samples > MAX_POINTS {
             return Err(format!(
                 "{samples} points is too many: at most {MAX_POINTS}"
@@ -107,12 +105,17 @@ impl Settings {
                         self.seed, self.seeds
                     )
                 })?;
-                let config = base
+                let mut config = base
                     .clone()
                     .with_loss(loss)
                     .with_seed(seed)
                     .check()
                     .map_err(|err| err.to_string())?;
+                if let (true, Some((_, width))) = (self.uploaded, points) {
+                    config = config
+                        .with_point_width(width)
+                        .map_err(|err| err.to_string())?;
+                }
                 if !self.uploaded {
                     config.check_data_fits().map_err(|err| err.to_string())?;
                 }
@@ -120,6 +123,17 @@ impl Settings {
             }
         }
         Ok(members)
+    }
+
+    /// The points the data has: the upload's (`points`), a real table's rows, or the
+    /// generated set's size.
+    pub fn rows(&self, points: Option<(usize, usize)>) -> Result<usize, String> {
+        Ok(match (self.uploaded, points, self.dataset) {
+            (true, Some((rows, _)), _) => rows,
+            (true, None, _) => return Err("no data was uploaded: upload a CSV first".into()),
+            (false, _, DatasetChoice::Real(set)) => set.shared().rows(),
+            (false, _, DatasetChoice::Points(_)) => self.samples,
+        })
     }
 
     /// The losses: at least one, each a two-class one, none twice.
@@ -183,18 +197,28 @@ impl Settings {
         Ok(())
     }
 
+    /// The data: the chosen set, or for an upload (whose points the session hands each member)
+    /// a generated set of its size, so the split is checked against its rows.
+    fn data_config(&self, samples: usize) -> DataConfig {
+        let generated = DataConfig {
+            samples,
+            noise: self.noise,
+            factor: self.factor,
+            ..DataConfig::new()
+        };
+        match self.dataset {
+            _ if self.uploaded => generated,
+            choice => choice.apply(generated),
+        }
+    }
+
     /// The run these settings describe, on `samples` points (loss and seed aside): the
     /// configuration each member's is made from, and the one the shell command writes.
     pub fn config(&self, samples: usize) -> TrainingConfig {
-        let test_samples = ((samples as f64) * self.test_ratio).round() as usize;
+        // Rounded up, as scikit-learn's `train_test_split` and the CLI's tables round it.
+        let test_samples = ((samples as f64) * self.test_ratio).ceil() as usize;
         TrainingConfig::new()
-            .with_data(DataConfig {
-                dataset: self.dataset,
-                samples,
-                noise: self.noise,
-                factor: self.factor,
-                ..DataConfig::new()
-            })
+            .with_data(self.data_config(samples))
             .with_split(
                 SplitConfig::new()
                     .with_test_samples(test_samples.max(1))

@@ -1,15 +1,18 @@
 //! What the page is sent of a session's population: at a start, the members, the plane the
 //! surfaces cover and the points; after each epoch, every member's losses, accuracies and
-//! decision surface, each loss's count at 100%, and the inspected member's network.
+//! decision surface, each loss's count at 100%, and the inspected member's network. Points of
+//! many features are drawn on their principal components, with margin histograms in place of
+//! surfaces ([`crate::table_view`]).
 
 use burn::tensor::Device;
 use hinge_data::{DataSplit, LabeledPoints, cell_centres};
-use hinge_model::LossKind;
+use hinge_model::{LossKind, Population};
 use hinge_train::{StepwiseTrainer, TestResult, predict_population};
 use serde::Serialize;
 
 use crate::encode::signed_bytes;
 use crate::network::{self, NetworkView, UNIT_GRID};
+use crate::table_view::{MARGIN_RANGE, MarginCounts, Projection, margins};
 
 /// Cells per side of the surface of a member shown large, and of one in a population's grid.
 const GRID: usize = 48;
@@ -25,10 +28,16 @@ pub enum Event {
     /// member (every member's when they share a seed), and the equivalent command.
     Start {
         members: Vec<MemberInfo>,
+        /// Whether the points lie in the plane (2 features); if not, `train` and `test` are
+        /// their first two principal components, and each frame carries margin histograms
+        /// instead of surfaces.
+        plane: bool,
         extent: [f64; 4],
         grid: usize,
         train: Vec<[f32; 3]>,
         test: Vec<[f32; 3]>,
+        /// The span of the margin histograms' bins.
+        margin_range: [f64; 2],
         command: String,
     },
     /// The state after an epoch (epoch 0: before training).
@@ -68,8 +77,14 @@ pub struct EpochView {
     pub surfaces: Vec<String>,
     /// Milliseconds the epoch's training took.
     pub train_ms: f64,
-    /// The inspected member's units and weights.
-    pub network: NetworkView,
+    /// The member the network view (or, off the plane, the projection) shows.
+    pub inspected: usize,
+    /// The inspected member's units and weights, over the plane.
+    pub network: Option<NetworkView>,
+    /// Off the plane: each member's margin histograms, and the inspected member's predicted
+    /// class of each test point.
+    pub margins: Vec<MarginCounts>,
+    pub predicted: Vec<u8>,
 }
 
 /// How a session's population is shown: the plane its surfaces cover, at what resolution, and
@@ -78,15 +93,28 @@ pub struct Viewer {
     pub grid: usize,
     pub extent: [f64; 4],
     pub inspected: usize,
+    /// Off the plane, the plane the points are drawn in.
+    projection: Option<Projection>,
     device: Device,
 }
 
 impl Viewer {
-    /// The view of `data`'s members: a square covering every point, with a margin.
+    /// The view of `data`'s members: a square covering every point (of many features: its
+    /// principal components), with a margin.
     pub fn new(data: &[DataSplit], device: &Device) -> Self {
-        let reach = data
+        let projection = (data[0].train.width != 2).then(|| Projection::fit(&data[0].train));
+        let shown: Vec<[f64; 2]> = match &projection {
+            Some(projection) => [&data[0].train, &data[0].test]
+                .into_iter()
+                .flat_map(|set| projection.plane(set))
+                .collect(),
+            None => data
+                .iter()
+                .flat_map(|d| d.train.xy().chain(d.test.xy()))
+                .collect(),
+        };
+        let reach = shown
             .iter()
-            .flat_map(|d| d.train.points().chain(d.test.points()))
             .fold(1.0f64, |r, p| r.max(p[0].abs()).max(p[1].abs()));
         let half = (reach * 1.15 * 10.0).ceil() / 10.0;
         Self {
@@ -97,13 +125,19 @@ impl Viewer {
             },
             extent: [-half, half, -half, half],
             inspected: 0,
+            projection,
             device: device.clone(),
         }
     }
 
     pub fn start(&self, trainer: &StepwiseTrainer, command: String) -> Event {
         let rows = |set: &LabeledPoints| -> Vec<[f32; 3]> {
-            set.xy()
+            let shown = match &self.projection {
+                Some(projection) => projection.plane(set),
+                None => set.xy().collect(),
+            };
+            shown
+                .iter()
                 .zip(&set.labels)
                 .map(|(p, &l)| [p[0] as f32, p[1] as f32, l as f32])
                 .collect()
@@ -111,10 +145,12 @@ impl Viewer {
         let data = &trainer.data()[0];
         Event::Start {
             members: members(trainer),
+            plane: self.projection.is_none(),
             extent: self.extent,
             grid: self.grid,
             train: rows(&data.train),
             test: rows(&data.test),
+            margin_range: MARGIN_RANGE,
             command,
         }
     }
@@ -133,22 +169,17 @@ impl Viewer {
         let test = trainer
             .evaluate(&model, |d| &d.test)
             .map_err(|e| e.to_string())?;
-        let cells = self.cells(self.grid);
-        let all: Vec<f32> = (0..model.len())
-            .flat_map(|_| cells.as_flattened().iter().copied())
-            .collect();
-        let outputs = predict_population(&model, &all, cells.len(), &self.device)
-            .map_err(|e| e.to_string())?;
-        let network = network::view(
-            self.inspected,
-            &model.member(self.inspected),
-            &self.cells(UNIT_GRID),
-            &trainer.data()[self.inspected]
-                .train
-                .xy()
-                .collect::<Vec<_>>(),
-            &self.device,
-        )?;
+        let (surfaces, network, margins, predicted) = match &self.projection {
+            None => {
+                let (surfaces, network) = self.plane_view(trainer, &model)?;
+                (surfaces, Some(network), Vec::new(), Vec::new())
+            }
+            Some(_) => {
+                let (margins, predicted) =
+                    margins(&model, trainer.data(), self.inspected, &self.device)?;
+                (Vec::new(), None, margins, predicted)
+            }
+        };
         let values = |results: &[TestResult], pick: fn(&TestResult) -> f64| -> Vec<f64> {
             results.iter().map(pick).collect()
         };
@@ -160,10 +191,39 @@ impl Viewer {
             test_loss: values(&test, |t| t.loss),
             train_accuracy: values(&train, |t| t.accuracy),
             test_accuracy: values(&test, |t| t.accuracy),
-            surfaces: outputs.chunks(cells.len()).map(signed_bytes).collect(),
+            surfaces,
             train_ms,
+            inspected: self.inspected,
             network,
+            margins,
+            predicted,
         })
+    }
+
+    /// Each member's decision surface, and the inspected member's network, over the plane.
+    fn plane_view(
+        &self,
+        trainer: &StepwiseTrainer,
+        model: &Population,
+    ) -> Result<(Vec<String>, NetworkView), String> {
+        let cells = self.cells(self.grid);
+        let all: Vec<f32> = (0..model.len())
+            .flat_map(|_| cells.as_flattened().iter().copied())
+            .collect();
+        let outputs = predict_population(model, &all, cells.len(), &self.device)
+            .map_err(|e| e.to_string())?;
+        let network = network::view(
+            self.inspected,
+            &model.member(self.inspected),
+            &self.cells(UNIT_GRID),
+            &trainer.data()[self.inspected]
+                .train
+                .xy()
+                .collect::<Vec<_>>(),
+            &self.device,
+        )?;
+        let surfaces = outputs.chunks(cells.len()).map(signed_bytes).collect();
+        Ok((surfaces, network))
     }
 
     /// The centres of an `n` x `n` grid over the plane shown, in the order the plots use.

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::Playground;
 use common::webdriver::Browser;
-use hinge_data::DatasetKind;
+use hinge_cli::DatasetChoice;
 use hinge_model::{Activation, Feature, LossKind, OutputActivation};
 
 fn screenshots() -> PathBuf {
@@ -40,7 +40,7 @@ fn the_controls_offer_what_the_types_allow(browser: &Browser) {
     let two_class: Vec<&str> = LossKind::TWO_CLASS.iter().map(|l| l.name()).collect();
     assert_eq!(
         offered("#dataset button", "textContent"),
-        names(DatasetKind::names())
+        names(DatasetChoice::names())
     );
     assert_eq!(offered("#losses input", "value"), names(two_class));
     assert_eq!(offered("#features input", "value"), names(Feature::names()));
@@ -166,10 +166,8 @@ fn the_page_trains_compares_counts_a_population_names_a_bad_line_and_keeps_its_u
         "document.getElementById('error').textContent",
         Duration::from_secs(10),
     );
-    assert_eq!(
-        error,
-        "line 4: y 'oops' is not a number between -1e6 and 1e6"
-    );
+    // The CLI's own message for the same file (`circles --data bad.csv`).
+    assert_eq!(error, "line 4, column y: 'oops' is not a number");
     // A good one trains.
     let good = shots.join("good.csv");
     let rows: String = (0..200)
@@ -216,4 +214,66 @@ fn the_page_trains_compares_counts_a_population_names_a_bad_line_and_keeps_its_u
         "/^hinge \\d+\\/100, squared-hinge \\d+\\/100 at 100% test accuracy$/.test(document.getElementById('population').textContent) && document.querySelectorAll('.loss-group h3').length === 2",
         Duration::from_secs(10),
     );
+
+    // A real table: breast cancer's 30 features train to over 90% and show, in place of the
+    // plane's surfaces, each loss's margin histogram and the test points on their principal
+    // components.
+    browser.open("about:blank");
+    loaded(
+        &browser,
+        &format!("{}#dataset=breast-cancer&seeds=1", server.url()),
+    );
+    // The page's test share, 0.25 of 569 rows rounded up, as the CLI splits a table.
+    margins_shown(&browser, 143);
+    browser.click("#play");
+    browser.wait_for(
+        "Number(document.getElementById('epoch').textContent) >= 10 && [...document.querySelectorAll('.test-accuracy')].every(e => parseFloat(e.textContent) > 90)",
+        Duration::from_secs(30),
+    );
+    browser.click("#play");
+    let title = browser.run("return document.getElementById('network-title').textContent;");
+    assert!(
+        title
+            .as_str()
+            .unwrap()
+            .starts_with("Test points of hinge, seed 42"),
+        "{title}"
+    );
+    let command = browser.run("return document.getElementById('command').textContent;");
+    assert!(
+        command
+            .as_str()
+            .unwrap()
+            .contains("--dataset breast-cancer"),
+        "{command}"
+    );
+    browser.screenshot(&shots.join("breast-cancer.png"));
+
+    // A wide upload trains the same way.
+    let wide = shots.join("wide.csv");
+    let rows: String = (0..120)
+        .map(|i| {
+            let class = i % 2;
+            let f = |k: usize| ((i * 7 + k * 13) % 10) as f64 / 10.0 + class as f64 * 2.0;
+            format!("{},{},{},{class}\n", f(0), f(1), f(2))
+        })
+        .collect();
+    std::fs::write(&wide, format!("a,b,c,label\n{rows}")).unwrap();
+    browser.type_into("#upload", wide.to_str().unwrap());
+    browser.wait_for(
+        "document.getElementById('upload-status').textContent === '120 points uploaded'",
+        Duration::from_secs(10),
+    );
+    margins_shown(&browser, 30);
+}
+
+/// The panels are margin histograms, and the first counts `test` test points.
+fn margins_shown(browser: &Browser, test: usize) {
+    browser.wait_for(
+        "document.querySelectorAll('#surfaces canvas').length > 0 && [...document.querySelectorAll('#surfaces canvas')].every(c => c.dataset.kind === 'margins')",
+        Duration::from_secs(20),
+    );
+    let counted = browser
+        .run("const m = page.lastFrame.margins[0]; return m.test.reduce((a, b) => a + b, 0);");
+    assert_eq!(counted.as_u64(), Some(test as u64));
 }

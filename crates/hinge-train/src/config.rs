@@ -146,6 +146,13 @@ impl ValidTrainingConfig {
         &self.model
     }
 
+    /// The same run for points of `width` features that its caller supplies instead of the
+    /// data config's (the page's uploads): the network reads that many inputs.
+    pub fn with_point_width(mut self, width: usize) -> Result<Self, TrainError> {
+        self.model = self.model.with_inputs(width)?;
+        Ok(self)
+    }
+
     /// How the loss wants the labels.
     pub fn encoding(&self) -> TargetEncoding {
         self.encoding

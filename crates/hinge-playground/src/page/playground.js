@@ -4,6 +4,7 @@
 const $ = (id) => document.getElementById(id);
 const page = {
   knobs: [], state: null, session: null, playing: false, members: [], extent: null, grid: 0,
+  plane: true, marginRange: [-2, 2],
   points: { train: [], test: [] }, history: [], selected: 0, lastFrame: null,
 };
 // Timings the browser tests read: when play was pressed and when each frame came after it.
@@ -92,7 +93,9 @@ function showFrame(frame) {
     const canvas = panel.querySelector("canvas");
     const i = Number(canvas.dataset.member), m = page.members[i];
     panel.classList.toggle("full", frame.test_accuracy[i] === 1);
-    Surface.draw(canvas, frame.surfaces[i], page.grid, page.extent, big ? sets : []);
+    if (page.plane) Surface.draw(canvas, frame.surfaces[i], page.grid, page.extent, big ? sets : []);
+    else Margins.draw(canvas, frame.margins[i], page.marginRange);
+    canvas.dataset.kind = page.plane ? "surface" : "margins";
     const accuracy = (frame.test_accuracy[i] * 100).toFixed(1);
     panel.querySelector(".caption").textContent = big ? `${m.loss}, seed ${m.seed}: test ${accuracy}%` : `${m.seed}`;
   });
@@ -100,10 +103,15 @@ function showFrame(frame) {
   $("population").textContent = page.members.length > 1 ? `${counts} at 100% test accuracy` : "";
   numbers(frame, big);
   Chart.draw($("curves"), page.history, Math.min(page.members.length, 4));
-  NetworkView.draw($("network-view"), frame.network);
-  const m = page.members[frame.network.member];
-  $("network-title").textContent = m ? `Network of ${m.loss}, seed ${m.seed}` : "";
-  $("download").href = `/api/sessions/${page.session}/members/${frame.network.member}/run.tar`;
+  const m = page.members[frame.inspected];
+  if (frame.network) {
+    NetworkView.draw($("network-view"), frame.network);
+    $("network-title").textContent = m ? `Network of ${m.loss}, seed ${m.seed}` : "";
+  } else {
+    Margins.projection($("network-view"), page.points.test, frame.predicted, page.extent);
+    $("network-title").textContent = m ? `Test points of ${m.loss}, seed ${m.seed}, on two principal components (ringed: wrong)` : "";
+  }
+  $("download").href = `/api/sessions/${page.session}/members/${frame.inspected}/run.tar`;
 }
 // Each member's losses and accuracy (a population: the selected member's).
 function numbers(frame, big) {
@@ -123,6 +131,7 @@ function listen() {
     const event = JSON.parse(message.data);
     if (event.kind === "start") {
       Object.assign(page, { members: event.members, extent: event.extent, grid: event.grid, selected: 0, history: [] });
+      Object.assign(page, { plane: event.plane, marginRange: event.margin_range });
       page.points = { train: event.train, test: event.test };
       $("command").textContent = event.command;
       $("surfaces").innerHTML = "";
