@@ -5,7 +5,7 @@ use std::io::{BufRead, Write};
 
 use hinge_data::{Header, LabelColumn, read_features};
 use hinge_model::{predicted_class, signed_class};
-use hinge_train::{BackendKind, RunDir, predict};
+use hinge_train::{BackendKind, CONFIG_FILE, RunDir, TrainingConfig, predict};
 
 use crate::AppError;
 use crate::cli::PredictCli;
@@ -88,11 +88,12 @@ pub fn predict_points(
     let backend = BackendKind::chosen(cli.backend);
     let device = backend.device()?;
     let run = RunDir::new(&cli.run);
-    let config = run.load_config()?;
     let model = run.load_model(&device)?;
     let width = model.point_width();
-    let table = config.data().table();
-    let label = match &config.config().data.table {
+    // The run's own files say everything needed: a table's file may have moved since.
+    let table = run.load_table_names()?;
+    let settings = TrainingConfig::from_file(&run.file(CONFIG_FILE))?;
+    let label = match &settings.data.table {
         Some(hinge_data::TableSource::Csv(file)) => file.label.clone(),
         _ => None,
     };
@@ -110,7 +111,7 @@ pub fn predict_points(
         .collect();
     let outputs = predict(&model, &inputs, &device)?;
     let outputs_each = outputs.len() / points.len().max(1);
-    let names: Vec<String> = match table {
+    let names: Vec<String> = match &table {
         Some(table) => table.feature_names.clone(),
         None if width == 2 => vec!["x".into(), "y".into()],
         None => (1..=width).map(|c| format!("feature_{c}")).collect(),
@@ -137,7 +138,7 @@ pub fn predict_points(
                 _ => label.to_string(),
             };
             let given: Vec<String> = point.iter().map(|v| (*v as f32).to_string()).collect();
-            let name = match table {
+            let name = match &table {
                 Some(table) => format!(",{}", csv_field(&table.class_names[label])),
                 None => String::new(),
             };

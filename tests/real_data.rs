@@ -100,6 +100,10 @@ fn a_csv_run_predicts_its_raw_rows_as_it_scored_them() {
     let run = artifacts.join("hinge");
     let config = std::fs::read_to_string(run.join("config.json")).unwrap();
     assert!(config.contains("\"sha256\""), "{config}");
+    // The run folder alone predicts: the training file may move away.
+    let moved = dir.path().join("moved.csv");
+    std::fs::rename(&csv, &moved).unwrap();
+    let csv = moved;
     let (rows, labels) = raw_test_rows(&run);
     let raw = dir.path().join("raw.csv");
     let text: Vec<String> = rows

@@ -7,7 +7,7 @@ use std::process::Command;
 use common::{binary, circles, succeed};
 use hinge_lab::hinge_train::{
     BOUNDARY_ANIMATION, BOUNDARY_PLOT, CHECKPOINT_DIR, CONFUSION_PLOT, DATA_PLOT, MARGINS_PLOT,
-    NEURONS_PLOT, PCA_PLOT, RUN_FILES, SCALER_FILE,
+    NEURONS_PLOT, PCA_PLOT, RUN_FILES, SCALER_FILE, TABLE_FILE,
 };
 
 #[test]
@@ -65,7 +65,13 @@ fn every_file_in_a_run_folder_is_named_by_run_dir() {
         RUN_FILES.iter().map(|n| n.to_string()).collect();
     // Every name is one some run writes: none is left over from an older layout.
     assert_eq!(seen, named);
-    for picture in [SCALER_FILE, MARGINS_PLOT, PCA_PLOT, CONFUSION_PLOT] {
+    for picture in [
+        SCALER_FILE,
+        TABLE_FILE,
+        MARGINS_PLOT,
+        PCA_PLOT,
+        CONFUSION_PLOT,
+    ] {
         assert!(
             wine.join("categorical-hinge").join(picture).is_file(),
             "{picture}"

@@ -3,7 +3,7 @@
 
 use burn::module::Module;
 use hinge_model::Mlp;
-use hinge_train::{CONFIG_FILE, MODEL_FILE, StepwiseTrainer, ValidTrainingConfig};
+use hinge_train::{MODEL_FILE, StepwiseTrainer, ValidTrainingConfig, config_files};
 
 /// Member `member`'s run folder, archived, named by its loss and seed.
 pub fn member(trainer: &StepwiseTrainer, member: usize) -> Result<Vec<u8>, String> {
@@ -22,16 +22,19 @@ pub fn run_folder(
     config: &ValidTrainingConfig,
     model: &Mlp,
 ) -> Result<Vec<u8>, String> {
-    let json = serde_json::to_string_pretty(config.config())
-        .map_err(|err| format!("the run's config does not serialise: {err}"))?;
     let weights = model
         .clone()
         .into_record()
         .into_bytes()
         .map_err(|err| format!("the model does not serialise: {err}"))?;
     let mut archive = Vec::new();
-    for (name, bytes) in [(CONFIG_FILE, json.as_bytes()), (MODEL_FILE, &weights[..])] {
-        append(&mut archive, &format!("{folder}/{name}"), bytes);
+    // The files a run folder is written with before it trains (a table's scaler and names
+    // too, which `predict` needs), then the weights.
+    let described = config_files(config)
+        .into_iter()
+        .filter_map(|(name, bytes)| Some((name, bytes?)));
+    for (name, bytes) in described.chain([(MODEL_FILE, weights.to_vec())]) {
+        append(&mut archive, &format!("{folder}/{name}"), &bytes);
     }
     // Two empty blocks end a tar archive.
     archive.extend(std::iter::repeat_n(0u8, 1024));

@@ -9,8 +9,8 @@ use hinge_data::{
 };
 use hinge_model::{LossKind, MlpConfig, OutputActivation, ValidMlpConfig};
 
+use crate::TrainError;
 use crate::adam::Adam;
-use crate::{TrainError, write_atomic};
 
 /// One run, with the tutorial's values as defaults; saved as the run's `config.json`.
 #[derive(Config, Debug, PartialEq)]
@@ -81,20 +81,7 @@ impl TrainingConfig {
     pub fn check(&self) -> Result<ValidTrainingConfig, TrainError> {
         let data = self.data.check()?;
         let split = self.split.check(data.samples())?;
-        let classes = data.classes();
-        let encoding = self
-            .loss
-            .encoding(classes)
-            .ok_or(TrainError::LossNeedsTwoClasses {
-                loss: self.loss,
-                dataset: data.name(),
-                classes,
-            })?;
-        let model = self
-            .model
-            .check()?
-            .with_inputs(data.width())?
-            .with_outputs(encoding.width());
+        let (model, encoding) = self.network(data.width(), data.classes())?;
         if self.loss == LossKind::Logistic && self.model.output != OutputActivation::Tanh {
             return Err(TrainError::LossNeedsTanhOutput {
                 loss: self.loss,
@@ -125,6 +112,32 @@ impl TrainingConfig {
             model,
             encoding,
         })
+    }
+}
+
+impl TrainingConfig {
+    /// The network for data of `width` features and `classes` classes, with how its loss
+    /// wants the labels: what [`TrainingConfig::check`] builds, and what a saved run's model is
+    /// loaded into without its data at hand.
+    pub fn network(
+        &self,
+        width: usize,
+        classes: usize,
+    ) -> Result<(ValidMlpConfig, TargetEncoding), TrainError> {
+        let encoding = self
+            .loss
+            .encoding(classes)
+            .ok_or(TrainError::LossNeedsTwoClasses {
+                loss: self.loss,
+                dataset: self.data.name(),
+                classes,
+            })?;
+        let model = self
+            .model
+            .check()?
+            .with_inputs(width)?
+            .with_outputs(encoding.width());
+        Ok((model, encoding))
     }
 }
 
@@ -204,13 +217,6 @@ impl ValidTrainingConfig {
     pub fn check_data_fits(&self) -> Result<(), TrainError> {
         let data = LabeledPoints::generate(&self.data, self.data_seed());
         Ok(data.check_fits_f32(&self.data)?)
-    }
-
-    /// Writes `config.json` whole or not at all.
-    pub(crate) fn save(&self, path: &Path) -> Result<(), TrainError> {
-        let json = serde_json::to_string_pretty(&self.config)
-            .expect("a config of numbers and names always serialises");
-        write_atomic(path, json.as_bytes())
     }
 }
 
@@ -316,7 +322,9 @@ mod tests {
         let config = TrainingConfig::new()
             .with_loss(LossKind::SquaredHinge)
             .with_seed(7);
-        config.check().unwrap().save(&path).unwrap();
+        crate::RunDir::new(dir.path())
+            .save_config(&config.check().unwrap())
+            .unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("\"squared-hinge\""), "{text}");
         assert_eq!(TrainingConfig::load(&path).unwrap(), config);

@@ -81,7 +81,8 @@ pub use resume_point::{ResumePoint, resume_point};
 pub use run_dir::{
     BOUNDARY_ANIMATION, BOUNDARY_PLOT, CHECKPOINT_DIR, CONFIG_FILE, CONFUSION_PLOT, DATA_FILE,
     DATA_PLOT, FRAMES_FILE, LOCK_FILE, LOSS_PLOT, MARGINS_PLOT, METRICS_FILE, MODEL_FILE,
-    NEURONS_PLOT, PCA_PLOT, RUN_FILES, RunDir, SCALER_FILE, TEST_FILE,
+    NEURONS_PLOT, PCA_PLOT, RUN_FILES, RunDir, SCALER_FILE, TABLE_FILE, TEST_FILE, TableNames,
+    config_files,
 };
 pub use snapshots::{
     Frame, MIN_FRAMES, Snapshot, Snapshots, frames_per_epoch, saved_frames, surfaces,

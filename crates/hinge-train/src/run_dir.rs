@@ -9,6 +9,7 @@
 //! <run>/.lock                   held while a process trains here
 //! <run>/checkpoint/             burn's model-, optim- and scheduler-<epoch>.bpk of the last epochs
 //! <run>/scaler.json             the standardisation fitted on the training split, if the data scales
+//! <run>/table.json              a table's feature and class names, so its model loads without the file
 //! <run>/data.csv                the run's points: split, each feature, label
 //! <run>/data.png                the training points (2-D data)
 //! <run>/decision_boundary.png   the decision surface and the test points (2-D data)
@@ -47,6 +48,9 @@ pub const FRAMES_FILE: &str = "frames.json";
 pub const CHECKPOINT_DIR: &str = "checkpoint";
 /// The standardisation `predict` applies to raw rows, fitted on the training split.
 pub const SCALER_FILE: &str = "scaler.json";
+/// A table's feature and class names ([`TableNames`]): with them `predict` loads the model
+/// and names the classes without the table's file, which may have moved since.
+pub const TABLE_FILE: &str = "table.json";
 /// The run's points, as `split,<features>,label` rows (standardised where the data scales),
 /// for other tools to use the very same data.
 pub const DATA_FILE: &str = "data.csv";
@@ -65,9 +69,10 @@ pub const CONFUSION_PLOT: &str = "confusion.png";
 pub use crate::lock::LOCK_FILE;
 
 /// Every name a run folder may hold, the checkpoint folder included.
-pub const RUN_FILES: [&str; 17] = [
+pub const RUN_FILES: [&str; 18] = [
     CONFIG_FILE,
     SCALER_FILE,
+    TABLE_FILE,
     MODEL_FILE,
     METRICS_FILE,
     TEST_FILE,
@@ -121,23 +126,30 @@ impl RunDir {
         TrainingConfig::from_file(&self.file(CONFIG_FILE))?.check()
     }
 
-    /// Writes `config.json`, and `scaler.json` when the data scales (removing an earlier
-    /// run's when it does not).
+    /// Writes `config.json`, with `scaler.json` when the data scales and `table.json` when it
+    /// is a table (removing an earlier run's where this one has none).
     pub fn save_config(&self, config: &ValidTrainingConfig) -> Result<(), TrainError> {
-        config.save(&self.file(CONFIG_FILE))?;
-        let path = self.file(SCALER_FILE);
-        match config.scaled_split().1 {
-            Some(scaler) => {
-                let json = serde_json::to_string_pretty(&scaler).expect("numbers serialise");
-                write_atomic(&path, json.as_bytes())
+        for (name, bytes) in config_files(config) {
+            let path = self.file(name);
+            match bytes {
+                Some(bytes) => write_atomic(&path, &bytes)?,
+                None => remove_if_present(&path, "remove the earlier run's file")?,
             }
-            None => remove_if_present(&path, "remove the earlier run's file"),
         }
+        Ok(())
     }
 
-    /// The standardisation the run's data had, if any, from `scaler.json`.
-    pub fn load_scaler(&self) -> Result<Option<Scaler>, TrainError> {
-        let path = self.file(SCALER_FILE);
+    /// A table's names from `table.json`, if the run was on one.
+    pub fn load_table_names(&self) -> Result<Option<TableNames>, TrainError> {
+        self.read_optional(TABLE_FILE, "table names")
+    }
+
+    fn read_optional<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+        what: &'static str,
+    ) -> Result<Option<T>, TrainError> {
+        let path = self.file(name);
         if !path.is_file() {
             return Ok(None);
         }
@@ -145,17 +157,33 @@ impl RunDir {
         serde_json::from_str(&text)
             .map(Some)
             .map_err(|err| TrainError::Format {
-                what: "scaler",
+                what,
                 path,
                 reason: err.to_string(),
             })
     }
 
+    /// The standardisation the run's data had, if any, from `scaler.json`.
+    pub fn load_scaler(&self) -> Result<Option<Scaler>, TrainError> {
+        self.read_optional(SCALER_FILE, "scaler")
+    }
+
     /// The trained network, built from `config.json` and loaded from `model.bpk`, on `device`.
     pub fn load_model(&self, device: &Device) -> Result<Mlp, TrainError> {
-        let config = self.load_config()?;
-        let settings = config.config();
-        let model = config.model().init(settings.loss, settings.seed, device);
+        // A table's run is built from its recorded names, without reading the table's file.
+        let model = match self.load_table_names()? {
+            Some(names) => {
+                let settings = TrainingConfig::from_file(&self.file(CONFIG_FILE))?;
+                let (width, classes) = (names.feature_names.len(), names.class_names.len());
+                let (network, _) = settings.network(width, classes)?;
+                network.init(settings.loss, settings.seed, device)
+            }
+            None => {
+                let config = self.load_config()?;
+                let settings = config.config();
+                config.model().init(settings.loss, settings.seed, device)
+            }
+        };
         load_model(model, &self.file(MODEL_FILE))
     }
 
@@ -254,6 +282,32 @@ impl RunDir {
         }
         Ok(())
     }
+}
+
+/// The files that describe a run before it trains, each with its bytes, or `None` where this
+/// run has no such file: `config.json`, `scaler.json` and `table.json`. What a run folder is
+/// written with, and what a copy of it (the page's download) carries.
+pub fn config_files(config: &ValidTrainingConfig) -> [(&'static str, Option<Vec<u8>>); 3] {
+    let names = config.data().table().map(|table| TableNames {
+        feature_names: table.feature_names.clone(),
+        class_names: table.class_names.clone(),
+    });
+    [
+        (CONFIG_FILE, Some(pretty(config.config()))),
+        (SCALER_FILE, config.scaled_split().1.map(|s| pretty(&s))),
+        (TABLE_FILE, names.map(|n| pretty(&n))),
+    ]
+}
+
+fn pretty(value: &impl serde::Serialize) -> Vec<u8> {
+    serde_json::to_vec_pretty(value).expect("a record of names and numbers serialises")
+}
+
+/// A table's names, as a run on it records them in `table.json`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TableNames {
+    pub feature_names: Vec<String>,
+    pub class_names: Vec<String>,
 }
 
 /// The epoch of a checkpoint file name of ours (`model-12.bpk`), or `None` for any other name.
