@@ -1,7 +1,9 @@
-//! The point sets of hinge-lab, with scikit-learn's semantics: `make_circles` (the tutorial's
-//! data), `make_moons` and `make_blobs`, plus XOR and two spirals; the tutorial's test / train
-//! / validation split; the encoding of labels as a loss's targets; and the batch of a
-//! population (every member's points in one tensor).
+//! The data of hinge-lab. The point sets, with scikit-learn's semantics: `make_circles` (the
+//! tutorial's data), `make_moons` and `make_blobs`, plus XOR and two spirals; and tables of any
+//! width: the real sets scikit-learn ships, or a CSV file, scaled on the training split. The
+//! tutorial's test / train / validation split and cross-validation's folds; the encoding of
+//! labels as a loss's targets; and the batch of a population (every member's points in one
+//! tensor).
 //!
 //! `make_circles(n, factor)` puts n / 2 points evenly on the unit circle (label 0) and the rest
 //! on a circle of radius `factor` (label 1), then adds Gaussian noise of standard deviation
