@@ -317,6 +317,23 @@ fn members_that_cannot_share_a_step_are_refused_on_one_line() {
     let message = err.to_string();
     assert!(message.contains("batch size 10 against 5"), "{message}");
     assert!(!message.contains('\n'));
+    // The population is built with one design: a member's own penalty is refused, not
+    // silently replaced by member 0's.
+    let mut penalised = short(2, 0.0).config().clone();
+    penalised.model.l2 = 0.01;
+    let err = train_population(
+        &[short(1, 0.0), penalised.check().unwrap()],
+        &device,
+        &RunDir::new(folder.path()),
+        Dashboard::Silent,
+    )
+    .err()
+    .expect("L2 0.01 and 0 cannot share a step");
+    let message = err.to_string();
+    assert!(
+        message.contains("x+y, relu, tanh, 0, 0.01 against x+y, relu, tanh, 0, 0"),
+        "{message}"
+    );
     let empty = train_population(&[], &device, &RunDir::new(folder.path()), Dashboard::Silent);
     assert!(matches!(empty, Err(TrainError::EmptyPopulation)));
 }

@@ -50,10 +50,24 @@ fn check_shared(configs: &[ValidTrainingConfig]) -> Result<(), TrainError> {
 }
 
 /// What every member of a population must share, each named as its error says it.
-fn shared_settings(config: &ValidTrainingConfig) -> [(&'static str, String); 7] {
+fn shared_settings(config: &ValidTrainingConfig) -> [(&'static str, String); 8] {
     let c = config.config();
+    let m = &c.model;
+    let features: Vec<&str> = m.features.iter().map(|f| f.name()).collect();
     [
         ("layer widths", format!("{:?}", config.model().widths())),
+        // One design for every member: the population is built from member 0's.
+        (
+            "network (features, activation, output, L1, L2)",
+            format!(
+                "{}, {}, {}, {}, {}",
+                features.join("+"),
+                m.activation,
+                m.output,
+                m.l1,
+                m.l2
+            ),
+        ),
         (
             "split sizes (train, validation, test)",
             format!("{:?}", config.split().sizes()),
