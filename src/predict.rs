@@ -4,7 +4,7 @@
 use std::io::{BufRead, Write};
 
 use hinge_data::{Header, LabelColumn, read_features};
-use hinge_model::{predicted_class, signed_class};
+use hinge_model::{Feature, predicted_class, signed_class};
 use hinge_train::{BackendKind, CONFIG_FILE, RunDir, TrainingConfig, predict};
 
 use crate::AppError;
@@ -113,7 +113,7 @@ pub fn predict_points(
     let outputs_each = outputs.len() / points.len().max(1);
     let names: Vec<String> = match &table {
         Some(table) => table.feature_names.clone(),
-        None if width == 2 => vec!["x".into(), "y".into()],
+        None if width == 2 => Feature::COORDINATES.map(|f| f.name().to_string()).to_vec(),
         None => (1..=width).map(|c| format!("feature_{c}")).collect(),
     };
     let write = |out: &mut dyn Write| -> std::io::Result<()> {

@@ -6,7 +6,7 @@
 
 use burn::tensor::Device;
 use hinge_data::LabeledPoints;
-use hinge_model::{Mlp, Population, margin, predicts_positive};
+use hinge_model::{Mlp, Population, margins, predicts_positive};
 use hinge_train::{predict_population, predict_population_sums};
 
 use crate::AppError;
@@ -79,11 +79,7 @@ impl MarginAnalysis {
             .zip(outputs.chunks((per_member * width).max(1)))
             .zip(distances)
             .map(|((set, outputs), distances)| Self {
-                margins: outputs
-                    .chunks(width)
-                    .zip(&set.labels)
-                    .map(|(out, &label)| margin(out, label))
-                    .collect(),
+                margins: margins(outputs, &set.labels).collect(),
                 distances,
                 labels: set.labels.clone(),
             })

@@ -9,24 +9,28 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
-    MARGIN, PLOT_SIZE, X_LABEL_AREA, Y_LABEL_AREA, class_colour, draw_legend, plot_error, render,
-    tick,
+    MARGIN, PLOT_SIZE, X_LABEL_AREA, Y_LABEL_AREA, bounds, class_colour, draw_legend, plot_error,
+    render, tick,
 };
 use crate::AppError;
 
-/// `pca.png`: `projected` (each test point's first two principal coordinates) coloured by its
-/// `predicted` class, a black ring round each point whose true class (`labels`) differs.
+/// `pca.png`: `projected` (each test point on its first two principal components) coloured by
+/// its `predicted` class, a black ring round each point whose true class (`labels`) differs.
 pub fn pca_plot(
     path: &Path,
     title: &str,
-    projected: &[Vec<f64>],
+    projected: &[[f64; 2]],
     labels: &[u8],
     predicted: &[usize],
     names: &[String],
 ) -> Result<(), AppError> {
-    let coordinate = |p: &Vec<f64>, k: usize| p.get(k).copied().unwrap_or(0.0);
-    let range = |k: usize| padded_range(projected.iter().map(|p| coordinate(p, k)));
-    let ((x0, x1), (y0, y1)) = (range(0), range(1));
+    // The points' span with 8% room each side, at least 0.1.
+    let padded = |(lo, hi): (f64, f64)| {
+        let pad = ((hi - lo) * 0.08).max(0.1);
+        (lo - pad, hi + pad)
+    };
+    let (x, y) = bounds(projected, 0.0);
+    let ((x0, x1), (y0, y1)) = (padded(x), padded(y));
     let errors = labels
         .iter()
         .zip(predicted)
@@ -57,9 +61,7 @@ pub fn pca_plot(
                         .iter()
                         .zip(predicted)
                         .filter(|&(_, &p)| p == class)
-                        .map(|(p, _)| {
-                            Circle::new((coordinate(p, 0), coordinate(p, 1)), 4, colour.filled())
-                        }),
+                        .map(|(p, _)| Circle::new((p[0], p[1]), 4, colour.filled())),
                 )
                 .map_err(plot_error)?
                 .label(format!("predicted {name}"))
@@ -71,32 +73,13 @@ pub fn pca_plot(
                     .iter()
                     .zip(labels.iter().zip(predicted))
                     .filter(|(_, (l, p))| usize::from(**l) != **p)
-                    .map(|(p, _)| {
-                        Circle::new(
-                            (coordinate(p, 0), coordinate(p, 1)),
-                            8,
-                            BLACK.stroke_width(2),
-                        )
-                    }),
+                    .map(|(p, _)| Circle::new((p[0], p[1]), 8, BLACK.stroke_width(2))),
             )
             .map_err(plot_error)?
             .label(format!("misclassified ({errors} of {})", labels.len()))
             .legend(|(x, y)| Circle::new((x + 8, y), 7, BLACK.stroke_width(2)));
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight, 14)
     })
-}
-
-/// The span of `values` with 8% room each side; (-1, 1) for none.
-fn padded_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
-    let pad = ((hi - lo) * 0.08).max(0.1);
-    if lo.is_finite() {
-        (lo - pad, hi + pad)
-    } else {
-        (-1.0, 1.0)
-    }
 }
 
 /// `confusion.png`: a cell per (true, predicted) class pair holding its count of test points,

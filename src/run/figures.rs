@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
 use hinge_data::{DataSplit, LabeledPoints, Pca, TargetEncoding};
-use hinge_model::{LossKind, Mlp, margin, predicted_class};
+use hinge_model::{Feature, LossKind, Mlp, margins, predicted_class};
 use hinge_train::{
     BOUNDARY_PLOT, CONFUSION_PLOT, DATA_FILE, DATA_PLOT, LOSS_PLOT, MARGINS_PLOT, NEURONS_PLOT,
     PCA_PLOT, RunDir, TrainedRun, ValidTrainingConfig, predict,
@@ -76,7 +76,7 @@ fn data_rows(data: &DataSplit, feature_names: &[String]) -> Result<Vec<u8>, AppE
 fn feature_names(config: &ValidTrainingConfig) -> Vec<String> {
     match config.data().table() {
         Some(table) => table.feature_names.clone(),
-        None => vec!["x".to_string(), "y".to_string()],
+        None => Feature::COORDINATES.map(|f| f.name().to_string()).to_vec(),
     }
 }
 
@@ -146,8 +146,8 @@ fn table_figures(
         &dir.file(MARGINS_PLOT),
         &title,
         loss,
-        &margins(&train, &run.data.train.labels),
-        &margins(&test, &run.data.test.labels),
+        &margins(&train, &run.data.train.labels).collect::<Vec<_>>(),
+        &margins(&test, &run.data.test.labels).collect::<Vec<_>>(),
     )?;
     let classes = run.config.data().classes();
     let outputs_each = test.len() / run.data.test.len().max(1);
@@ -162,11 +162,7 @@ fn table_figures(
     pca_plot(
         &dir.file(PCA_PLOT),
         &format!("{title}: test points, first two principal components"),
-        &run.data
-            .test
-            .points()
-            .map(|p| pca.project(p))
-            .collect::<Vec<_>>(),
+        &pca.plane(&run.data.test),
         &run.data.test.labels,
         &predicted,
         &names,
@@ -181,16 +177,6 @@ fn table_figures(
         )?;
     }
     Ok(())
-}
-
-/// Each point's margin ([`margin`]), from `outputs` (the model's, point after point).
-fn margins(outputs: &[f32], labels: &[u8]) -> Vec<f64> {
-    let each = outputs.len() / labels.len().max(1);
-    outputs
-        .chunks(each.max(1))
-        .zip(labels)
-        .map(|(out, &label)| margin(out, label))
-        .collect()
 }
 
 /// A 2-D set's points (`points`, its (x, y)) with their labels and legend.

@@ -71,6 +71,17 @@ impl Pca {
         }
     }
 
+    /// Each point of `data` on the first two axes (0 along an axis the fit has not: data of
+    /// one feature), where the pictures draw points of many features.
+    pub fn plane(&self, data: &LabeledPoints) -> Vec<[f64; 2]> {
+        data.points()
+            .map(|row| {
+                let p = self.project(row);
+                [p[0], p.get(1).copied().unwrap_or(0.0)]
+            })
+            .collect()
+    }
+
     /// `row`'s coordinates along each axis.
     pub fn project(&self, row: &[f64]) -> Vec<f64> {
         self.axes

@@ -98,12 +98,21 @@ impl LabeledPoints {
 
     /// How many points each of `classes` classes has.
     pub fn class_counts(&self, classes: usize) -> Vec<usize> {
-        let mut counts = vec![0; classes];
-        for &label in &self.labels {
-            counts[usize::from(label)] += 1;
-        }
-        counts
+        count_labels(&self.labels, classes)
     }
+}
+
+/// How many of `labels` are each of `classes` classes (at least the labels' own).
+pub(crate) fn count_labels(labels: &[u8], classes: usize) -> Vec<usize> {
+    let classes = labels
+        .iter()
+        .map(|&l| usize::from(l) + 1)
+        .fold(classes, usize::max);
+    let mut counts = vec![0; classes];
+    for &label in labels {
+        counts[usize::from(label)] += 1;
+    }
+    counts
 }
 
 /// Maps a class label to the target a margin loss needs: 0 -> -1, 1 -> +1, as the tutorial

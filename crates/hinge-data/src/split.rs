@@ -1,5 +1,6 @@
 use burn::config::Config;
 
+use crate::points::count_labels;
 use crate::{DataError, LabeledPoints};
 
 /// How a set is cut, as in the tutorial: the first `test_samples` are the test set, the rest
@@ -48,16 +49,8 @@ impl Fold {
 
     /// The fold (of `folds`) each row of `labels`, in stratified order, is dealt to.
     pub fn folds_of(&self, labels: &[u8]) -> Vec<usize> {
-        let classes = labels
-            .iter()
-            .map(|&l| usize::from(l) + 1)
-            .max()
-            .unwrap_or(0);
+        let counts = count_labels(labels, 0);
         // Where each class starts when the classes' rows are laid end to end.
-        let mut counts = vec![0; classes];
-        for &label in labels {
-            counts[usize::from(label)] += 1;
-        }
         let starts: Vec<usize> = counts
             .iter()
             .scan(0, |start, &count| {
@@ -66,7 +59,7 @@ impl Fold {
                 Some(this)
             })
             .collect();
-        let mut seen = vec![0; classes];
+        let mut seen = vec![0; counts.len()];
         labels
             .iter()
             .map(|&label| {

@@ -48,6 +48,16 @@ pub fn margin(outputs: &[f32], label: u8) -> f64 {
     }
 }
 
+/// Each point's [`margin`], from `outputs` (the model's, point after point, the same number a
+/// point) and the points' `labels`.
+pub fn margins<'a>(outputs: &'a [f32], labels: &'a [u8]) -> impl Iterator<Item = f64> + 'a {
+    let each = outputs.len() / labels.len().max(1);
+    outputs
+        .chunks(each.max(1))
+        .zip(labels)
+        .map(|(out, &label)| margin(out, label))
+}
+
 /// 1 where a point is classified right, 0 where not.
 ///
 /// # Shapes

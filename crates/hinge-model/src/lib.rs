@@ -70,7 +70,7 @@ mod population;
 mod stacked;
 mod train_step;
 
-pub use class::{hits, margin, predicted_class, predicts_positive, signed_class};
+pub use class::{hits, margin, margins, predicted_class, predicts_positive, signed_class};
 pub use computation::{Activation, Computation, Feature, OutputActivation};
 pub use error::ModelError;
 pub use hinge_data::Layout;

@@ -1,11 +1,11 @@
 //! The page's pictures of data of more than two features, where the plane has no decision
 //! surface to shade: each member's margins on its training and test points as histogram counts
-//! (the boundary at 0, the hinge's margin at 1), and the test points on the training split's
-//! first two principal components, coloured by the class the inspected member predicts.
+//! (the boundary at 0, the hinge's margin at 1), and the inspected member's predicted class of
+//! each test point, which the page colours the points by on their principal components.
 
 use burn::tensor::Device;
-use hinge_data::{DataSplit, LabeledPoints, Pca};
-use hinge_model::{Population, margin, predicted_class};
+use hinge_data::{DataSplit, LabeledPoints};
+use hinge_model::{Population, margins, predicted_class};
 use hinge_train::predict_population;
 use serde::Serialize;
 
@@ -20,29 +20,9 @@ pub struct MarginCounts {
     pub test: Vec<u32>,
 }
 
-/// The plane the page draws points of many features in: their first two principal components,
-/// fitted on a member's training points.
-pub struct Projection(Pca);
-
-impl Projection {
-    pub fn fit(train: &LabeledPoints) -> Self {
-        Self(Pca::fit(train, 2))
-    }
-
-    /// Each point of `set` in the plane.
-    pub fn plane(&self, set: &LabeledPoints) -> Vec<[f64; 2]> {
-        set.points()
-            .map(|row| {
-                let p = self.0.project(row);
-                [p[0], p.get(1).copied().unwrap_or(0.0)]
-            })
-            .collect()
-    }
-}
-
 /// Every member's margin counts (each on its own points), and member `inspected`'s predicted
 /// class of each of its test points.
-pub fn margins(
+pub fn margin_view(
     model: &Population,
     data: &[DataSplit],
     inspected: usize,
@@ -61,8 +41,8 @@ pub fn margins(
     let counts = |outputs: &[f32], set: &LabeledPoints| -> Vec<u32> {
         let mut bins = vec![0u32; MARGIN_BINS];
         let [lo, hi] = MARGIN_RANGE;
-        for (out, &label) in outputs.chunks(width).zip(&set.labels) {
-            let at = ((margin(out, label) - lo) / (hi - lo) * MARGIN_BINS as f64).floor();
+        for margin in margins(outputs, &set.labels) {
+            let at = ((margin - lo) / (hi - lo) * MARGIN_BINS as f64).floor();
             if at.is_finite() {
                 bins[(at.max(0.0) as usize).min(MARGIN_BINS - 1)] += 1;
             }

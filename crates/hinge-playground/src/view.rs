@@ -5,14 +5,14 @@
 //! surfaces ([`crate::table_view`]).
 
 use burn::tensor::Device;
-use hinge_data::{DataSplit, LabeledPoints, cell_centres};
+use hinge_data::{DataSplit, LabeledPoints, Pca, cell_centres};
 use hinge_model::{LossKind, Population};
 use hinge_train::{StepwiseTrainer, TestResult, predict_population};
 use serde::Serialize;
 
 use crate::encode::signed_bytes;
 use crate::network::{self, NetworkView, UNIT_GRID};
-use crate::table_view::{MARGIN_RANGE, MarginCounts, Projection, margins};
+use crate::table_view::{MARGIN_RANGE, MarginCounts, margin_view};
 
 /// Cells per side of the surface of a member shown large, and of one in a population's grid.
 const GRID: usize = 48;
@@ -94,7 +94,7 @@ pub struct Viewer {
     pub extent: [f64; 4],
     pub inspected: usize,
     /// Off the plane, the plane the points are drawn in.
-    projection: Option<Projection>,
+    projection: Option<Pca>,
     device: Device,
 }
 
@@ -102,7 +102,7 @@ impl Viewer {
     /// The view of `data`'s members: a square covering every point (of many features: its
     /// principal components), with a margin.
     pub fn new(data: &[DataSplit], device: &Device) -> Self {
-        let projection = (data[0].train.width != 2).then(|| Projection::fit(&data[0].train));
+        let projection = (data[0].train.width != 2).then(|| Pca::fit(&data[0].train, 2));
         let shown: Vec<[f64; 2]> = match &projection {
             Some(projection) => [&data[0].train, &data[0].test]
                 .into_iter()
@@ -176,7 +176,7 @@ impl Viewer {
             }
             Some(_) => {
                 let (margins, predicted) =
-                    margins(&model, trainer.data(), self.inspected, &self.device)?;
+                    margin_view(&model, trainer.data(), self.inspected, &self.device)?;
                 (Vec::new(), None, margins, predicted)
             }
         };
