@@ -84,6 +84,18 @@ fn raw_test_rows(run: &Path) -> (Vec<Vec<f64>>, Vec<u8>) {
     (rows, labels)
 }
 
+/// What `predict --run run --data file` prints.
+fn predict_file(run: &Path, file: &Path) -> String {
+    succeed(
+        Command::new(binary("predict"))
+            .arg("--run")
+            .arg(run)
+            .arg("--data")
+            .arg(file)
+            .stdin(Stdio::null()),
+    )
+}
+
 #[test]
 fn a_csv_run_predicts_its_raw_rows_as_it_scored_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -111,14 +123,7 @@ fn a_csv_run_predicts_its_raw_rows_as_it_scored_them() {
         .map(|r| r.iter().map(f64::to_string).collect::<Vec<_>>().join(","))
         .collect();
     std::fs::write(&raw, text.join("\n")).unwrap();
-    let predicted = succeed(
-        Command::new(binary("predict"))
-            .arg("--run")
-            .arg(&run)
-            .arg("--data")
-            .arg(&raw)
-            .stdin(Stdio::null()),
-    );
+    let predicted = predict_file(&run, &raw);
     let mut lines = predicted.lines();
     assert!(lines.next().unwrap().ends_with(",output,class,name"));
     let right = lines
@@ -134,14 +139,7 @@ fn a_csv_run_predicts_its_raw_rows_as_it_scored_them() {
         (test.accuracy * labels.len() as f64).round() as usize
     );
     // The training file itself, label column and all, predicts too: one line a row.
-    let whole = succeed(
-        Command::new(binary("predict"))
-            .arg("--run")
-            .arg(&run)
-            .arg("--data")
-            .arg(&csv)
-            .stdin(Stdio::null()),
-    );
+    let whole = predict_file(&run, &csv);
     assert_eq!(whole.lines().count(), 570);
 }
 

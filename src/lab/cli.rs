@@ -140,11 +140,7 @@ pub struct SeedsArgs {
     #[arg(long, default_value_t = 20)]
     pub seeds: usize,
     #[command(flatten)]
-    pub lab: LabFlags,
-    #[command(flatten)]
-    pub run: RunFlags,
-    #[command(flatten)]
-    pub spread: SpreadFlags,
+    pub flags: OneConfigFlags,
     /// Folder for runs.csv, summary.csv, margins.png and boundary_radius.png.
     #[arg(long, default_value = "artifacts/lab/seeds")]
     pub artifacts: PathBuf,
@@ -190,29 +186,39 @@ pub struct CvArgs {
     #[arg(long, default_value_t = 1)]
     pub seeds: usize,
     #[command(flatten)]
-    pub lab: LabFlags,
-    #[command(flatten)]
-    pub run: RunFlags,
-    #[command(flatten)]
-    pub spread: SpreadFlags,
+    pub flags: OneConfigFlags,
     /// Folder for cv_runs.csv, cv_summary.csv, margins.png and, for a table, folds.csv.
     #[arg(long, default_value = "artifacts/lab/cv")]
     pub artifacts: PathBuf,
 }
 
-/// The config of `run`'s flags with `spread`'s noise and factor.
-fn spread_config(run: &RunFlags, spread: &SpreadFlags) -> Result<TrainingConfig, AppError> {
-    let base = run.config()?;
-    Ok(base.clone().with_data(spread.apply(base.data)))
+/// The flags of a lab command that trains one configuration many times (over seeds, or over
+/// folds): the lab's, the run's, and one noise and factor.
+#[derive(Debug, Args)]
+pub struct OneConfigFlags {
+    #[command(flatten)]
+    pub lab: LabFlags,
+    #[command(flatten)]
+    pub run: RunFlags,
+    #[command(flatten)]
+    pub spread: SpreadFlags,
+}
+
+impl OneConfigFlags {
+    /// The config of the run's flags with the noise and factor given.
+    fn config(&self) -> Result<TrainingConfig, AppError> {
+        let base = self.run.config()?;
+        Ok(base.clone().with_data(self.spread.apply(base.data)))
+    }
 }
 
 impl CvArgs {
     pub fn to_request(&self) -> Result<CvRequest, AppError> {
         Ok(CvRequest {
-            config: spread_config(&self.run, &self.spread)?,
+            config: self.flags.config()?,
             folds: self.folds,
             repeats: self.repeats,
-            batch: self.lab.batch(self.seeds, &self.artifacts),
+            batch: self.flags.lab.batch(self.seeds, &self.artifacts),
         })
     }
 }
@@ -220,8 +226,8 @@ impl CvArgs {
 impl SeedsArgs {
     pub fn to_request(&self) -> Result<SeedsRequest, AppError> {
         Ok(SeedsRequest {
-            config: spread_config(&self.run, &self.spread)?,
-            batch: self.lab.batch(self.seeds, &self.artifacts),
+            config: self.flags.config()?,
+            batch: self.flags.lab.batch(self.seeds, &self.artifacts),
         })
     }
 }
