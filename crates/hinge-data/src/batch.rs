@@ -1,4 +1,4 @@
-use burn::tensor::Tensor;
+use burn::tensor::{Device, Tensor, TensorData};
 
 /// Where a population's members sit in its tensors: beside each point's coordinates, targets
 /// and units (`[members, points, units]`), or after them (`[units, points, members]`). Every
@@ -41,6 +41,13 @@ impl Layout {
             Layout::MembersFirst => [members, points, units],
             Layout::MembersLast => [units, points, members],
         }
+    }
+
+    /// One value per member, shaped to multiply every tensor of this layout member by member:
+    /// `[members, 1, 1]` or `[1, 1, members]`.
+    pub fn per_member(self, values: &[f32], device: &Device) -> Tensor<3> {
+        let shape = self.shape(values.len(), 1, 1);
+        Tensor::from_data(TensorData::new(values.to_vec(), shape), device)
     }
 }
 

@@ -173,24 +173,6 @@ impl Computation {
         }
     }
 
-    /// Whether the loss carries a weight penalty.
-    pub fn penalised(&self) -> bool {
-        self.l1 > 0.0 || self.l2 > 0.0
-    }
-
-    /// The penalty for one layer's weights, whose inputs and outputs lie along `axes` (a
-    /// population's members along another), summed over those two: 1 along each.
-    pub(crate) fn penalty<const D: usize>(&self, weight: Tensor<D>, axes: [usize; 2]) -> Tensor<D> {
-        let sum = |t: Tensor<D>| t.sum_dim(axes[0]).sum_dim(axes[1]);
-        let l1 = (self.l1 > 0.0).then(|| sum(weight.clone().abs()).mul_scalar(self.l1));
-        let l2 = (self.l2 > 0.0).then(|| sum(weight.clone().square()).mul_scalar(self.l2));
-        match (l1, l2) {
-            (Some(a), Some(b)) => a.add(b),
-            (Some(a), None) | (None, Some(a)) => a,
-            (None, None) => sum(weight).mul_scalar(0.0),
-        }
-    }
-
     /// The network's one forward pass, for a lone network (points `[batch, 2]`, burn's
     /// `Linear`) and a population (stacked layers, in its [`crate::Layout`]) alike: `dense`
     /// applies one layer, and `axis` is where the coordinates and each layer's units lie.

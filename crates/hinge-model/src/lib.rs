@@ -83,7 +83,7 @@ pub use loss::{
 pub use loss_choice::LossChoice;
 pub use loss_groups::{LossGroup, loss_groups};
 pub use model::{LayerKind, LayerSummary, Mlp, MlpConfig, ValidMlpConfig};
-pub use population::Population;
+pub use population::{Penalty, Population};
 pub use stacked::StackedDense;
 pub use train_step::{PopulationOutput, StepObserver};
 

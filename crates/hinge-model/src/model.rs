@@ -6,7 +6,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::init::{dense, draw_weights, layer_bounds};
-use crate::{Activation, Computation, Feature, LossKind, ModelError, OutputActivation};
+use crate::{Activation, Computation, Feature, LossKind, ModelError, OutputActivation, Penalty};
 
 /// The tutorial's network by default: the point's two coordinates in, ReLU hidden layers of 4
 /// and 2, tanh outputs (one, or one per class), no weight penalty.
@@ -116,6 +116,14 @@ impl ValidMlpConfig {
 
     pub fn outputs(&self) -> usize {
         self.outputs
+    }
+
+    /// The weight penalty its loss carries.
+    pub fn penalty(&self) -> Penalty {
+        Penalty {
+            l1: self.config.l1,
+            l2: self.config.l2,
+        }
     }
 
     /// Features a point has: the width of the data the network reads.

@@ -10,12 +10,18 @@
 //! burn's own `Adam` runs. The moments stay in host memory between steps, so a step reads
 //! the parameter and its gradient and writes the parameter, and nothing else; a checkpoint
 //! records them as burn's `AdamState`, so the files are the ones burn's `Adam` writes.
+//!
+//! A population's members may each have their own learning rate. Adam is elementwise, so
+//! member i's values stepped at its own rate are exactly its solo run's, on the host and on a
+//! GPU alike.
 
 use burn::optim::{
     AdamConfig, AdamState, AdaptiveMomentumState, LearningRate, ModuleOptimizer, Optimizer,
     RecordState, StateSink, StateSource,
 };
 use burn::tensor::{DType, Device, Shape, Tensor, TensorData};
+use hinge_data::Layout;
+use std::sync::Arc;
 
 /// Keras's Adam as burn computes it, without weight decay or AMSGrad (Keras's defaults).
 #[derive(Clone)]
@@ -28,6 +34,41 @@ pub(crate) struct Adam {
     host: bool,
     /// burn's own, with the same settings.
     tensors: burn::optim::Adam,
+    /// Each member's learning rate, when the members have their own.
+    rates: Option<Arc<MemberRates>>,
+}
+
+/// One learning rate per member of a population, each a factor of the step's learning rate
+/// (the engine steps at 1 and puts each member's whole rate here), and where the members sit
+/// in every parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MemberRates {
+    pub(crate) rates: Vec<f32>,
+    pub(crate) layout: Layout,
+}
+
+impl MemberRates {
+    /// Every rate times `lr`, each as the f32 a kernel multiplies by.
+    fn scaled(&self, lr: LearningRate) -> Vec<f32> {
+        let lr = lr as f32;
+        self.rates.iter().map(|rate| rate * lr).collect()
+    }
+
+    /// The rate of each value of a parameter of `values` values, in its order: members last,
+    /// the members take turns; members first, each member's values lie together.
+    fn per_value(rates: &[f32], layout: Layout, values: usize) -> impl Iterator<Item = f32> {
+        let members = rates.len();
+        assert_eq!(
+            values % members,
+            0,
+            "every member has a share of each parameter"
+        );
+        let block = match layout {
+            Layout::MembersLast => 1,
+            Layout::MembersFirst => values / members,
+        };
+        (0..values).map(move |at| rates[(at / block) % members])
+    }
 }
 
 impl Adam {
@@ -43,6 +84,16 @@ impl Adam {
                 .with_beta_2(beta_2)
                 .with_epsilon(epsilon)
                 .build(),
+            rates: None,
+        }
+    }
+
+    /// The same optimizer stepping member i of a population laid out as `layout` at
+    /// `rates[i]` times the step's learning rate.
+    pub(crate) fn with_member_rates(self, rates: MemberRates) -> Self {
+        Self {
+            rates: Some(Arc::new(rates)),
+            ..self
         }
     }
 
@@ -113,6 +164,53 @@ impl<const D: usize> RecordState for Moments<D> {
     }
 }
 
+impl Adam {
+    /// burn's `Adam` step, operation for operation, with each member's update times its own
+    /// rate: for devices whose memory is not the host's.
+    fn tensor_step<const D: usize>(
+        &self,
+        rates: &MemberRates,
+        lr: LearningRate,
+        tensor: Tensor<D>,
+        grad: Tensor<D>,
+        state: Option<AdamState<D>>,
+    ) -> (Tensor<D>, Option<AdamState<D>>) {
+        let (beta_1, beta_2) = (self.beta_1, self.beta_2);
+        let (time, moment_1, moment_2) = match state {
+            Some(AdamState { momentum }) => (
+                momentum.time + 1,
+                momentum
+                    .moment_1
+                    .mul_scalar(beta_1)
+                    .add(grad.clone().mul_scalar(1.0 - beta_1)),
+                momentum
+                    .moment_2
+                    .mul_scalar(beta_2)
+                    .add(grad.square().mul_scalar(1.0 - beta_2)),
+            ),
+            None => (
+                1,
+                grad.clone().mul_scalar(1.0 - beta_1),
+                grad.square().mul_scalar(1.0 - beta_2),
+            ),
+        };
+        let bias_correction2_sqrt = (1.0 - beta_2.powi(time as i32)).sqrt();
+        let combined_factor = bias_correction2_sqrt / (1.0 - beta_1.powi(time as i32));
+        let update = moment_1.clone().mul_scalar(combined_factor).div(
+            moment_2
+                .clone()
+                .sqrt()
+                .add_scalar(self.epsilon * bias_correction2_sqrt),
+        );
+        let mut shape = [1; D];
+        shape[rates.layout.member_axis()] = rates.rates.len();
+        let device = tensor.device();
+        let rates = Tensor::<D>::from_data(TensorData::new(rates.scaled(lr), shape), &device);
+        let state = AdaptiveMomentumState::new(time, moment_1, moment_2);
+        (tensor - update.mul(rates), Some(AdamState::new(state)))
+    }
+}
+
 impl Optimizer for Adam {
     /// Recorded as burn's `AdamState`, so the checkpoints' optimizer files are those burn's
     /// `Adam` writes and reads.
@@ -129,7 +227,10 @@ impl Optimizer for Adam {
             matches!(&state, Some(Moments::Tensors(s)) if s.momentum.max_moment_2.is_some());
         if !self.host || amsgrad || tensor.dtype() != DType::F32 || grad.dtype() != DType::F32 {
             let state = state.map(Moments::into_burns);
-            let (tensor, state) = self.tensors.step(lr, tensor, grad, state);
+            let (tensor, state) = match &self.rates {
+                Some(rates) => self.tensor_step(rates, lr, tensor, grad, state),
+                None => self.tensors.step(lr, tensor, grad, state),
+            };
             return (tensor, state.map(|state| Moments::Tensors(Box::new(state))));
         }
         let device = tensor.device();
@@ -155,14 +256,8 @@ impl Optimizer for Adam {
         let bias_correction2_sqrt = (1.0 - beta_2.powi(time as i32)).sqrt();
         let combined_factor = bias_correction2_sqrt / (1.0 - beta_1.powi(time as i32));
         let epsilon = self.epsilon * bias_correction2_sqrt;
-        let lr = lr as f32;
         let first = time == 1;
-        for (((w, &g), m1), m2) in weights
-            .iter_mut()
-            .zip(&grad)
-            .zip(&mut moment_1)
-            .zip(&mut moment_2)
-        {
+        let step = |((w, &g), (m1, m2)): ((&mut f32, &f32), (&mut f32, &mut f32)), rate: f32| {
             // burn starts the moments from the gradient's terms alone: adding a zero moment
             // would turn a -0 into +0.
             if first {
@@ -173,7 +268,21 @@ impl Optimizer for Adam {
                 *m2 = *m2 * beta_2 + (g * g) * factor_2;
             }
             let update = (*m1 * combined_factor) / (m2.sqrt() + epsilon);
-            *w -= update * lr;
+            *w -= update * rate;
+        };
+        let values = weights
+            .iter_mut()
+            .zip(&grad)
+            .zip(moment_1.iter_mut().zip(&mut moment_2));
+        match &self.rates {
+            None => values.for_each(|value| step(value, lr as f32)),
+            Some(rates) => {
+                let scaled = rates.scaled(lr);
+                let per_value = MemberRates::per_value(&scaled, rates.layout, grad.len());
+                values
+                    .zip(per_value)
+                    .for_each(|(value, rate)| step(value, rate));
+            }
         }
         let updated = Tensor::from_data(TensorData::new(weights, shape.clone()), &device);
         let moments = HostMoments {
@@ -283,6 +392,57 @@ mod tests {
                 bits(&mb.moment_2),
                 "second moment, step {step}"
             );
+        }
+    }
+
+    /// Each member's values, stepped at the member's own rate, are bit for bit what a plain
+    /// step at that rate gives them, in either layout, on the host and through tensors.
+    #[test]
+    fn each_member_steps_at_its_own_rate_as_it_would_alone() {
+        let device = Device::flex();
+        let rates = vec![0.003f32, 0.03, 0.1];
+        for (layout, shape) in [
+            (Layout::MembersLast, [2, 4, 3]),
+            (Layout::MembersFirst, [3, 2, 4]),
+        ] {
+            let plain = Adam::for_device(0.9, 0.999, 1e-7, &device);
+            let mixed = plain.clone().with_member_rates(MemberRates {
+                rates: rates.clone(),
+                layout,
+            });
+            let through_tensors = Adam {
+                host: false,
+                ..mixed.clone()
+            };
+            let start = Tensor::<3>::random(shape, Distribution::Normal(0.0, 1.0), &device);
+            let (mut a, mut b) = (start.clone(), start.clone());
+            let mut alone: Vec<Tensor<3>> = vec![start; 3];
+            let (mut state_a, mut state_b) = (None, None);
+            let mut states_alone = vec![None; 3];
+            let member = |t: &Tensor<3>, m: usize| {
+                host(t.clone().narrow(layout.member_axis(), m, 1))
+                    .into_iter()
+                    .map(f32::to_bits)
+                    .collect::<Vec<u32>>()
+            };
+            for _ in 0..5 {
+                let grad = Tensor::<3>::random(shape, Distribution::Normal(0.0, 1.0), &device);
+                (a, state_a) = Optimizer::step(&mixed, 1.0, a, grad.clone(), state_a);
+                (b, state_b) = Optimizer::step(&through_tensors, 1.0, b, grad.clone(), state_b);
+                for (m, &rate) in rates.iter().enumerate() {
+                    let (t, s) = Optimizer::step(
+                        &plain,
+                        rate as f64,
+                        alone[m].clone(),
+                        grad.clone(),
+                        states_alone[m].take(),
+                    );
+                    (alone[m], states_alone[m]) = (t, s);
+                    assert_eq!(member(&a, m), member(&alone[m], m), "{layout:?} {m}");
+                    assert_eq!(member(&b, m), member(&alone[m], m), "{layout:?} {m}");
+                }
+            }
+            assert!(matches!(state_b, Some(Moments::Tensors(_))));
         }
     }
 

@@ -173,13 +173,16 @@ impl ValidTrainingConfig {
 
     /// The run's Adam, for parameters on `device`.
     pub fn optimizer(&self, device: &Device) -> ModuleOptimizer {
+        self.adam(device).init()
+    }
+
+    pub(crate) fn adam(&self, device: &Device) -> Adam {
         Adam::for_device(
             self.config.beta_1 as f32,
             self.config.beta_2 as f32,
             self.config.epsilon as f32,
             device,
         )
-        .init()
     }
 
     /// The run's data, generated (or a table's rows ordered) from its data seed, cut into test,

@@ -66,7 +66,8 @@ pub use backend::{BackendKind, OpenedDevice};
 pub use config::{TrainingConfig, ValidTrainingConfig};
 pub use csv_rows::{csv_text, keyed_csv_text, read_csv};
 pub use engine::{
-    Motion, POPULATION_LAYOUT, PopulationRun, RunTimings, SOLO_LAYOUT, StepwiseTrainer, member_data,
+    Motion, POPULATION_LAYOUT, PopulationRun, RunTimings, SOLO_LAYOUT, StepwiseTrainer,
+    member_data, population_optimizer,
 };
 pub use error::TrainError;
 pub use evaluate::{evaluate_population, predict, predict_population, predict_population_sums};

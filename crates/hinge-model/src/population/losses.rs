@@ -5,22 +5,14 @@ use burn::tensor::Tensor;
 use hinge_data::{Layout, PopulationBatch};
 
 use super::Population;
-use crate::stacked::StackedDense;
 use crate::train_step::PopulationOutput;
 
 impl Population {
     /// Each member's weight penalty, laid out as [`Population::member_losses_in`]'s result;
     /// `None` without one.
-    fn penalties(&self) -> Option<Tensor<3>> {
-        if !self.design.penalised() {
-            return None;
-        }
-        let axes = StackedDense::weight_axes(self.layout);
-        self.hidden
-            .iter()
-            .chain([&self.output])
-            .map(|layer| self.design.penalty(layer.weight.val(), axes))
-            .reduce(Tensor::add)
+    fn penalty_terms(&self) -> Option<Tensor<3>> {
+        self.penalties
+            .of(self.hidden.iter().chain([&self.output]), self.layout)
     }
 
     /// Each member's mean loss over its points, with its own loss function, plus its weight
@@ -85,7 +77,12 @@ impl Population {
             1 => parts.pop().expect("one part"),
             _ => Tensor::cat(parts, members_at),
         };
-        match self.penalties() {
+        match self.penalty_terms() {
+            // The penalties lie along the population's member axis; a measure in the other
+            // layout (the test sets, members first) takes them along its own.
+            Some(penalty) if layout != self.layout => {
+                losses.add(penalty.reshape(layout.shape(n, 1, 1)))
+            }
             Some(penalty) => losses.add(penalty),
             None => losses,
         }

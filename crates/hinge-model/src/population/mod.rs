@@ -16,6 +16,10 @@ use burn::tensor::{Device, Tensor};
 use hinge_data::Layout;
 
 mod losses;
+mod penalties;
+
+use penalties::MemberPenalties;
+pub use penalties::Penalty;
 
 use crate::loss_groups::{LossGroup, loss_groups};
 use crate::stacked::StackedDense;
@@ -41,9 +45,13 @@ pub struct Population {
     /// Where the members sit in the parameters and in every training step's tensors.
     #[module(skip)]
     layout: Layout,
-    /// Inputs, activations and penalty, shared by every member.
+    /// Inputs and activations, shared by every member; its penalty is unused, as each member
+    /// has its own in `penalties`.
     #[module(skip)]
     design: Computation,
+    /// Each member's weight penalty.
+    #[module(skip)]
+    penalties: MemberPenalties,
     /// Looks at the population as it trains; see [`StepObserver`].
     #[module(skip)]
     pub(crate) watch: Option<Observer>,
@@ -82,6 +90,7 @@ impl ValidMlpConfig {
             groups: loss_groups(&losses),
             layout,
             design: self.config().design(),
+            penalties: MemberPenalties(vec![self.penalty(); members.len()]),
             watch: None,
         }
     }
@@ -120,6 +129,15 @@ impl Population {
             design: networks
                 .first()
                 .map_or_else(Computation::default, |net| net.design.clone()),
+            penalties: MemberPenalties(
+                networks
+                    .iter()
+                    .map(|net| Penalty {
+                        l1: net.design.l1,
+                        l2: net.design.l2,
+                    })
+                    .collect(),
+            ),
             watch: None,
         }
     }
@@ -132,6 +150,26 @@ impl Population {
         }
     }
 
+    /// The same population with member i penalised by `penalties[i]`, e.g. a grid over L2
+    /// in one step.
+    ///
+    /// # Panics
+    /// When there is not one penalty per member.
+    pub fn with_penalties(self, penalties: Vec<Penalty>) -> Self {
+        assert_eq!(penalties.len(), self.len(), "one penalty per member");
+        Self {
+            penalties: MemberPenalties(penalties),
+            ..self
+        }
+    }
+
+    /// Each member's weight penalty, in member order.
+    pub fn penalties(&self) -> &[Penalty] {
+        &self.penalties.0
+    }
+
+    /// The members' inputs and activations (each member's penalty is in
+    /// [`Population::penalties`]).
     pub fn design(&self) -> &Computation {
         &self.design
     }
@@ -176,11 +214,16 @@ impl Population {
                 bias: Some(Param::from_tensor(bias)),
             }
         };
+        let Penalty { l1, l2 } = self.penalties.0[index];
         Mlp {
             hidden: self.hidden.iter().map(linear).collect(),
             output: linear(&self.output),
             loss: self.losses()[index],
-            design: self.design.clone(),
+            design: Computation {
+                l1,
+                l2,
+                ..self.design.clone()
+            },
         }
     }
 
@@ -447,28 +490,45 @@ mod tests {
     fn the_penalty_is_added_to_each_members_own_loss() {
         let device = Device::flex();
         let config = MlpConfig::new().with_l1(0.5).with_l2(0.25).check().unwrap();
-        let members = [(LossKind::Hinge, 1), (LossKind::Hinge, 2)];
-        let population = config.init_population(&members, &device);
-        let output = Tensor::<3>::zeros([1, 3, 2], &device);
-        let targets = Tensor::<3>::ones([1, 3, 2], &device);
-        // Hinge of 0 against +1 is 1; then 0.5 * sum|w| + 0.25 * sum w^2 over all weights.
-        let losses = values(population.member_losses(output, targets, Layout::MembersLast));
-        for (index, &(loss, seed)) in members.iter().enumerate() {
-            let solo = config.init(loss, seed, &device);
-            let weights: Vec<f32> = solo
-                .hidden
-                .iter()
-                .chain([&solo.output])
-                .flat_map(|layer| values(layer.weight.val()))
-                .collect();
-            let l1: f32 = weights.iter().map(|w| w.abs()).sum();
-            let l2: f32 = weights.iter().map(|w| w * w).sum();
-            let expected = 1.0 + 0.5 * l1 + 0.25 * l2;
-            assert!(
-                (losses[index] - expected).abs() < 1e-5,
-                "member {index}: {} vs {expected}",
-                losses[index]
-            );
+        let members = [
+            (LossKind::Hinge, 1),
+            (LossKind::Hinge, 2),
+            (LossKind::Hinge, 3),
+        ];
+        // The config's penalty for all, then one of each member's own (none for the last).
+        let own = [(0.5, 0.25), (0.0, 0.1), (0.0, 0.0)];
+        let shared = config.init_population(&members, &device);
+        let mixed = config
+            .init_population(&members, &device)
+            .with_penalties(own.iter().map(|&(l1, l2)| Penalty { l1, l2 }).collect());
+        let output = Tensor::<3>::zeros([1, 3, 3], &device);
+        let targets = Tensor::<3>::ones([1, 3, 3], &device);
+        let losses = |population: &Population| {
+            values(population.member_losses(output.clone(), targets.clone(), Layout::MembersLast))
+        };
+        for (population, penalties) in [(&shared, [(0.5, 0.25); 3]), (&mixed, own)] {
+            let losses = losses(population);
+            for (index, &(loss, seed)) in members.iter().enumerate() {
+                let solo = config.init(loss, seed, &device);
+                let weights: Vec<f32> = solo
+                    .hidden
+                    .iter()
+                    .chain([&solo.output])
+                    .flat_map(|layer| values(layer.weight.val()))
+                    .collect();
+                let l1: f32 = weights.iter().map(|w| w.abs()).sum();
+                let l2: f32 = weights.iter().map(|w| w * w).sum();
+                // Hinge of 0 against +1 is 1; then l1 * sum|w| + l2 * sum w^2 over all weights.
+                let (a, b) = penalties[index];
+                let expected = 1.0 + a as f32 * l1 + b as f32 * l2;
+                assert!(
+                    (losses[index] - expected).abs() < 1e-5,
+                    "member {index}: {} vs {expected}",
+                    losses[index]
+                );
+                let member = population.member(index).design().clone();
+                assert_eq!((member.l1, member.l2), (a, b));
+            }
         }
     }
 }

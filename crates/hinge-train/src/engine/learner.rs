@@ -13,7 +13,9 @@ use hinge_model::Population;
 
 use super::options::LearnerOptions;
 use super::outcome::{PopulationRun, RunTimings};
-use super::setup::{member_data, population, training_loader, validation_loader};
+use super::setup::{
+    member_data, population, population_optimizer, training_loader, validation_loader,
+};
 use crate::artifacts::EpochMetrics;
 use crate::checkpointer::{DeleteThenSave, EpochCheckpointer, ResumeFiles};
 use crate::config::ValidTrainingConfig;
@@ -55,8 +57,9 @@ pub(crate) fn fit(
     let model = population(configs, options.layout, options.watch.clone(), device);
     let ctrl_c = Running::register(watchers.interrupter.clone(), watchers.stops.clone());
     let started = Instant::now();
+    let (optimizer, rate) = population_optimizer(configs, options.layout, device);
+    let result = training.launch(Learner::new(model, optimizer, rate));
     let learning_rate = first.config().learning_rate;
-    let result = training.launch(Learner::new(model, first.optimizer(device), learning_rate));
     let training_time = started.elapsed();
     drop(ctrl_c);
     let model = finished(result, &watchers, run, options.saved, learning_rate)?;

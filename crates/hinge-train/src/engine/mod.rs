@@ -12,6 +12,6 @@ mod stepwise;
 pub(crate) use learner::fit;
 pub use options::{LearnerOptions, POPULATION_LAYOUT, SOLO_LAYOUT};
 pub use outcome::{PopulationRun, RunTimings};
-pub use setup::member_data;
 pub(crate) use setup::{check, networks};
+pub use setup::{member_data, population_optimizer};
 pub use stepwise::{Motion, StepwiseTrainer};

@@ -3,10 +3,12 @@
 
 use std::sync::Arc;
 
+use burn::optim::ModuleOptimizer;
 use burn::tensor::Device;
 use hinge_data::{DataSplit, LabeledPoints};
 use hinge_model::{Layout, LossKind, Population, StepObserver};
 
+use crate::adam::MemberRates;
 use crate::config::ValidTrainingConfig;
 use crate::error::TrainError;
 use crate::evaluate::POPULATION_POINTS;
@@ -50,23 +52,17 @@ fn check_shared(configs: &[ValidTrainingConfig]) -> Result<(), TrainError> {
 }
 
 /// What every member of a population must share, each named as its error says it.
-fn shared_settings(config: &ValidTrainingConfig) -> [(&'static str, String); 8] {
+fn shared_settings(config: &ValidTrainingConfig) -> [(&'static str, String); 7] {
     let c = config.config();
     let m = &c.model;
     let features: Vec<&str> = m.features.iter().map(|f| f.name()).collect();
     [
         ("layer widths", format!("{:?}", config.model().widths())),
-        // One design for every member: the population is built from member 0's.
+        // One design for every member: the population is built from member 0's. The
+        // learning rate and the penalty are each member's own.
         (
-            "network (features, activation, output, L1, L2)",
-            format!(
-                "{}, {}, {}, {}, {}",
-                features.join("+"),
-                m.activation,
-                m.output,
-                m.l1,
-                m.l2
-            ),
+            "network (features, activation, output)",
+            format!("{}, {}, {}", features.join("+"), m.activation, m.output),
         ),
         (
             "split sizes (train, validation, test)",
@@ -74,7 +70,6 @@ fn shared_settings(config: &ValidTrainingConfig) -> [(&'static str, String); 8] 
         ),
         ("epochs", c.epochs.to_string()),
         ("batch size", c.batch_size.to_string()),
-        ("learning rate", c.learning_rate.to_string()),
         (
             "Adam settings (beta_1, beta_2, epsilon)",
             format!("{}, {}, {}", c.beta_1, c.beta_2, c.epsilon),
@@ -152,4 +147,28 @@ pub(crate) fn networks(
     configs[0]
         .model()
         .init_population_in(layout, &members, device)
+        .with_penalties(configs.iter().map(|c| c.model().penalty()).collect())
+}
+
+/// The optimizer of `configs` laid out as `layout`, and the learning rate to step it at: the
+/// members' rate when they share one, else 1 with each member's own rate in the optimizer, so
+/// that each member's update is multiplied by its rate alone, as in its solo run.
+pub fn population_optimizer(
+    configs: &[ValidTrainingConfig],
+    layout: Layout,
+    device: &Device,
+) -> (ModuleOptimizer, f64) {
+    let adam = configs[0].adam(device);
+    let first = configs[0].config().learning_rate;
+    if configs.iter().all(|c| c.config().learning_rate == first) {
+        return (adam.init(), first);
+    }
+    let rates = MemberRates {
+        rates: configs
+            .iter()
+            .map(|c| c.config().learning_rate as f32)
+            .collect(),
+        layout,
+    };
+    (adam.with_member_rates(rates).init(), 1.0)
 }

@@ -13,7 +13,7 @@ use hinge_data::{DataSplit, LabeledPoints};
 use hinge_model::Population;
 
 use super::options::POPULATION_LAYOUT;
-use super::setup::{check, population, training_loader};
+use super::setup::{check, population, population_optimizer, training_loader};
 use crate::artifacts::TestResult;
 use crate::config::ValidTrainingConfig;
 use crate::error::TrainError;
@@ -141,7 +141,7 @@ fn fresh(
     let autodiff = device.clone().autodiff();
     let loader = training_loader(configs, data, 0, POPULATION_LAYOUT, &autodiff);
     let model = population(configs, POPULATION_LAYOUT, None, device);
-    let first = &configs[0];
-    let learner = Learner::new(model, first.optimizer(device), first.config().learning_rate);
+    let (optimizer, rate) = population_optimizer(configs, POPULATION_LAYOUT, device);
+    let learner = Learner::new(model, optimizer, rate);
     (loader, learner)
 }
