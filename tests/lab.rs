@@ -11,6 +11,7 @@ use hinge_lab::hinge_model::LossKind;
 use hinge_lab::hinge_train::{BackendKind, Dashboard, TrainingConfig};
 use hinge_lab::lab::LabSettings;
 use hinge_lab::lab::merge::merge_shards;
+use hinge_lab::lab::rate_grid::RateGrid;
 use hinge_lab::lab::seeds::run_seeds;
 use hinge_lab::lab::seeds::{BOUNDARY_PLOT, MARGINS_PLOT, RUNS_FILE, SUMMARY_FILE, SeedsRequest};
 use hinge_lab::lab::sweep::{CELLS_FILE, HEATMAP_PLOT, NOISE_PLOT, SweepRequest, run_sweep};
@@ -120,6 +121,7 @@ fn sweep_summarises_each_cell_and_draws_the_figures() {
         config: small_config(),
         noises: vec![0.0, 0.2],
         factors: vec![0.3, 0.6],
+        grid: RateGrid::single(&small_config()),
         batch: batch(&[LossKind::Hinge, LossKind::Logistic], 2, 0, 2, dir.path()),
         shard: None,
     };
@@ -141,7 +143,10 @@ fn sweep_summarises_each_cell_and_draws_the_figures() {
     }
     let cells = csv_rows(&dir.path().join(CELLS_FILE));
     assert_eq!(cells.len(), 1 + 8);
-    assert_eq!(&cells[0][..3], ["noise", "factor", "loss"]);
+    assert_eq!(
+        &cells[0][..6],
+        ["noise", "factor", "learning_rate", "l2", "l1", "loss"]
+    );
     assert_png(&dir.path().join(NOISE_PLOT));
     assert_png(&dir.path().join(HEATMAP_PLOT));
 }
@@ -316,6 +321,7 @@ fn sweep_request(dir: &Path, jobs: usize, shard: Option<&str>) -> SweepRequest {
         config: small_config(),
         noises: vec![0.0, 0.2],
         factors: vec![0.3, 0.6],
+        grid: RateGrid::single(&small_config()),
         batch: batch(&[LossKind::Hinge], 3, 0, jobs, dir),
         shard: shard.map(|s| s.parse().unwrap()),
     }
@@ -546,4 +552,69 @@ fn cv_deals_every_row_to_one_fold_per_repeat_and_summarises_each_loss() {
     // Asked again with --resume, the finished lab trains nothing.
     let again = succeed(lab(&IRIS_CV).args(["--resume", "--artifacts"]).arg(&out));
     assert!(again.contains("is complete"), "{again}");
+}
+
+/// A sweep over learning rates and L2 penalties: every run trained at its own rate and
+/// penalty in one population is the run of a sweep at that one rate and penalty, and the
+/// sweep in three shards merges into the same tables.
+#[test]
+fn a_sweep_over_rates_and_penalties_trains_each_point_as_its_own_sweep() {
+    let grid = RateGrid {
+        rates: vec![0.01, 0.1],
+        l2s: vec![0.0, 1e-3],
+        l1s: vec![0.0],
+    };
+    let request = |dir: &Path, grid: RateGrid, shard: Option<&str>| SweepRequest {
+        config: small_config(),
+        noises: vec![0.1],
+        factors: vec![0.5],
+        grid,
+        batch: batch(&[LossKind::Hinge], 3, 0, 1, dir),
+        shard: shard.map(|s| s.parse().unwrap()),
+    };
+    let whole = tempfile::tempdir().unwrap();
+    let outcome = run_sweep(&request(whole.path(), grid.clone(), None)).unwrap();
+    assert_eq!(outcome.trials.len(), 4 * 3);
+    assert_eq!(outcome.cells.len(), 4);
+    assert_png(&whole.path().join(hinge_lab::lab::sweep::KNOB_PLOT));
+    for point in grid.points() {
+        let alone = tempfile::tempdir().unwrap();
+        let single = RateGrid {
+            rates: vec![point.learning_rate],
+            l2s: vec![point.l2],
+            l1s: vec![point.l1],
+        };
+        let own = run_sweep(&request(alone.path(), single, None)).unwrap();
+        let mixed: Vec<_> = outcome
+            .trials
+            .iter()
+            .filter(|t| t.learning_rate == point.learning_rate && t.l2 == point.l2)
+            .cloned()
+            .collect();
+        assert_eq!(mixed, own.trials, "{point:?}");
+    }
+    let parts = tempfile::tempdir().unwrap();
+    let dirs: Vec<_> = (1..=3).map(|k| parts.path().join(format!("{k}"))).collect();
+    for (k, dir) in dirs.iter().enumerate() {
+        run_sweep(&request(dir, grid.clone(), Some(&format!("{}/3", k + 1)))).unwrap();
+    }
+    let merged = parts.path().join("merged");
+    merge_shards(&dirs, &merged).unwrap();
+    for file in [RUNS_FILE, CELLS_FILE] {
+        assert_eq!(
+            std::fs::read_to_string(merged.join(file)).unwrap(),
+            std::fs::read_to_string(whole.path().join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // Bad lists: one line each, naming the value.
+    for (flag, value, says) in [
+        ("--lr", "0.01,0", "--lr 0"),
+        ("--lr", "-1", "--lr -1"),
+        ("--l2", "0.1,-0.5", "--l2 -0.5"),
+        ("--l1", "NaN", "--l1 NaN"),
+    ] {
+        let line = assert_one_line_error(&lab(&["sweep", flag, value]).output().unwrap(), 1);
+        assert!(line.contains(says), "{line}");
+    }
 }

@@ -31,6 +31,8 @@ pub struct Cli {
     pub backend: Option<BackendKind>,
     #[command(flatten)]
     pub run: RunFlags,
+    #[command(flatten)]
+    pub rates: RateFlags,
     /// Complete the command started in --artifacts, as it was given: finished losses are
     /// kept, an interrupted one continues from its last checkpoint, the rest train, and every
     /// figure is drawn.
@@ -75,6 +77,30 @@ impl SpreadFlags {
     }
 }
 
+/// The learning rate and the weight penalties of one run; the lab's sweeps take lists of them.
+#[derive(Debug, Clone, Args)]
+pub struct RateFlags {
+    /// Adam learning rate.
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// L1 penalty on the weights, added to the loss as Keras's kernel_regularizer does, >= 0.
+    #[arg(long)]
+    pub l1: Option<f64>,
+    /// L2 penalty on the weights, added to the loss as Keras's kernel_regularizer does, >= 0.
+    #[arg(long)]
+    pub l2: Option<f64>,
+}
+
+impl RateFlags {
+    /// `config` with the values given here.
+    pub fn apply(&self, mut config: TrainingConfig) -> TrainingConfig {
+        config.learning_rate = self.lr.unwrap_or(config.learning_rate);
+        config.model.l1 = self.l1.unwrap_or(config.model.l1);
+        config.model.l2 = self.l2.unwrap_or(config.model.l2);
+        config
+    }
+}
+
 /// The flags of a run's configuration shared by every command that trains; the data's own
 /// flags (factor, noise, seed) differ between commands, a sweep taking lists of them.
 #[derive(Debug, Clone, Args)]
@@ -88,9 +114,6 @@ pub struct RunFlags {
     /// Samples per optimizer step.
     #[arg(long)]
     pub batch_size: Option<usize>,
-    /// Adam learning rate.
-    #[arg(long)]
-    pub lr: Option<f64>,
     /// The data: a generated 2-D point set, or a real table shipped with hinge-lab
     /// (standardised on its training split).
     #[arg(long, value_parser = dataset_choice(), conflicts_with = "data")]
@@ -131,12 +154,6 @@ pub struct RunFlags {
     /// sinx is sin x.
     #[arg(long, value_delimiter = ',', value_parser = named::<Feature>())]
     pub features: Option<Vec<Feature>>,
-    /// L1 penalty on the weights, added to the loss as Keras's kernel_regularizer does, >= 0.
-    #[arg(long)]
-    pub l1: Option<f64>,
-    /// L2 penalty on the weights, added to the loss as Keras's kernel_regularizer does, >= 0.
-    #[arg(long)]
-    pub l2: Option<f64>,
     /// The first N points form the test set.
     #[arg(long)]
     pub test_samples: Option<usize>,
@@ -171,8 +188,7 @@ impl RunFlags {
                 features: self.features.clone().unwrap_or(base.model.features.clone()),
                 activation: self.activation.unwrap_or(base.model.activation),
                 output: self.output.unwrap_or(base.model.output),
-                l1: self.l1.unwrap_or(base.model.l1),
-                l2: self.l2.unwrap_or(base.model.l2),
+                ..base.model.clone()
             },
             split: SplitConfig {
                 test_samples: self
@@ -184,7 +200,6 @@ impl RunFlags {
             },
             epochs: self.epochs.unwrap_or(base.epochs),
             batch_size: self.batch_size.unwrap_or(base.batch_size),
-            learning_rate: self.lr.unwrap_or(base.learning_rate),
             ..base
         })
     }
@@ -256,7 +271,7 @@ impl Cli {
     /// The run the flags describe. Values are checked when the run starts; only the config
     /// file is read here.
     pub fn to_run(&self) -> Result<CirclesRun, AppError> {
-        let base = self.run.config()?;
+        let base = self.rates.apply(self.run.config()?);
         let losses = match (self.loss, &self.run.config) {
             (Some(choice), _) => choice,
             (None, None) => LossChoice::Both,

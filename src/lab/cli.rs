@@ -6,11 +6,12 @@ use clap::{Args, Parser, Subcommand};
 use hinge_train::{BackendKind, Dashboard, TrainingConfig};
 
 use super::cv::CvRequest;
+use super::rate_grid::RateGrid;
 use super::seeds::SeedsRequest;
 use super::sweep::{Shard, SweepRequest};
 use super::{LabSettings, MAX_POPULATION, default_jobs};
 use crate::cli::CommandLine;
-use crate::cli::{RunFlags, SpreadFlags, named};
+use crate::cli::{RateFlags, RunFlags, SpreadFlags, named};
 use crate::{AppError, LossChoice};
 
 /// The loss lab: run the tutorial's pipeline many times to measure how the hinge, squared
@@ -159,6 +160,8 @@ pub struct SweepArgs {
     pub lab: LabFlags,
     #[command(flatten)]
     pub run: RunFlags,
+    #[command(flatten)]
+    pub rates: RateListFlags,
     /// Noise levels, comma-separated, each >= 0.
     #[arg(
         long,
@@ -201,14 +204,43 @@ pub struct OneConfigFlags {
     #[command(flatten)]
     pub run: RunFlags,
     #[command(flatten)]
+    pub rates: RateFlags,
+    #[command(flatten)]
     pub spread: SpreadFlags,
 }
 
 impl OneConfigFlags {
-    /// The config of the run's flags with the noise and factor given.
+    /// The config of the run's flags with the noise, factor, rate and penalties given.
     fn config(&self) -> Result<TrainingConfig, AppError> {
-        let base = self.run.config()?;
+        let base = self.rates.apply(self.run.config()?);
         Ok(base.clone().with_data(self.spread.apply(base.data)))
+    }
+}
+
+/// Learning rates and penalties as lists: every combination trains, each run a member of the
+/// same population as the others.
+#[derive(Debug, Args)]
+pub struct RateListFlags {
+    /// Adam learning rates, comma-separated, each > 0. [default: the run's, 0.03]
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+    pub lr: Option<Vec<f64>>,
+    /// L2 penalties on the weights, comma-separated, each >= 0. [default: the run's, 0]
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+    pub l2: Option<Vec<f64>>,
+    /// L1 penalties on the weights, comma-separated, each >= 0. [default: the run's, 0]
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+    pub l1: Option<Vec<f64>>,
+}
+
+impl RateListFlags {
+    /// The lists given, each defaulting to `base`'s one value.
+    fn grid(&self, base: &TrainingConfig) -> RateGrid {
+        let single = RateGrid::single(base);
+        RateGrid {
+            rates: self.lr.clone().unwrap_or(single.rates),
+            l2s: self.l2.clone().unwrap_or(single.l2s),
+            l1s: self.l1.clone().unwrap_or(single.l1s),
+        }
     }
 }
 
@@ -234,8 +266,10 @@ impl SeedsArgs {
 
 impl SweepArgs {
     pub fn to_request(&self) -> Result<SweepRequest, AppError> {
+        let config = self.run.config()?;
         Ok(SweepRequest {
-            config: self.run.config()?,
+            grid: self.rates.grid(&config),
+            config,
             noises: self.noise.clone(),
             factors: self.factor.clone(),
             batch: self.lab.batch(self.seeds, &self.artifacts),

@@ -24,6 +24,7 @@ pub fn merge_shards(
         config: whole.config,
         noises: whole.noises,
         factors: whole.factors,
+        grid: whole.grid,
         batch: LabSettings {
             losses: whole.losses,
             seeds: whole.seeds,

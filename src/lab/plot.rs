@@ -34,12 +34,12 @@ fn panel_grid(count: usize) -> (usize, usize) {
     (count.max(1).div_ceil(columns), columns)
 }
 
-fn panels_size(count: usize) -> (u32, u32) {
+pub(super) fn panels_size(count: usize) -> (u32, u32) {
     let (rows, columns) = panel_grid(count);
     (PANEL.0 * columns as u32, PANEL.1 * rows as u32)
 }
 
-fn split_into_panels<'a>(root: &Area<'a>, count: usize) -> Vec<Area<'a>> {
+pub(super) fn split_into_panels<'a>(root: &Area<'a>, count: usize) -> Vec<Area<'a>> {
     root.split_evenly(panel_grid(count))
 }
 
@@ -255,46 +255,92 @@ pub fn accuracy_heatmaps(
     grid: &SweepGrid<'_>,
     cells: &[SweepCell],
 ) -> Result<(), AppError> {
-    let (columns, rows) = (grid.noises.len(), grid.factors.len());
-    render(path, panels_size(grid.losses.len()), |root| {
-        let areas = split_into_panels(root, grid.losses.len());
-        for (area, &loss) in areas.iter().zip(grid.losses) {
+    let panels: Vec<HeatPanel> = grid
+        .losses
+        .iter()
+        .map(|&loss| HeatPanel {
+            title: format!("{}: mean test accuracy", loss.title()),
+            values: grid
+                .noises
+                .iter()
+                .map(|&noise| {
+                    grid.factors
+                        .iter()
+                        .map(|&factor| {
+                            cells
+                                .iter()
+                                .find(|c| {
+                                    c.noise == noise && c.factor == factor && c.summary.loss == loss
+                                })
+                                .map(|c| c.summary.accuracy_mean)
+                        })
+                        .collect()
+                })
+                .collect(),
+        })
+        .collect();
+    let x = HeatAxis {
+        name: "noise",
+        values: grid.noises,
+    };
+    let y = HeatAxis {
+        name: "factor",
+        values: grid.factors,
+    };
+    accuracy_heat_panels(path, x, y, &panels)
+}
+
+/// One panel of a heat map of accuracies: its title and a value per column and row
+/// (`values[column][row]`), `None` where nothing was measured.
+pub struct HeatPanel {
+    pub title: String,
+    pub values: Vec<Vec<Option<f64>>>,
+}
+
+/// An axis of a heat map: its name and the value of each column or row.
+pub struct HeatAxis<'a> {
+    pub name: &'a str,
+    pub values: &'a [f64],
+}
+
+/// Heat maps of accuracies, one panel each, every cell coloured on one scale from 50% (a coin
+/// flip) to 100% and its value written in it.
+pub fn accuracy_heat_panels(
+    path: &Path,
+    x: HeatAxis<'_>,
+    y: HeatAxis<'_>,
+    panels: &[HeatPanel],
+) -> Result<(), AppError> {
+    let (columns, rows) = (x.values.len(), y.values.len());
+    render(path, panels_size(panels.len()), |root| {
+        let areas = split_into_panels(root, panels.len());
+        for (area, panel) in areas.iter().zip(panels) {
             let area = area
-                .titled(
-                    &format!("{}: mean test accuracy", loss.title()),
-                    ("sans-serif", 20),
-                )
+                .titled(&panel.title, ("sans-serif", 20))
                 .map_err(plot_error)?;
             let mut chart = ChartBuilder::on(&area)
                 .margin(12)
                 .x_label_area_size(40)
-                .y_label_area_size(50)
+                .y_label_area_size(60)
                 .build_cartesian_2d(0.0..columns as f64, 0.0..rows as f64)
                 .map_err(plot_error)?;
-            let noises = grid.noises;
-            let factors = grid.factors;
             chart
                 .configure_mesh()
                 .disable_mesh()
                 .x_labels(columns * 2 + 1)
                 .y_labels(rows * 2 + 1)
-                .x_label_formatter(&|v| centre_label(*v, noises))
-                .y_label_formatter(&|v| centre_label(*v, factors))
-                .x_desc("noise")
-                .y_desc("factor")
+                .x_label_formatter(&|v| centre_label(*v, x.values))
+                .y_label_formatter(&|v| centre_label(*v, y.values))
+                .x_desc(x.name)
+                .y_desc(y.name)
                 .axis_desc_style(("sans-serif", 15))
                 .draw()
                 .map_err(plot_error)?;
-            for (col, &noise) in grid.noises.iter().enumerate() {
-                for (row, &factor) in grid.factors.iter().enumerate() {
-                    let Some(cell) = cells
-                        .iter()
-                        .find(|c| c.noise == noise && c.factor == factor && c.summary.loss == loss)
-                    else {
+            for (col, column) in panel.values.iter().enumerate() {
+                for (row, value) in column.iter().enumerate() {
+                    let Some(accuracy) = *value else {
                         continue;
                     };
-                    let accuracy = cell.summary.accuracy_mean;
-                    // 50% (a coin flip) is the bottom of the scale, 100% the top.
                     let colour = ViridisRGB.get_color_normalized(accuracy as f32, 0.5, 1.0);
                     let (x, y) = (col as f64, row as f64);
                     chart
@@ -320,7 +366,7 @@ pub fn accuracy_heatmaps(
 
 /// The value of the cell whose centre `position` is (a label at i + 0.5 names values[i]);
 /// blank elsewhere, so only centres are labelled.
-fn centre_label(position: f64, values: &[f64]) -> String {
+pub(super) fn centre_label(position: f64, values: &[f64]) -> String {
     let index = position - 0.5;
     if (index - index.round()).abs() < 1e-6 && index >= 0.0 {
         values

@@ -10,6 +10,7 @@ use super::record::RunRow;
 pub struct SweepCell {
     pub noise: f64,
     pub factor: f64,
+    pub point: super::rate_grid::RatePoint,
     pub summary: Summary,
 }
 
@@ -170,6 +171,20 @@ pub fn student_t_975(df: usize) -> f64 {
     }
 }
 
+/// Wilson's 95% interval of a success rate, `successes` of `runs`: unlike the normal
+/// approximation it stays within [0, 1] and is not empty at 0 or all successes.
+pub fn wilson_95(successes: usize, runs: usize) -> (f64, f64) {
+    if runs == 0 {
+        return (0.0, 1.0);
+    }
+    let (n, z) = (runs as f64, 1.959_964);
+    let p = successes as f64 / n;
+    let z2 = z * z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
 /// Mean and sample standard deviation; NaN for an empty list, a spread of 0 for one value.
 pub fn mean_and_spread(values: &[f64]) -> (f64, f64) {
     if values.is_empty() {
@@ -187,6 +202,18 @@ pub fn mean_and_spread(values: &[f64]) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wilson_intervals_match_the_textbook() {
+        // 87 of 100: Wilson's formula, worked by hand in Python, gives (0.7902, 0.9224).
+        let (lo, hi) = wilson_95(87, 100);
+        assert!(
+            (lo - 0.7902).abs() < 1e-4 && (hi - 0.9224).abs() < 1e-4,
+            "{lo} {hi}"
+        );
+        let (lo, hi) = wilson_95(20, 20);
+        assert!(lo > 0.8 && lo < 0.85 && hi == 1.0, "{lo} {hi}");
+    }
 
     #[test]
     fn t_quantiles_match_the_tables() {

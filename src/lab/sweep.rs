@@ -1,6 +1,7 @@
-//! The separability sweep: noise x factor x loss x seeds. The tutorial guesses that hinge
-//! losses are "relatively sensitive to the separability of your dataset"; this measures test
-//! accuracy as the rings blur (noise) and close in on each other (factor).
+//! The separability sweep: noise x factor x learning rate x penalty x loss x seeds. The
+//! tutorial guesses that hinge losses are "relatively sensitive to the separability of your
+//! dataset"; this measures test accuracy as the rings blur (noise) and close in on each other
+//! (factor), and how often a run succeeds at each learning rate and penalty.
 
 use std::path::Path;
 
@@ -10,6 +11,8 @@ use hinge_train::{TrainingConfig, keyed_csv_text, write_atomic};
 use serde::{Deserialize, Serialize};
 
 use super::plot::{SweepGrid, accuracy_heatmaps, accuracy_vs_noise};
+use super::plot_rates::success_vs_knob;
+use super::rate_grid::{RateGrid, RatePoint};
 use super::record::{RunRow, write_rows};
 pub use super::summary::SweepCell;
 use super::{LabSettings, Summary, Trial};
@@ -19,16 +22,20 @@ pub use super::record::RUNS_FILE;
 pub const CELLS_FILE: &str = "cells.csv";
 pub const NOISE_PLOT: &str = "accuracy_vs_noise.png";
 pub const HEATMAP_PLOT: &str = "accuracy_heatmap.png";
+/// Drawn when the sweep varies the learning rate or a penalty.
+pub const KNOB_PLOT: &str = "success_vs_rate.png";
 /// What a sweep was: its grid and settings, and which shard of it a folder holds.
 pub const PLAN_FILE: &str = "sweep.json";
 
 /// Everything `lab sweep` asks for, parsed.
 #[derive(Debug, Clone)]
 pub struct SweepRequest {
-    /// Shared by every run; its noise, factor, loss and seed are replaced by each run's.
+    /// Shared by every run; its noise, factor, rate, penalties, loss and seed are replaced
+    /// by each run's.
     pub config: TrainingConfig,
     pub noises: Vec<f64>,
     pub factors: Vec<f64>,
+    pub grid: RateGrid,
     pub batch: LabSettings,
     /// Train only this slice of the run list; `lab merge` combines the slices.
     pub shard: Option<Shard>,
@@ -78,6 +85,7 @@ pub struct SweepPlan {
     pub config: TrainingConfig,
     pub noises: Vec<f64>,
     pub factors: Vec<f64>,
+    pub grid: RateGrid,
     pub losses: Vec<LossKind>,
     pub seeds: usize,
     pub first_seed: u64,
@@ -90,6 +98,7 @@ impl SweepPlan {
             config: request.config.clone(),
             noises: request.noises.clone(),
             factors: request.factors.clone(),
+            grid: request.grid.clone(),
             losses: request.batch.losses.clone(),
             seeds: request.batch.seeds,
             first_seed: request.batch.first_seed,
@@ -116,7 +125,7 @@ impl SweepPlan {
 
     /// How many runs the whole sweep has.
     pub(super) fn runs(&self) -> usize {
-        self.noises.len() * self.factors.len() * self.losses.len() * self.seeds
+        self.noises.len() * self.factors.len() * self.grid.len() * self.losses.len() * self.seeds
     }
 }
 
@@ -142,6 +151,7 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
             });
         }
     }
+    request.grid.check()?;
     let batch = &request.batch;
     if request.config.data.generated() != Some(DatasetKind::Circles) {
         return Err(AppError::LabSetting {
@@ -161,13 +171,22 @@ pub fn run_sweep(request: &SweepRequest) -> Result<SweepOutcome, AppError> {
                 factor,
                 ..request.config.data.clone()
             };
-            configs.extend(batch.configs(&request.config.clone().with_data(data))?);
+            for point in request.grid.points() {
+                let config = point.apply(request.config.clone().with_data(data.clone()));
+                configs.extend(batch.configs(&config)?);
+            }
         }
     }
     let mut what = format!(
-        "{} noise x {} factor x {} losses x {} seeds",
+        "{} noise x {} factor x {}{} losses x {} seeds",
         request.noises.len(),
         request.factors.len(),
+        request
+            .grid
+            .describe()
+            .iter()
+            .map(|knob| format!("{knob} x "))
+            .collect::<String>(),
         batch.losses.len(),
         batch.seeds
     );
@@ -211,10 +230,14 @@ pub(super) fn write_results(
     write_rows(&dir.join(RUNS_FILE), rows)?;
     SweepPlan::of(request).save(dir)?;
     let csv = keyed_csv_text(
-        &["noise", "factor"],
-        cells
-            .iter()
-            .map(|cell| ((cell.noise, cell.factor), cell.summary.clone())),
+        &["noise", "factor", "learning_rate", "l2", "l1"],
+        cells.iter().map(|cell| {
+            let p = cell.point;
+            (
+                (cell.noise, cell.factor, p.learning_rate, p.l2, p.l1),
+                cell.summary.clone(),
+            )
+        }),
     );
     write_atomic(&dir.join(CELLS_FILE), &csv)?;
     let grid = SweepGrid {
@@ -223,8 +246,14 @@ pub(super) fn write_results(
         losses: &request.batch.losses,
         seeds: request.batch.seeds,
     };
-    accuracy_vs_noise(&dir.join(NOISE_PLOT), &grid, &cells)?;
-    accuracy_heatmaps(&dir.join(HEATMAP_PLOT), &grid, &cells)?;
+    // Over noise and factor at one rate and penalty; a sweep over those draws its runs'
+    // success against them instead.
+    if request.grid.len() == 1 {
+        accuracy_vs_noise(&dir.join(NOISE_PLOT), &grid, &cells)?;
+        accuracy_heatmaps(&dir.join(HEATMAP_PLOT), &grid, &cells)?;
+    } else {
+        success_vs_knob(&dir.join(KNOB_PLOT), &request.grid, &grid, &cells)?;
+    }
     Ok(cells)
 }
 
@@ -232,54 +261,77 @@ fn cells(request: &SweepRequest, trials: &[RunRow]) -> Vec<SweepCell> {
     let mut cells = Vec::new();
     for &noise in &request.noises {
         for &factor in &request.factors {
-            for &loss in &request.batch.losses {
-                let mine: Vec<&RunRow> = trials
-                    .iter()
-                    .filter(|t| t.noise == noise && t.factor == factor && t.loss == loss)
-                    .collect();
-                cells.push(SweepCell {
-                    noise,
-                    factor,
-                    summary: Summary::of(loss, &mine),
-                });
+            for point in request.grid.points() {
+                for &loss in &request.batch.losses {
+                    let mine: Vec<&RunRow> = trials
+                        .iter()
+                        .filter(|t| {
+                            t.noise == noise
+                                && t.factor == factor
+                                && RatePoint::of_row(t) == point
+                                && t.loss == loss
+                        })
+                        .collect();
+                    cells.push(SweepCell {
+                        noise,
+                        factor,
+                        point,
+                        summary: Summary::of(loss, &mine),
+                    });
+                }
             }
         }
     }
     cells
 }
 
-/// Per loss, mean test accuracy (%) with noise down and factor across, and how many runs of
-/// each cell reached 100%.
+/// Per loss (and learning rate and penalty, where the sweep varies them), mean test accuracy
+/// (%) with noise down and factor across, and how many runs of each cell reached 100%.
 pub fn table(request: &SweepRequest, cells: &[SweepCell]) -> String {
     let mut out = String::new();
-    for &loss in &request.batch.losses {
-        out += &format!(
-            "{} (mean test accuracy %, runs at 100% of {}):\n{:>8}",
-            loss.title(),
-            request.batch.seeds,
-            "noise"
-        );
-        for factor in &request.factors {
-            out += &format!(" {:>12}", format!("factor {factor}"));
-        }
-        out.push('\n');
-        for &noise in &request.noises {
-            out += &format!("{noise:>8}");
-            for &factor in &request.factors {
-                let cell = cells
-                    .iter()
-                    .find(|c| c.noise == noise && c.factor == factor && c.summary.loss == loss)
-                    .expect("every cell was summarised");
-                out += &format!(
-                    " {:>12}",
-                    format!(
-                        "{:.1} ({})",
-                        cell.summary.accuracy_mean * 100.0,
-                        cell.summary.full_accuracy_runs
-                    )
-                );
+    for point in request.grid.points() {
+        for &loss in &request.batch.losses {
+            let knobs = if request.grid.len() > 1 {
+                format!(
+                    ", learning rate {}, L2 {}, L1 {}",
+                    point.learning_rate, point.l2, point.l1
+                )
+            } else {
+                String::new()
+            };
+            out += &format!(
+                "{}{knobs} (mean test accuracy %, runs at 100% of {}):\n{:>8}",
+                loss.title(),
+                request.batch.seeds,
+                "noise"
+            );
+            for factor in &request.factors {
+                out += &format!(" {:>12}", format!("factor {factor}"));
             }
             out.push('\n');
+            for &noise in &request.noises {
+                out += &format!("{noise:>8}");
+                for &factor in &request.factors {
+                    let cell = cells
+                        .iter()
+                        .find(|c| {
+                            c.noise == noise
+                                && c.factor == factor
+                                && c.point == point
+                                && c.summary.loss == loss
+                        })
+                        .expect("every cell was summarised");
+                    out += &format!(
+                        " {:>12}",
+                        format!(
+                            "{:.1} ({})",
+                            cell.summary.accuracy_mean * 100.0,
+                            cell.summary.full_accuracy_runs
+                        )
+                    );
+                }
+                out.push('\n');
+            }
         }
     }
     out

@@ -25,6 +25,13 @@ pub struct Trial {
     pub noise: f64,
     #[serde(with = "exact_floats")]
     pub factor: f64,
+    /// Its Adam learning rate and weight penalties.
+    #[serde(with = "exact_floats")]
+    pub learning_rate: f64,
+    #[serde(with = "exact_floats")]
+    pub l1: f64,
+    #[serde(with = "exact_floats")]
+    pub l2: f64,
     /// On the test set, as `test.json` holds it.
     #[serde(with = "exact_floats")]
     pub test_loss: f64,
@@ -50,24 +57,38 @@ pub struct Trial {
     pub fold: Option<Fold>,
 }
 
-/// What tells a lab's runs apart: loss, seed, noise and factor (as bits, so a key is exact),
-/// and the cross-validation fold (folds, fold, repeat), if any.
-pub(crate) type RunKey = (LossKind, u64, u64, u64, Option<(usize, usize, u64)>);
+/// What tells a lab's runs apart: loss, seed, noise, factor, learning rate, L1 and L2 (as
+/// bits, so a key is exact), and the cross-validation fold (folds, fold, repeat), if any.
+pub(crate) type RunKey = (LossKind, u64, [u64; 5], Option<(usize, usize, u64)>);
 
-fn key(loss: LossKind, seed: u64, noise: f64, factor: f64, fold: Option<Fold>) -> RunKey {
+fn key(loss: LossKind, seed: u64, knobs: [f64; 5], fold: Option<Fold>) -> RunKey {
     let fold = fold.map(|f| (f.folds, f.fold, f.repeat));
-    (loss, seed, noise.to_bits(), factor.to_bits(), fold)
+    (loss, seed, knobs.map(f64::to_bits), fold)
 }
 
 /// The key of the run `config` describes.
 pub(crate) fn run_key(config: &ValidTrainingConfig) -> RunKey {
     let c = config.config();
-    key(c.loss, c.seed, c.data.noise, c.data.factor, c.split.fold)
+    let knobs = [
+        c.data.noise,
+        c.data.factor,
+        c.learning_rate,
+        c.model.l1,
+        c.model.l2,
+    ];
+    key(c.loss, c.seed, knobs, c.split.fold)
 }
 
 impl Trial {
     pub(crate) fn key(&self) -> RunKey {
-        key(self.loss, self.seed, self.noise, self.factor, self.fold)
+        let knobs = [
+            self.noise,
+            self.factor,
+            self.learning_rate,
+            self.l1,
+            self.l2,
+        ];
+        key(self.loss, self.seed, knobs, self.fold)
     }
 
     /// Mean and spread over the rays that cross the boundary, and how many do.
