@@ -8,7 +8,7 @@ use crate::bench::{BenchCli, run_bench};
 use crate::cli::{Cli, PredictCli, end_quietly_on_closed_pipe, one_line, parse_or_exit};
 use crate::lab::Summary;
 use crate::lab::cli::{LabCli, LabCommand};
-use crate::lab::merge::merge_shards;
+use crate::lab::merge::{Merged, merge_any};
 use crate::lab::one_run::saved_run_margins;
 use crate::lab::seeds::run_seeds;
 use crate::lab::sweep::run_sweep;
@@ -70,12 +70,42 @@ pub fn lab() {
             println!("Written to {}", request.batch.artifacts.display());
             Ok(())
         }),
+        LabCommand::Search(args) => args.to_request().and_then(|request| {
+            let outcome = crate::lab::search::run_search(&request)?;
+            match (request.shard, &outcome.best) {
+                (Some(shard), _) => println!(
+                    "Shard {}/{}: {} runs written to {}; combine the shards with `lab merge`",
+                    shard.index,
+                    shard.count,
+                    outcome.rows.len(),
+                    request.batch.artifacts.display()
+                ),
+                (None, best) => {
+                    print!("{}", crate::lab::search_table::report(&outcome.points));
+                    if let Some(best) = best {
+                        print!("{}", best.report());
+                    }
+                    println!("Written to {}", request.batch.artifacts.display());
+                }
+            }
+            Ok(())
+        }),
         LabCommand::Merge(args) => {
             if args.resume {
-                println!("A merge trains nothing, so nothing is resumed: merging again");
+                println!("A merge is written whole or not at all: merging again");
             }
-            merge_shards(&args.shards, &args.artifacts).map(|(request, cells)| {
-                print!("{}", crate::lab::sweep::table(&request, &cells));
+            merge_any(&args.shards, &args.artifacts).map(|merged| {
+                match merged {
+                    Merged::Sweep(request, cells) => {
+                        print!("{}", crate::lab::sweep::table(&request, &cells));
+                    }
+                    Merged::Search(_, outcome) => {
+                        print!("{}", crate::lab::search_table::report(&outcome.points));
+                        if let Some(best) = &outcome.best {
+                            print!("{}", best.report());
+                        }
+                    }
+                }
                 println!("Written to {}", args.artifacts.display());
             })
         }

@@ -618,3 +618,77 @@ fn a_sweep_over_rates_and_penalties_trains_each_point_as_its_own_sweep() {
         assert!(line.contains(says), "{line}");
     }
 }
+
+/// `lab search`: every grid point x fold trained, each point summarised and ranked, the best
+/// trained again on the whole training split; in three shards merged, the same files.
+#[test]
+fn a_search_in_three_shards_merges_into_the_unsharded_search() {
+    use hinge_lab::lab::merge::merge_search_shards;
+    use hinge_lab::lab::search::{
+        BEST_FILE, SEARCH_FILE, SEARCH_HEATMAP, SEARCH_RUNS_FILE, SearchRequest, run_search,
+    };
+    let request = |dir: &Path, shard: Option<&str>| SearchRequest {
+        config: small_config(),
+        grid: RateGrid {
+            rates: vec![0.01, 0.1],
+            l2s: vec![0.0, 1e-3],
+            l1s: vec![0.0],
+        },
+        folds: 3,
+        repeats: 1,
+        batch: batch(&[LossKind::Hinge], 1, 4, 1, dir),
+        shard: shard.map(|s| s.parse().unwrap()),
+    };
+    let whole = tempfile::tempdir().unwrap();
+    let outcome = run_search(&request(whole.path(), None)).unwrap();
+    assert_eq!(outcome.rows.len(), 4 * 3);
+    assert_eq!(outcome.points.len(), 4);
+    // Each fold validates on its third of the 150 training rows; the test set stays out.
+    assert!(outcome.rows.iter().all(|r| r.fold < 3));
+    let best = outcome.best.as_ref().unwrap();
+    let top = outcome
+        .points
+        .iter()
+        .map(|p| p.mean_accuracy)
+        .fold(0.0, f64::max);
+    assert_eq!(best.mean_validation_accuracy, top);
+    assert_eq!(best.test_samples, 50);
+    assert!(outcome.points.iter().any(|p| p.rank == 1));
+    assert_png(&whole.path().join(SEARCH_HEATMAP));
+
+    let parts = tempfile::tempdir().unwrap();
+    let dirs: Vec<_> = (1..=3).map(|k| parts.path().join(format!("{k}"))).collect();
+    for (k, dir) in dirs.iter().enumerate() {
+        let shard = run_search(&request(dir, Some(&format!("{}/3", k + 1)))).unwrap();
+        assert_eq!(shard.rows.len(), 4);
+        assert!(shard.best.is_none() && !dir.join(SEARCH_FILE).exists());
+    }
+    let merged = parts.path().join("merged");
+    let order = [&dirs[1], &dirs[2], &dirs[0]].map(|d| d.to_path_buf());
+    let (_, again) = merge_search_shards(&order, &merged).unwrap();
+    assert_eq!(again.best, outcome.best);
+    for file in [SEARCH_FILE, SEARCH_RUNS_FILE, BEST_FILE] {
+        assert_eq!(
+            std::fs::read_to_string(merged.join(file)).unwrap(),
+            std::fs::read_to_string(whole.path().join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // Through the binary, merge tells a search from a sweep by its folders.
+    let mut merge = Command::new(binary("lab"));
+    merge
+        .arg("merge")
+        .args(&dirs[..2])
+        .arg("--artifacts")
+        .arg(parts.path().join("refused"));
+    let line = assert_one_line_error(&merge.output().unwrap(), 1);
+    assert!(line.contains("shard 3/3 is missing"), "{line}");
+    for (args, says) in [
+        (&["search", "--folds", "1"][..], "--folds 1"),
+        (&["search", "--lr", "0.1,0"][..], "--lr 0"),
+        (&["search", "--l2", "-1"][..], "--l2 -1"),
+    ] {
+        let line = assert_one_line_error(&lab(args).output().unwrap(), 1);
+        assert!(line.contains(says), "{line}");
+    }
+}

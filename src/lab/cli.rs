@@ -7,6 +7,7 @@ use hinge_train::{BackendKind, Dashboard, TrainingConfig};
 
 use super::cv::CvRequest;
 use super::rate_grid::RateGrid;
+use super::search::SearchRequest;
 use super::seeds::SeedsRequest;
 use super::sweep::{Shard, SweepRequest};
 use super::{LabSettings, MAX_POPULATION, default_jobs};
@@ -37,11 +38,16 @@ pub enum LabCommand {
     /// every loss, repeat, fold and seed one member of one population; each loss's mean and
     /// standard deviation of test accuracy over the folds, beside the majority class's rate.
     Cv(CvArgs),
+    /// scikit-learn's GridSearchCV: a grid of learning rate x L2 (x L1 x loss) over repeated
+    /// stratified K folds of the training rows, every grid point x fold one member of one
+    /// population; each point's mean and standard deviation of validation accuracy, and the
+    /// best point trained on the whole training split and tested.
+    Search(SearchArgs),
     /// Measure one saved run (a circles run folder): its margins t*f(x) on the test set, the
     /// distance of the test points to the boundary, and the boundary's radius.
     Margins(MarginsArgs),
-    /// Combine the folders of a sweep run in shards (`sweep --shard K/N`) into the tables and
-    /// figures of the whole sweep.
+    /// Combine the folders of a sweep or search run in shards (`--shard K/N`) into the tables
+    /// and figures of the whole sweep or search (a search's best point is trained again).
     Merge(MergeArgs),
 }
 
@@ -50,7 +56,7 @@ pub struct MergeArgs {
     /// The shard folders, one per shard of the sweep, in any order.
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
-    /// Folder for the whole sweep's runs.csv, cells.csv and figures.
+    /// Folder for the whole sweep's or search's tables and figures.
     #[arg(long, default_value = "artifacts/lab/sweep")]
     pub artifacts: PathBuf,
     /// Accepted as every lab command accepts it: a merge trains nothing and is written whole or
@@ -193,6 +199,76 @@ pub struct CvArgs {
     /// Folder for cv_runs.csv, cv_summary.csv, margins.png and, for a table, folds.csv.
     #[arg(long, default_value = "artifacts/lab/cv")]
     pub artifacts: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Adam learning rates, comma-separated, each > 0.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        default_value = "0.01,0.03,0.1"
+    )]
+    pub lr: Vec<f64>,
+    /// L2 penalties, comma-separated, each >= 0.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        default_value = "0,0.0001,0.001,0.01"
+    )]
+    pub l2: Vec<f64>,
+    /// L1 penalties, comma-separated, each >= 0.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        default_value = "0"
+    )]
+    pub l1: Vec<f64>,
+    /// Folds K of the training rows: each fold validates once, trained on the other K - 1.
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// Repeats R, each with its own deal of the training rows into folds.
+    #[arg(long, default_value_t = 1)]
+    pub repeats: usize,
+    /// Runs per (grid point, loss, repeat, fold), each with its own seed for the weights and
+    /// shuffling; the data and its test set are drawn from the first seed.
+    #[arg(long, default_value_t = 1)]
+    pub seeds: usize,
+    /// Train only the K-th of N equal slices of the members (K from 1); `lab merge` combines
+    /// the N folders, picks the best point and trains it again.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    #[command(flatten)]
+    pub lab: LabFlags,
+    #[command(flatten)]
+    pub run: RunFlags,
+    #[command(flatten)]
+    pub spread: SpreadFlags,
+    /// Folder for search.csv, search_runs.csv, best.json, search_heatmap.png and, for a
+    /// table, folds.csv.
+    #[arg(long, default_value = "artifacts/lab/search")]
+    pub artifacts: PathBuf,
+}
+
+impl SearchArgs {
+    pub fn to_request(&self) -> Result<SearchRequest, AppError> {
+        let base = self.run.config()?;
+        Ok(SearchRequest {
+            config: base.clone().with_data(self.spread.apply(base.data)),
+            grid: RateGrid {
+                rates: self.lr.clone(),
+                l2s: self.l2.clone(),
+                l1s: self.l1.clone(),
+            },
+            folds: self.folds,
+            repeats: self.repeats,
+            batch: self.lab.batch(self.seeds, &self.artifacts),
+            shard: self.shard,
+        })
+    }
 }
 
 /// The flags of a lab command that trains one configuration many times (over seeds, or over

@@ -5,6 +5,8 @@
 //!   of test loss and accuracy, and where each loss puts its boundary.
 //! - [`sweep`]: noise x factor x loss x seeds, as a CSV, a plot and heatmaps.
 //! - [`cv`]: repeated stratified K-fold cross-validation of each loss, one population step.
+//! - [`search`]: `GridSearchCV` over learning rate x L2 x loss on folds of the training rows,
+//!   one population step, and the best point trained again and tested.
 //! - [`saved`]: the same margin analysis of one saved run.
 //! - [`cli`]: the command line of the `lab` program; [`plot`]: the lab's figures.
 
@@ -19,6 +21,8 @@ mod progress;
 pub mod rate_grid;
 pub mod record;
 mod runner;
+pub mod search;
+pub mod search_table;
 pub mod seeds;
 mod summary;
 pub mod sweep;
@@ -190,6 +194,27 @@ impl LabSettings {
                     .expect("every run of the plan was trained now or before")
             })
             .collect())
+    }
+
+    /// Trains `configs` on the lab's backend without a journal: a few runs that a resumed lab
+    /// trains again (a search's refit of its best point).
+    pub fn train_unjournaled(
+        &self,
+        configs: &[ValidTrainingConfig],
+    ) -> Result<Vec<Trial>, AppError> {
+        self.check_schedule()?;
+        let opened = self.backend.open()?;
+        run_trials(
+            configs,
+            &opened.device,
+            Schedule {
+                jobs: self.jobs,
+                max_population: self.max_population,
+                dashboard: Dashboard::Silent,
+            },
+            &mut Progress::hidden(configs.len()),
+            &mut |_| Ok(()),
+        )
     }
 
     /// The schedule's flags: at least one job and one member, and one job with a dashboard.

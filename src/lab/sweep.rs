@@ -111,18 +111,6 @@ impl SweepPlan {
         Ok(write_atomic(&dir.join(PLAN_FILE), json.as_bytes())?)
     }
 
-    pub(super) fn load(dir: &Path) -> Result<Self, AppError> {
-        let path = dir.join(PLAN_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|err| AppError::Merge {
-            path: dir.to_path_buf(),
-            reason: format!("it has no readable {PLAN_FILE} ({err}): is it a sweep's folder?"),
-        })?;
-        serde_json::from_str(&text).map_err(|err| AppError::LabFile {
-            path,
-            reason: err.to_string(),
-        })
-    }
-
     /// How many runs the whole sweep has.
     pub(super) fn runs(&self) -> usize {
         self.noises.len() * self.factors.len() * self.grid.len() * self.losses.len() * self.seeds

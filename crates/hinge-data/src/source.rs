@@ -3,7 +3,7 @@
 //! refused rather than silently trained on other data.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Weak};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -59,6 +59,28 @@ impl CsvFile {
         }
     }
 
+    /// The table, read once per process while any config holds it: a grid of a thousand
+    /// members of one file holds one copy of it, not a thousand. The first read checks the
+    /// checksum, so a run resumed after the file changed is refused.
+    fn shared(&self) -> Result<Arc<Table>, DataError> {
+        type Loaded = Vec<(CsvFile, Weak<Table>)>;
+        static LOADED: Mutex<Loaded> = Mutex::new(Vec::new());
+        let mut loaded = LOADED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        loaded.retain(|(_, table)| table.strong_count() > 0);
+        if let Some(table) = loaded
+            .iter()
+            .find(|(file, _)| file == self)
+            .and_then(|(_, table)| table.upgrade())
+        {
+            return Ok(table);
+        }
+        let table = Arc::new(self.load()?);
+        loaded.push((self.clone(), Arc::downgrade(&table)));
+        Ok(table)
+    }
+
     /// The table the file holds now, refused when its checksum is not the recorded one.
     fn load(&self) -> Result<Table, DataError> {
         let bytes = read(&self.path)?;
@@ -90,7 +112,7 @@ impl TableSource {
     pub fn load(&self) -> Result<Arc<Table>, DataError> {
         match self {
             TableSource::Real(set) => Ok(set.shared()),
-            TableSource::Csv(file) => file.load().map(Arc::new),
+            TableSource::Csv(file) => file.shared(),
         }
     }
 }
@@ -220,7 +242,11 @@ mod tests {
         std::fs::write(&path, "a,b,y\n1,2,0\n3,4,1\n").unwrap();
         let file = CsvFile::open(&path, None).unwrap();
         let source = TableSource::Csv(file.clone());
-        assert_eq!(source.load().unwrap().rows(), 2);
+        let held = source.load().unwrap();
+        assert_eq!(held.rows(), 2);
+        // While a config holds the table, the configs of a grid share it.
+        assert!(Arc::ptr_eq(&held, &source.load().unwrap()));
+        drop(held);
         std::fs::write(&path, "a,b,y\n1,2,0\n3,5,1\n").unwrap();
         let err = source.load().unwrap_err().to_string();
         assert!(

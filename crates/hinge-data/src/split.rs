@@ -13,9 +13,13 @@ pub struct SplitConfig {
     #[config(default = 0.2)]
     pub validation_split: f64,
     /// One fold of repeated stratified K-fold cross-validation; `test_samples` then does not
-    /// apply.
+    /// apply, unless the fold is within the training rows.
     #[config(default = "None")]
     pub fold: Option<Fold>,
+    /// Draws (or orders) the data instead of the run's seed, so runs of other seeds share one
+    /// data set and test set.
+    #[config(default = "None")]
+    pub data_seed: Option<u64>,
 }
 
 /// Fold `fold` (from 0) of `folds`, in repeat `repeat`: scikit-learn's
@@ -29,6 +33,11 @@ pub struct Fold {
     /// Seeds the repeat's order of the rows (and a generated set's points): the same for
     /// every fold of the repeat.
     pub repeat: u64,
+    /// Folds of the training rows alone, as scikit-learn's `GridSearchCV` makes them: the
+    /// test set (`test_samples`) is kept out, and the repeat orders the rows left and deals
+    /// them into folds. Otherwise the folds are of every row.
+    #[config(default = false)]
+    pub within_training: bool,
 }
 
 impl Fold {
@@ -45,6 +54,12 @@ impl Fold {
         let rows = (0..data.len()).filter(|&row| folds[row] == self.fold);
         let rest = (0..data.len()).filter(|&row| folds[row] != self.fold);
         data.select(&rows.chain(rest).collect::<Vec<_>>())
+    }
+
+    /// The training rows of a fold [`Fold::within_training`] in the repeat's order: where
+    /// each of them stands among `labels`, the labels of the rows left after the test set.
+    pub fn training_order(&self, labels: &[u8]) -> Vec<usize> {
+        crate::stratified_order(labels, self.repeat)
     }
 
     /// The fold (of `folds`) each row of `labels`, in stratified order, is dealt to.
@@ -75,6 +90,8 @@ impl Fold {
 /// A [`SplitConfig`] checked against the number of samples it will cut.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidSplit {
+    /// Rows kept out before a fold within the training rows is cut; 0 otherwise.
+    held_out: usize,
     test: usize,
     train: usize,
     valid: usize,
@@ -92,6 +109,20 @@ impl SplitConfig {
                 samples,
             });
         }
+        let held_out = match self.fold {
+            Some(Fold {
+                within_training: true,
+                ..
+            }) => self.test_samples,
+            _ => 0,
+        };
+        if held_out >= samples {
+            return Err(DataError::TestSamples {
+                test: held_out,
+                samples,
+            });
+        }
+        let samples = samples - held_out;
         let test = match self.fold {
             Some(fold) => fold.test_rows(samples),
             None => self.test_samples,
@@ -112,6 +143,7 @@ impl SplitConfig {
             });
         }
         Ok(ValidSplit {
+            held_out,
             test,
             train,
             valid: train_and_valid - train,
@@ -131,12 +163,18 @@ impl ValidSplit {
     }
 
     /// Cuts `data` in order, before any shuffling, as the tutorial and Keras do; a fold's
-    /// rows are first moved to the front.
+    /// rows are first moved to the front. A fold within the training rows tests on its fold
+    /// of them, the data's test set left out.
     pub fn apply(&self, data: &LabeledPoints) -> DataSplit {
         let arranged;
         let data = match self.fold {
             Some(fold) => {
-                arranged = fold.arrange(data);
+                let training = data.slice(self.held_out..data.len());
+                arranged = if fold.within_training {
+                    fold.arrange(&training.select(&fold.training_order(&training.labels)))
+                } else {
+                    fold.arrange(&training)
+                };
                 &arranged
             }
             None => data,
@@ -190,6 +228,58 @@ mod tests {
         assert_eq!(split.sizes(), (7, 3, 2));
         let no_validation = SplitConfig::new().with_validation_split(0.0).check(1000);
         assert_eq!(no_validation.unwrap().sizes(), (750, 0, 250));
+    }
+
+    /// GridSearchCV's folds: of the training rows alone, partitioning them, the test set
+    /// left out of every one; the repeats deal them differently.
+    #[test]
+    fn folds_within_the_training_rows_partition_them_and_leave_the_test_set_out() {
+        use crate::{RealDataset, stratified_order};
+        let table = RealDataset::BreastCancer.load();
+        let ordered = table
+            .points
+            .select(&stratified_order(&table.points.labels, 5));
+        let n = ordered.len();
+        let plain = SplitConfig::new()
+            .with_test_samples(143)
+            .with_validation_split(0.0);
+        let outer = plain.check(n).unwrap().apply(&ordered);
+        let rows = |points: &LabeledPoints| -> Vec<Vec<u64>> {
+            let mut rows: Vec<Vec<u64>> = points
+                .points()
+                .map(|p| p.iter().map(|v| v.to_bits()).collect())
+                .collect();
+            rows.sort();
+            rows
+        };
+        let fold_tests = |repeat: u64| -> Vec<Vec<Vec<u64>>> {
+            (0..10)
+                .map(|fold| {
+                    let within = Fold {
+                        within_training: true,
+                        ..Fold::new(10, fold, repeat)
+                    };
+                    let split = plain.clone().with_fold(Some(within)).check(n).unwrap();
+                    let (train, valid, test) = split.sizes();
+                    assert_eq!(train + valid + test, n - 143);
+                    let parts = split.apply(&ordered);
+                    let mut all = rows(&parts.test);
+                    all.extend(rows(&parts.train));
+                    all.sort();
+                    assert_eq!(all, rows(&outer.train), "fold {fold}: the training rows");
+                    rows(&parts.test)
+                })
+                .collect()
+        };
+        let tests = fold_tests(1);
+        let mut dealt: Vec<Vec<u64>> = tests.iter().flatten().cloned().collect();
+        dealt.sort();
+        assert_eq!(
+            dealt,
+            rows(&outer.train),
+            "the folds partition the training rows"
+        );
+        assert_ne!(tests, fold_tests(2));
     }
 
     #[test]

@@ -205,12 +205,15 @@ impl ValidTrainingConfig {
         }
     }
 
-    /// The seed of the data: the run's, or in cross-validation its repeat's, which every fold
-    /// of the repeat shares (the weights and the shuffling keep the run's seed).
+    /// The seed of the data: the split's own if it has one, else in cross-validation the
+    /// repeat's, which every fold of the repeat shares, else the run's (the weights and the
+    /// shuffling keep the run's seed).
     pub fn data_seed(&self) -> u64 {
-        self.split
-            .fold()
-            .map_or(self.config.seed, |fold| fold.repeat)
+        match (self.config.split.data_seed, self.split.fold()) {
+            (Some(seed), _) => seed,
+            (None, Some(fold)) if !fold.within_training => fold.repeat,
+            _ => self.config.seed,
+        }
     }
 
     /// Generates the run's points and checks that they fit in f32, where the network computes:
