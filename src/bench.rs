@@ -42,6 +42,10 @@ pub struct BenchCli {
     /// Population sizes: each trains that many tutorial runs (seeds 0, 1, ...) in one step.
     #[arg(long, value_delimiter = ',', default_values_t = [1, 10, 100, 1_000, 10_000])]
     pub population: Vec<usize>,
+    /// Population sizes of runs each at its own learning rate (log-spaced from 0.003 to 0.1),
+    /// to set against the population of one shared rate.
+    #[arg(long, value_delimiter = ',', default_values_t = [1_000])]
+    pub rates: Vec<usize>,
     /// Points per side of the decision-boundary grid.
     #[arg(long, default_value_t = 500)]
     pub grid: usize,
@@ -138,7 +142,7 @@ pub fn run_bench(cli: &BenchCli) -> Result<Vec<CaseResult>, AppError> {
             )));
         }
     }
-    if let Some(&zero) = cli.population.iter().find(|&&n| n == 0) {
+    if let Some(&zero) = cli.population.iter().chain(&cli.rates).find(|&&n| n == 0) {
         return Err(AppError::Bench(format!(
             "population {zero} is too small: at least 1 network"
         )));
@@ -152,6 +156,7 @@ pub fn run_bench(cli: &BenchCli) -> Result<Vec<CaseResult>, AppError> {
     let mut cases = vec!["tutorial".to_string()];
     cases.extend(cli.scaling.iter().map(|n| format!("scaling-{n}")));
     cases.extend(cli.population.iter().map(|n| format!("population-{n}")));
+    cases.extend(cli.rates.iter().map(|n| format!("rates-{n}")));
     cases.push("grid".to_string());
 
     let mut results = Vec::new();
@@ -317,12 +322,29 @@ fn run_case(case: &str, backend: BackendKind, cli: &BenchCli) -> Result<Inner, A
             ..Inner::shape_of(run.config.config())
         });
     }
-    if let Some(members) = case.strip_prefix("population-") {
+    let population = case
+        .strip_prefix("population-")
+        .map(|n| (n, false))
+        .or_else(|| case.strip_prefix("rates-").map(|n| (n, true)));
+    if let Some((members, own_rates)) = population {
         let members: usize = members
             .parse()
             .map_err(|_| AppError::Bench(format!("unknown case '{case}'")))?;
+        let rate = |i: u64| {
+            let at = i as f64 / (members.max(2) - 1) as f64;
+            if own_rates {
+                0.003 * (0.1f64 / 0.003).powf(at)
+            } else {
+                0.03
+            }
+        };
         let configs = (0..members as u64)
-            .map(|seed| TrainingConfig::new().with_seed(seed).check())
+            .map(|seed| {
+                TrainingConfig::new()
+                    .with_seed(seed)
+                    .with_learning_rate(rate(seed))
+                    .check()
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let run =
             train_population_unsaved(&configs, &device, &RunDir::new(&dir), Dashboard::Silent)?;

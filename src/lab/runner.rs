@@ -38,8 +38,7 @@ pub fn run_trials(
     let ctrl_c = CtrlCScope::hold();
     let jobs = schedule.jobs.clamp(1, configs.len().max(1));
     let dashboard = schedule.dashboard;
-    let size = population_size(configs.len(), jobs, schedule.max_population);
-    let (populations, order) = populations_of(configs, size);
+    let (populations, order) = populations_of(configs, jobs, schedule.max_population);
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let (sender, receiver) = mpsc::channel();
@@ -118,13 +117,17 @@ fn in_configs_order(trained: impl Iterator<Item = Trial>, order: &[usize]) -> Ve
         .collect()
 }
 
-/// `configs` cut into populations of at most `size` members whose members share their split
-/// sizes (the folds of a cross-validation differ by a row where the rows do not divide
-/// evenly), each population's configs in order; and where each member, population after
-/// population, stands in `configs`.
+/// `configs` cut into populations whose members share their split sizes (the folds of a
+/// cross-validation differ by a row where the rows do not divide evenly), each population's
+/// configs in order; and where each member, population after population, stands in
+/// `configs`. Each group of one size gets its share of the `jobs` threads, at least one
+/// population and populations of at most `max_population`, cut evenly: a step costs burn
+/// about as much for a few members as for a hundred, so a small leftover population would
+/// cost nearly as much as a full one.
 fn populations_of(
     configs: &[ValidTrainingConfig],
-    size: usize,
+    jobs: usize,
+    max_population: usize,
 ) -> (Vec<Vec<ValidTrainingConfig>>, Vec<usize>) {
     let mut groups: Vec<((usize, usize, usize), Vec<usize>)> = Vec::new();
     for (at, config) in configs.iter().enumerate() {
@@ -136,8 +139,17 @@ fn populations_of(
     }
     let mut populations = Vec::new();
     let mut order = Vec::with_capacity(configs.len());
+    let total = configs.len().max(1);
     for (_, members) in groups {
-        for chunk in members.chunks(size.max(1)) {
+        // The group's share of the threads, rounded: two groups of 126 and 84 runs on 2
+        // threads are one population each, not 105, 21 and 84.
+        let share = ((jobs * members.len() + total / 2) / total).min(jobs);
+        let count = members
+            .len()
+            .div_ceil(max_population.max(1))
+            .max(share)
+            .max(1);
+        for chunk in members.chunks(members.len().div_ceil(count).max(1)) {
             populations.push(chunk.iter().map(|&at| configs[at].clone()).collect());
             order.extend_from_slice(chunk);
         }
@@ -149,13 +161,6 @@ fn populations_of(
 /// big enough that burn's fixed cost per operation no longer matters, and more members only
 /// cost memory, a coarser progress bar and more to redo after a kill.
 pub const MAX_POPULATION: usize = 1024;
-
-/// Members per population: the runs split evenly over the `jobs` threads, so each core trains
-/// one population, in populations of at most `max_population`.
-fn population_size(runs: usize, jobs: usize, max_population: usize) -> usize {
-    let populations = runs.div_ceil(max_population.max(1)).max(jobs).max(1);
-    runs.div_ceil(populations)
-}
 
 /// Trains `configs` as one population and measures every member, all members at once.
 fn run_population(

@@ -53,22 +53,6 @@ impl MemberRates {
         let lr = lr as f32;
         self.rates.iter().map(|rate| rate * lr).collect()
     }
-
-    /// The rate of each value of a parameter of `values` values, in its order: members last,
-    /// the members take turns; members first, each member's values lie together.
-    fn per_value(rates: &[f32], layout: Layout, values: usize) -> impl Iterator<Item = f32> {
-        let members = rates.len();
-        assert_eq!(
-            values % members,
-            0,
-            "every member has a share of each parameter"
-        );
-        let block = match layout {
-            Layout::MembersLast => 1,
-            Layout::MembersFirst => values / members,
-        };
-        (0..values).map(move |at| rates[(at / block) % members])
-    }
 }
 
 impl Adam {
@@ -270,18 +254,42 @@ impl Optimizer for Adam {
             let update = (*m1 * combined_factor) / (m2.sqrt() + epsilon);
             *w -= update * rate;
         };
-        let values = weights
-            .iter_mut()
-            .zip(&grad)
-            .zip(moment_1.iter_mut().zip(&mut moment_2));
-        match &self.rates {
-            None => values.for_each(|value| step(value, lr as f32)),
+        // Member by member in slices whose rate is known up front, so each inner loop is as
+        // plain as the shared one: members last, a run of one value per member; members
+        // first, each member's block of values at one rate.
+        let (rates, block) = match &self.rates {
+            None => (vec![lr as f32], grad.len().max(1)),
             Some(rates) => {
                 let scaled = rates.scaled(lr);
-                let per_value = MemberRates::per_value(&scaled, rates.layout, grad.len());
+                let members = scaled.len();
+                assert_eq!(
+                    grad.len() % members,
+                    0,
+                    "every member has a share of each parameter"
+                );
+                match rates.layout {
+                    Layout::MembersLast => (scaled, members),
+                    Layout::MembersFirst => (scaled, grad.len() / members),
+                }
+            }
+        };
+        let per_value = self
+            .rates
+            .as_ref()
+            .is_some_and(|r| r.layout == Layout::MembersLast);
+        let chunks = weights
+            .chunks_mut(block)
+            .zip(grad.chunks(block))
+            .zip(moment_1.chunks_mut(block).zip(moment_2.chunks_mut(block)));
+        for (index, ((w, g), (m1, m2))) in chunks.enumerate() {
+            let values = w.iter_mut().zip(g).zip(m1.iter_mut().zip(m2.iter_mut()));
+            if per_value {
                 values
-                    .zip(per_value)
-                    .for_each(|(value, rate)| step(value, rate));
+                    .zip(&rates)
+                    .for_each(|(value, &rate)| step(value, rate));
+            } else {
+                let rate = rates[index % rates.len()];
+                values.for_each(|value| step(value, rate));
             }
         }
         let updated = Tensor::from_data(TensorData::new(weights, shape.clone()), &device);
