@@ -4,6 +4,7 @@
 
 use hinge_train::{exit_code, stop_on_ctrl_c};
 
+use crate::AppError;
 use crate::bench::{BenchCli, run_bench};
 use crate::cli::{Cli, PredictCli, end_quietly_on_closed_pipe, one_line, parse_or_exit};
 use crate::lab::Summary;
@@ -70,45 +71,8 @@ pub fn lab() {
             println!("Written to {}", request.batch.artifacts.display());
             Ok(())
         }),
-        LabCommand::Search(args) => args.to_request().and_then(|request| {
-            let outcome = crate::lab::search::run_search(&request)?;
-            match (request.shard, &outcome.best) {
-                (Some(shard), _) => println!(
-                    "Shard {}/{}: {} runs written to {}; combine the shards with `lab merge`",
-                    shard.index,
-                    shard.count,
-                    outcome.rows.len(),
-                    request.batch.artifacts.display()
-                ),
-                (None, best) => {
-                    print!("{}", crate::lab::search_table::report(&outcome.points));
-                    if let Some(best) = best {
-                        print!("{}", best.report());
-                    }
-                    println!("Written to {}", request.batch.artifacts.display());
-                }
-            }
-            Ok(())
-        }),
-        LabCommand::Merge(args) => {
-            if args.resume {
-                println!("A merge is written whole or not at all: merging again");
-            }
-            merge_any(&args.shards, &args.artifacts).map(|merged| {
-                match merged {
-                    Merged::Sweep(request, cells) => {
-                        print!("{}", crate::lab::sweep::table(&request, &cells));
-                    }
-                    Merged::Search(_, outcome) => {
-                        print!("{}", crate::lab::search_table::report(&outcome.points));
-                        if let Some(best) = &outcome.best {
-                            print!("{}", best.report());
-                        }
-                    }
-                }
-                println!("Written to {}", args.artifacts.display());
-            })
-        }
+        LabCommand::Search(args) => args.to_request().and_then(|request| lab_search(&request)),
+        LabCommand::Merge(args) => lab_merge(&args),
         LabCommand::Margins(args) => {
             if args.resume {
                 println!("lab margins trains nothing, so nothing is resumed: measuring again");
@@ -123,6 +87,45 @@ pub fn lab() {
     if let Err(err) = outcome {
         fail(&err, exit_code());
     }
+}
+
+/// `lab search`: a shard's line, or the whole search's points and best.
+fn lab_search(request: &crate::lab::search::SearchRequest) -> Result<(), AppError> {
+    let outcome = crate::lab::search::run_search(request)?;
+    match request.shard {
+        Some(shard) => println!(
+            "Shard {}/{}: {} runs written to {}; combine the shards with `lab merge`",
+            shard.index,
+            shard.count,
+            outcome.rows.len(),
+            request.batch.artifacts.display()
+        ),
+        None => {
+            print_search(&outcome);
+            println!("Written to {}", request.batch.artifacts.display());
+        }
+    }
+    Ok(())
+}
+
+fn print_search(outcome: &crate::lab::search::SearchOutcome) {
+    print!("{}", crate::lab::search_table::report(&outcome.points));
+    if let Some(best) = &outcome.best {
+        print!("{}", best.report());
+    }
+}
+
+/// `lab merge`: a sharded sweep's tables, or a sharded search's points and best.
+fn lab_merge(args: &crate::lab::cli::MergeArgs) -> Result<(), AppError> {
+    if args.resume {
+        println!("A merge is written whole or not at all: merging again");
+    }
+    match merge_any(&args.shards, &args.artifacts)? {
+        Merged::Sweep(request, cells) => print!("{}", crate::lab::sweep::table(&request, &cells)),
+        Merged::Search(_, outcome) => print_search(&outcome),
+    }
+    println!("Written to {}", args.artifacts.display());
+    Ok(())
 }
 
 /// Predictions of a trained run: `x,y,output,class` for each point.

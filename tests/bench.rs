@@ -17,6 +17,8 @@ fn the_benchmark_writes_one_result_per_case_and_backend() {
             "2000,4000",
             "--population",
             "1,3",
+            "--rates",
+            "4",
             "--grid",
             "20",
             "--out",
@@ -32,6 +34,7 @@ fn the_benchmark_writes_one_result_per_case_and_backend() {
         "scaling-4000",
         "population-1",
         "population-3",
+        "rates-4",
         "grid",
     ] {
         assert!(table.lines().any(|l| l.starts_with(case)), "{table}");
@@ -40,7 +43,7 @@ fn the_benchmark_writes_one_result_per_case_and_backend() {
     let results: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     let cases = results["cases"].as_array().unwrap();
-    assert_eq!(cases.len(), 6);
+    assert_eq!(cases.len(), 7);
     for case in cases {
         assert_eq!(case["backend"], "flex");
         assert!(case["process_s"].as_f64().unwrap() > 0.0, "{case}");
@@ -53,13 +56,13 @@ fn the_benchmark_writes_one_result_per_case_and_backend() {
     );
     assert!(tutorial["training_s"].as_f64().unwrap() > 0.0);
     assert!(cases[1]["samples_per_s"].as_f64().unwrap() > 0.0);
-    for (case, members) in [(&cases[3], 1), (&cases[4], 3)] {
+    for (case, members) in [(&cases[3], 1), (&cases[4], 3), (&cases[5], 4)] {
         assert_eq!(case["members"].as_u64(), Some(members), "{case}");
         assert_eq!(case["epochs"].as_u64(), Some(30), "{case}");
         assert!(case["runs_per_s"].as_f64().unwrap() > 0.0, "{case}");
     }
-    assert_eq!(cases[5]["samples"].as_u64(), Some(400));
-    assert!(cases[5]["predict_ms"].as_f64().unwrap() > 0.0);
+    assert_eq!(cases[6]["samples"].as_u64(), Some(400));
+    assert!(cases[6]["predict_ms"].as_f64().unwrap() > 0.0);
 }
 
 #[test]

@@ -31,15 +31,6 @@ impl RatePoint {
         config
     }
 
-    /// The point a row of `runs.csv` trained at.
-    pub fn of_row(row: &super::record::RunRow) -> Self {
-        Self {
-            learning_rate: row.learning_rate,
-            l2: row.l2,
-            l1: row.l1,
-        }
-    }
-
     /// The point a config trains at.
     pub fn of(config: &TrainingConfig) -> Self {
         Self {

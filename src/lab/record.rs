@@ -47,6 +47,15 @@ pub struct RunRow {
 }
 
 impl RunRow {
+    /// The learning rate and penalties it trained at.
+    pub fn point(&self) -> super::rate_grid::RatePoint {
+        super::rate_grid::RatePoint {
+            learning_rate: self.learning_rate,
+            l2: self.l2,
+            l1: self.l1,
+        }
+    }
+
     pub fn has_dead_units(&self) -> bool {
         self.dead_units
             .split('+')
@@ -193,7 +202,7 @@ mod tests {
         write_rows(&path, &[row.clone(), row.clone()]).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
-            text.starts_with("loss,seed,noise,factor,test_accuracy"),
+            text.starts_with("loss,seed,noise,factor,learning_rate,l1,l2,test_accuracy"),
             "{text}"
         );
         let back: Vec<RunRow> = read_rows(&path).unwrap();

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::plot::{SweepGrid, accuracy_heatmaps, accuracy_vs_noise};
 use super::plot_rates::success_vs_knob;
-use super::rate_grid::{RateGrid, RatePoint};
+use super::rate_grid::RateGrid;
 use super::record::{RunRow, write_rows};
 pub use super::summary::SweepCell;
 use super::{LabSettings, Summary, Trial};
@@ -256,7 +256,7 @@ fn cells(request: &SweepRequest, trials: &[RunRow]) -> Vec<SweepCell> {
                         .filter(|t| {
                             t.noise == noise
                                 && t.factor == factor
-                                && RatePoint::of_row(t) == point
+                                && t.point() == point
                                 && t.loss == loss
                         })
                         .collect();

@@ -149,6 +149,27 @@ impl<const D: usize> RecordState for Moments<D> {
 }
 
 impl Adam {
+    /// The rates of a parameter of `values` values, in runs whose rate is known up front, so
+    /// each inner loop of the host step is as plain as the shared one: the rates, the run's
+    /// length, and whether a run holds one value per member (members last: member i's rate
+    /// is the i-th) or one member's block at one rate (members first, or one shared rate).
+    fn rate_runs(&self, lr: LearningRate, values: usize) -> (Vec<f32>, usize, bool) {
+        let Some(rates) = &self.rates else {
+            return (vec![lr as f32], values.max(1), false);
+        };
+        let scaled = rates.scaled(lr);
+        let members = scaled.len();
+        assert_eq!(
+            values % members,
+            0,
+            "every member has a share of each parameter"
+        );
+        match rates.layout {
+            Layout::MembersLast => (scaled, members, true),
+            Layout::MembersFirst => (scaled, values / members, false),
+        }
+    }
+
     /// burn's `Adam` step, operation for operation, with each member's update times its own
     /// rate: for devices whose memory is not the host's.
     fn tensor_step<const D: usize>(
@@ -254,29 +275,7 @@ impl Optimizer for Adam {
             let update = (*m1 * combined_factor) / (m2.sqrt() + epsilon);
             *w -= update * rate;
         };
-        // Member by member in slices whose rate is known up front, so each inner loop is as
-        // plain as the shared one: members last, a run of one value per member; members
-        // first, each member's block of values at one rate.
-        let (rates, block) = match &self.rates {
-            None => (vec![lr as f32], grad.len().max(1)),
-            Some(rates) => {
-                let scaled = rates.scaled(lr);
-                let members = scaled.len();
-                assert_eq!(
-                    grad.len() % members,
-                    0,
-                    "every member has a share of each parameter"
-                );
-                match rates.layout {
-                    Layout::MembersLast => (scaled, members),
-                    Layout::MembersFirst => (scaled, grad.len() / members),
-                }
-            }
-        };
-        let per_value = self
-            .rates
-            .as_ref()
-            .is_some_and(|r| r.layout == Layout::MembersLast);
+        let (rates, block, per_value) = self.rate_runs(lr, grad.len());
         let chunks = weights
             .chunks_mut(block)
             .zip(grad.chunks(block))
