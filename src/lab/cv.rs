@@ -73,17 +73,7 @@ impl CvRequest {
     /// Every member: each (loss, seed) run of [`LabSettings::configs_any_classes`] once per
     /// repeat and fold, checked before anything trains.
     pub fn configs(&self) -> Result<Vec<ValidTrainingConfig>, AppError> {
-        let setting = |flag, value: usize, allowed: &str| AppError::LabSetting {
-            flag,
-            value: value.to_string(),
-            allowed: allowed.to_string(),
-        };
-        if self.folds < 2 {
-            return Err(setting("--folds", self.folds, "at least 2 folds"));
-        }
-        if self.repeats == 0 {
-            return Err(setting("--repeats", self.repeats, "at least 1 repeat"));
-        }
+        check_folds(self.folds, self.repeats)?;
         let members = self.batch.configs_any_classes(&self.config)?;
         let mut configs = Vec::with_capacity(members.len() * self.folds * self.repeats);
         for member in &members {
@@ -106,9 +96,30 @@ impl CvRequest {
     }
 
     /// Each repeat's seed, which orders the rows into its folds.
-    fn repeat_seeds(&self) -> impl Iterator<Item = u64> + '_ {
-        (0..self.repeats as u64).map(|r| self.batch.first_seed.wrapping_add(r))
+    fn repeat_seeds(&self) -> impl Iterator<Item = u64> + use<> {
+        repeat_seeds(self.batch.first_seed, self.repeats)
     }
+}
+
+/// At least 2 folds and 1 repeat: one line naming the flag otherwise.
+pub(super) fn check_folds(folds: usize, repeats: usize) -> Result<(), AppError> {
+    let setting = |flag, value: usize, allowed: &str| AppError::LabSetting {
+        flag,
+        value: value.to_string(),
+        allowed: allowed.to_string(),
+    };
+    if folds < 2 {
+        return Err(setting("--folds", folds, "at least 2 folds"));
+    }
+    if repeats == 0 {
+        return Err(setting("--repeats", repeats, "at least 1 repeat"));
+    }
+    Ok(())
+}
+
+/// The seed of each of `repeats` repeats: `first_seed` and on.
+pub(super) fn repeat_seeds(first_seed: u64, repeats: usize) -> impl Iterator<Item = u64> {
+    (0..repeats as u64).map(move |r| first_seed.wrapping_add(r))
 }
 
 /// Trains every member as one population (or one per fold size), then writes `cv_runs.csv`,

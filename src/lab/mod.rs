@@ -16,6 +16,7 @@ mod histogram;
 pub mod merge;
 pub mod one_run;
 pub mod plot;
+mod plot_heat;
 mod plot_rates;
 mod progress;
 pub mod rate_grid;

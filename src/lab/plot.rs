@@ -1,12 +1,11 @@
 //! The lab's figures: margin histograms and boundary radii over seeds, test accuracy against
-//! noise with its spread, and accuracy heatmaps over noise x factor.
+//! noise with its spread; the heat maps are in `plot_heat`.
 
 use std::path::Path;
 
 use hinge_model::LossKind;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::colors::colormaps::ViridisRGB;
 
 use super::Trial;
 use super::histogram::draw_histogram;
@@ -213,34 +212,20 @@ pub fn accuracy_vs_noise(
                 .map_err(plot_error)?;
             for &loss in grid.losses {
                 let colour = loss_colour(loss);
-                let line: Vec<(f64, f64, f64)> = cells
+                let line: Vec<BandPoint> = cells
                     .iter()
                     .filter(|c| c.factor == factor && c.summary.loss == loss)
-                    .map(|c| (c.noise, c.summary.accuracy_mean, half_width(c)))
+                    .map(|c| {
+                        let (mean, ci) = (c.summary.accuracy_mean, half_width(c));
+                        BandPoint {
+                            x: c.noise,
+                            centre: mean,
+                            low: (mean - ci).max(0.0),
+                            high: (mean + ci).min(1.0),
+                        }
+                    })
                     .collect();
-                let upper = line
-                    .iter()
-                    .map(|&(x, mean, ci)| (x, ((mean + ci).min(1.0)) * 100.0));
-                let lower = line
-                    .iter()
-                    .rev()
-                    .map(|&(x, mean, ci)| (x, ((mean - ci).max(0.0)) * 100.0));
-                chart
-                    .draw_series(std::iter::once(Polygon::new(
-                        upper.chain(lower).collect::<Vec<_>>(),
-                        colour.mix(0.2).filled(),
-                    )))
-                    .map_err(plot_error)?;
-                chart
-                    .draw_series(LineSeries::new(
-                        line.iter().map(|&(x, mean, _)| (x, mean * 100.0)),
-                        colour.stroke_width(2),
-                    ))
-                    .map_err(plot_error)?
-                    .label(loss.name())
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
-                    });
+                draw_band(&mut chart, &line, colour, loss.name())?;
             }
             draw_legend(&mut chart, SeriesLabelPosition::LowerLeft, 14)?;
         }
@@ -248,132 +233,43 @@ pub fn accuracy_vs_noise(
     })
 }
 
-/// `accuracy_heatmap.png`: one panel per loss; each cell is a (noise, factor) pair coloured by
-/// its mean test accuracy, with the value written in it.
-pub fn accuracy_heatmaps(
-    path: &Path,
-    grid: &SweepGrid<'_>,
-    cells: &[SweepCell],
+/// A point of a line in its band, as fractions (drawn as %).
+pub(super) struct BandPoint {
+    pub x: f64,
+    pub centre: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+pub(super) type LineChart<'a, 'b> = ChartContext<
+    'a,
+    BitMapBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// A line through the points' centres in a pale band from their lows to their highs, named
+/// `label` in the legend.
+pub(super) fn draw_band(
+    chart: &mut LineChart<'_, '_>,
+    line: &[BandPoint],
+    colour: RGBColor,
+    label: &str,
 ) -> Result<(), AppError> {
-    let panels: Vec<HeatPanel> = grid
-        .losses
-        .iter()
-        .map(|&loss| HeatPanel {
-            title: format!("{}: mean test accuracy", loss.title()),
-            values: grid
-                .noises
-                .iter()
-                .map(|&noise| {
-                    grid.factors
-                        .iter()
-                        .map(|&factor| {
-                            cells
-                                .iter()
-                                .find(|c| {
-                                    c.noise == noise && c.factor == factor && c.summary.loss == loss
-                                })
-                                .map(|c| c.summary.accuracy_mean)
-                        })
-                        .collect()
-                })
-                .collect(),
-        })
-        .collect();
-    let x = HeatAxis {
-        name: "noise",
-        values: grid.noises,
-    };
-    let y = HeatAxis {
-        name: "factor",
-        values: grid.factors,
-    };
-    accuracy_heat_panels(path, x, y, &panels)
-}
-
-/// One panel of a heat map of accuracies: its title and a value per column and row
-/// (`values[column][row]`), `None` where nothing was measured.
-pub struct HeatPanel {
-    pub title: String,
-    pub values: Vec<Vec<Option<f64>>>,
-}
-
-/// An axis of a heat map: its name and the value of each column or row.
-pub struct HeatAxis<'a> {
-    pub name: &'a str,
-    pub values: &'a [f64],
-}
-
-/// Heat maps of accuracies, one panel each, every cell coloured on one scale from 50% (a coin
-/// flip) to 100% and its value written in it.
-pub fn accuracy_heat_panels(
-    path: &Path,
-    x: HeatAxis<'_>,
-    y: HeatAxis<'_>,
-    panels: &[HeatPanel],
-) -> Result<(), AppError> {
-    let (columns, rows) = (x.values.len(), y.values.len());
-    render(path, panels_size(panels.len()), |root| {
-        let areas = split_into_panels(root, panels.len());
-        for (area, panel) in areas.iter().zip(panels) {
-            let area = area
-                .titled(&panel.title, ("sans-serif", 20))
-                .map_err(plot_error)?;
-            let mut chart = ChartBuilder::on(&area)
-                .margin(12)
-                .x_label_area_size(40)
-                .y_label_area_size(60)
-                .build_cartesian_2d(0.0..columns as f64, 0.0..rows as f64)
-                .map_err(plot_error)?;
-            chart
-                .configure_mesh()
-                .disable_mesh()
-                .x_labels(columns * 2 + 1)
-                .y_labels(rows * 2 + 1)
-                .x_label_formatter(&|v| centre_label(*v, x.values))
-                .y_label_formatter(&|v| centre_label(*v, y.values))
-                .x_desc(x.name)
-                .y_desc(y.name)
-                .axis_desc_style(("sans-serif", 15))
-                .draw()
-                .map_err(plot_error)?;
-            for (col, column) in panel.values.iter().enumerate() {
-                for (row, value) in column.iter().enumerate() {
-                    let Some(accuracy) = *value else {
-                        continue;
-                    };
-                    let colour = ViridisRGB.get_color_normalized(accuracy as f32, 0.5, 1.0);
-                    let (x, y) = (col as f64, row as f64);
-                    chart
-                        .draw_series(std::iter::once(Rectangle::new(
-                            [(x, y), (x + 1.0, y + 1.0)],
-                            colour.filled(),
-                        )))
-                        .map_err(plot_error)?;
-                    let ink = if accuracy > 0.8 { BLACK } else { WHITE };
-                    chart
-                        .draw_series(std::iter::once(Text::new(
-                            format!("{:.1}", accuracy * 100.0),
-                            (x + 0.3, y + 0.6),
-                            ("sans-serif", 14).into_font().color(&ink),
-                        )))
-                        .map_err(plot_error)?;
-                }
-            }
-        }
-        Ok(())
-    })
-}
-
-/// The value of the cell whose centre `position` is (a label at i + 0.5 names values[i]);
-/// blank elsewhere, so only centres are labelled.
-pub(super) fn centre_label(position: f64, values: &[f64]) -> String {
-    let index = position - 0.5;
-    if (index - index.round()).abs() < 1e-6 && index >= 0.0 {
-        values
-            .get(index.round() as usize)
-            .map(|v| v.to_string())
-            .unwrap_or_default()
-    } else {
-        String::new()
-    }
+    let upper = line.iter().map(|p| (p.x, p.high * 100.0));
+    let lower = line.iter().rev().map(|p| (p.x, p.low * 100.0));
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            upper.chain(lower).collect::<Vec<_>>(),
+            colour.mix(0.2).filled(),
+        )))
+        .map_err(plot_error)?;
+    chart
+        .draw_series(LineSeries::new(
+            line.iter().map(|p| (p.x, p.centre * 100.0)),
+            colour.stroke_width(2),
+        ))
+        .map_err(plot_error)?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
+    Ok(())
 }

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::plot::{SweepGrid, centre_label, panels_size, split_into_panels};
+use super::plot::{BandPoint, LineChart, SweepGrid, draw_band, panels_size, split_into_panels};
+use super::plot_heat::centre_label;
 use super::rate_grid::{RateGrid, RatePoint};
 use super::summary::{SweepCell, wilson_95};
 use crate::AppError;
@@ -124,15 +125,9 @@ pub fn success_vs_knob(
     })
 }
 
-type Chart<'a, 'b> = ChartContext<
-    'a,
-    BitMapBackend<'b>,
-    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
->;
-
 /// One line of success rates and its band.
 fn draw_line(
-    chart: &mut Chart<'_, '_>,
+    chart: &mut LineChart<'_, '_>,
     knob: &Knob,
     name: &str,
     colour: RGBColor,
@@ -150,22 +145,16 @@ fn draw_line(
             )
         })
         .collect();
-    let upper = points.iter().map(|&(x, _, (_, hi))| (x, hi * 100.0));
-    let lower = points.iter().rev().map(|&(x, _, (lo, _))| (x, lo * 100.0));
-    chart
-        .draw_series(std::iter::once(Polygon::new(
-            upper.chain(lower).collect::<Vec<_>>(),
-            colour.mix(0.2).filled(),
-        )))
-        .map_err(plot_error)?;
-    chart
-        .draw_series(LineSeries::new(
-            points.iter().map(|&(x, rate, _)| (x, rate * 100.0)),
-            colour.stroke_width(2),
-        ))
-        .map_err(plot_error)?
-        .label(name)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
+    let band: Vec<BandPoint> = points
+        .iter()
+        .map(|&(x, rate, (low, high))| BandPoint {
+            x,
+            centre: rate,
+            low,
+            high,
+        })
+        .collect();
+    draw_band(chart, &band, colour, name)?;
     chart
         .draw_series(
             points

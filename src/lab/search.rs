@@ -10,7 +10,7 @@ use hinge_model::LossKind;
 use hinge_train::{MemoryEstimate, TrainingConfig, ValidTrainingConfig, write_atomic};
 use serde::{Deserialize, Serialize};
 
-use super::cv::FoldRow;
+use super::cv::{FoldRow, check_folds, repeat_seeds};
 use super::rate_grid::{RateGrid, RatePoint};
 use super::record::write_rows;
 use super::search_table::{SearchBest, SearchPoint, SearchRow, best_point, search_points};
@@ -97,25 +97,15 @@ impl SearchRequest {
     }
 
     /// Each repeat's seed, which deals the training rows into its folds.
-    fn repeat_seeds(&self) -> impl Iterator<Item = u64> + '_ {
-        (0..self.repeats as u64).map(|r| self.batch.first_seed.wrapping_add(r))
+    fn repeat_seeds(&self) -> impl Iterator<Item = u64> + use<> {
+        repeat_seeds(self.batch.first_seed, self.repeats)
     }
 
     /// Every member, grid point by grid point (then loss, seed, repeat and fold), checked
     /// before anything trains.
     pub fn configs(&self) -> Result<Vec<ValidTrainingConfig>, AppError> {
         self.grid.check()?;
-        let setting = |flag, value: usize, allowed: &str| AppError::LabSetting {
-            flag,
-            value: value.to_string(),
-            allowed: allowed.to_string(),
-        };
-        if self.folds < 2 {
-            return Err(setting("--folds", self.folds, "at least 2 folds"));
-        }
-        if self.repeats == 0 {
-            return Err(setting("--repeats", self.repeats, "at least 1 repeat"));
-        }
+        check_folds(self.folds, self.repeats)?;
         let split = self.split();
         let mut configs = Vec::with_capacity(self.grid.len() * self.folds * self.repeats);
         for point in self.grid.points() {

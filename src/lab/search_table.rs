@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Trial;
 use super::cv::mean_and_std;
-use super::plot::{HeatAxis, HeatPanel, accuracy_heat_panels};
+use super::plot_heat::{HeatAxis, HeatPanel, accuracy_heat_panels};
 use super::rate_grid::{RateGrid, RatePoint};
 use crate::AppError;
 

@@ -10,7 +10,8 @@ use hinge_model::LossKind;
 use hinge_train::{TrainingConfig, keyed_csv_text, write_atomic};
 use serde::{Deserialize, Serialize};
 
-use super::plot::{SweepGrid, accuracy_heatmaps, accuracy_vs_noise};
+use super::plot::{SweepGrid, accuracy_vs_noise};
+use super::plot_heat::accuracy_heatmaps;
 use super::plot_rates::success_vs_knob;
 use super::rate_grid::RateGrid;
 use super::record::{RunRow, write_rows};
