@@ -274,33 +274,59 @@ fn cells(request: &SweepRequest, trials: &[RunRow]) -> Vec<SweepCell> {
     cells
 }
 
-/// Per loss (and learning rate and penalty, where the sweep varies them), mean test accuracy
-/// (%) with noise down and factor across, and how many runs of each cell reached 100%.
+/// Per loss, mean test accuracy (%) with noise down and factor across, and how many runs of
+/// each cell reached 100%; a sweep over rates or penalties gets [`knob_table`] instead.
 pub fn table(request: &SweepRequest, cells: &[SweepCell]) -> String {
+    if request.grid.len() > 1 {
+        return knob_table(request, cells);
+    }
     let mut out = String::new();
-    for point in request.grid.points() {
-        for &loss in &request.batch.losses {
-            let knobs = if request.grid.len() > 1 {
-                format!(
-                    ", learning rate {}, L2 {}, L1 {}",
-                    point.learning_rate, point.l2, point.l1
-                )
-            } else {
-                String::new()
-            };
-            out += &format!(
-                "{}{knobs} (mean test accuracy %, runs at 100% of {}):\n{:>8}",
-                loss.title(),
-                request.batch.seeds,
-                "noise"
-            );
-            for factor in &request.factors {
-                out += &format!(" {:>12}", format!("factor {factor}"));
+    for &loss in &request.batch.losses {
+        out += &format!(
+            "{} (mean test accuracy %, runs at 100% of {}):\n{:>8}",
+            loss.title(),
+            request.batch.seeds,
+            "noise"
+        );
+        for factor in &request.factors {
+            out += &format!(" {:>12}", format!("factor {factor}"));
+        }
+        out.push('\n');
+        for &noise in &request.noises {
+            out += &format!("{noise:>8}");
+            for &factor in &request.factors {
+                let cell = cells
+                    .iter()
+                    .find(|c| c.noise == noise && c.factor == factor && c.summary.loss == loss)
+                    .expect("every cell was summarised");
+                out += &format!(" {:>12}", cell_text(cell));
             }
             out.push('\n');
-            for &noise in &request.noises {
-                out += &format!("{noise:>8}");
-                for &factor in &request.factors {
+        }
+    }
+    out
+}
+
+/// A sweep over rates or penalties: per noise and factor, a row per learning rate, L2 and L1,
+/// a column per loss.
+fn knob_table(request: &SweepRequest, cells: &[SweepCell]) -> String {
+    let mut out = String::new();
+    for &noise in &request.noises {
+        for &factor in &request.factors {
+            out += &format!(
+                "noise {noise}, factor {factor} (mean test accuracy %, runs at 100% of {}):\n{:>14} {:>10} {:>10}",
+                request.batch.seeds, "learning rate", "L2", "L1"
+            );
+            for loss in &request.batch.losses {
+                out += &format!(" {:>14}", loss.to_string());
+            }
+            out.push('\n');
+            for point in request.grid.points() {
+                out += &format!(
+                    "{:>14} {:>10} {:>10}",
+                    point.learning_rate, point.l2, point.l1
+                );
+                for &loss in &request.batch.losses {
                     let cell = cells
                         .iter()
                         .find(|c| {
@@ -310,18 +336,19 @@ pub fn table(request: &SweepRequest, cells: &[SweepCell]) -> String {
                                 && c.summary.loss == loss
                         })
                         .expect("every cell was summarised");
-                    out += &format!(
-                        " {:>12}",
-                        format!(
-                            "{:.1} ({})",
-                            cell.summary.accuracy_mean * 100.0,
-                            cell.summary.full_accuracy_runs
-                        )
-                    );
+                    out += &format!(" {:>14}", cell_text(cell));
                 }
                 out.push('\n');
             }
         }
     }
     out
+}
+
+fn cell_text(cell: &SweepCell) -> String {
+    format!(
+        "{:.1} ({})",
+        cell.summary.accuracy_mean * 100.0,
+        cell.summary.full_accuracy_runs
+    )
 }
