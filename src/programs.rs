@@ -51,13 +51,7 @@ pub fn lab() {
         LabCommand::Sweep(args) => args.to_request().and_then(|request| {
             let outcome = run_sweep(&request)?;
             match request.shard {
-                Some(shard) => println!(
-                    "Shard {}/{}: {} runs written to {}; combine the shards with `lab merge`",
-                    shard.index,
-                    shard.count,
-                    outcome.trials.len(),
-                    request.batch.artifacts.display()
-                ),
+                Some(shard) => print_shard(shard, outcome.trials.len(), &request.batch.artifacts),
                 None => {
                     print!("{}", crate::lab::sweep::table(&request, &outcome.cells));
                     println!("Written to {}", request.batch.artifacts.display());
@@ -93,19 +87,23 @@ pub fn lab() {
 fn lab_search(request: &crate::lab::search::SearchRequest) -> Result<(), AppError> {
     let outcome = crate::lab::search::run_search(request)?;
     match request.shard {
-        Some(shard) => println!(
-            "Shard {}/{}: {} runs written to {}; combine the shards with `lab merge`",
-            shard.index,
-            shard.count,
-            outcome.rows.len(),
-            request.batch.artifacts.display()
-        ),
+        Some(shard) => print_shard(shard, outcome.rows.len(), &request.batch.artifacts),
         None => {
             print_search(&outcome);
             println!("Written to {}", request.batch.artifacts.display());
         }
     }
     Ok(())
+}
+
+/// What a shard of a sweep or search says when it is done.
+fn print_shard(shard: crate::lab::sweep::Shard, runs: usize, dir: &std::path::Path) {
+    println!(
+        "Shard {}/{}: {runs} runs written to {}; combine the shards with `lab merge`",
+        shard.index,
+        shard.count,
+        dir.display()
+    );
 }
 
 fn print_search(outcome: &crate::lab::search::SearchOutcome) {

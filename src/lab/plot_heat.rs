@@ -84,7 +84,7 @@ pub fn accuracy_heat_panels(
             let mut chart = ChartBuilder::on(&area)
                 .margin(12)
                 .x_label_area_size(40)
-                .y_label_area_size(60)
+                .y_label_area_size(75)
                 .build_cartesian_2d(0.0..columns as f64, 0.0..rows as f64)
                 .map_err(plot_error)?;
             chart

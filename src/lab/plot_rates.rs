@@ -12,28 +12,40 @@ use super::summary::{SweepCell, wilson_95};
 use crate::AppError;
 use crate::plot::{class_colour, draw_legend, plot_error, render};
 
-/// The knob along a figure's x axis: the first of rate, L2 and L1 with more than one value.
-/// Its values are spaced evenly, in increasing order, as a grid of them is usually spaced by
-/// their logarithm.
+type KnobValue = fn(&RatePoint) -> f64;
+
+/// The three knobs of a rate grid, in its order: the axis's name, the legend's, and the
+/// knob's value at a point.
+const KNOBS: [(&str, &str, KnobValue); 3] = [
+    ("learning rate", "lr", |p| p.learning_rate),
+    ("L2 penalty", "L2", |p| p.l2),
+    ("L1 penalty", "L1", |p| p.l1),
+];
+
+/// The knob along a figure's x axis (an index of [`KNOBS`]): the first of rate, L2 and L1 with
+/// more than one value. Its values are spaced evenly, in increasing order, as a grid of them
+/// is usually spaced by their logarithm.
 struct Knob {
-    name: &'static str,
-    of: fn(&RatePoint) -> f64,
+    axis: usize,
     values: Vec<f64>,
 }
 
 impl Knob {
     fn of_grid(grid: &RateGrid) -> Self {
-        let (name, of, values): (_, fn(&RatePoint) -> f64, _) = if grid.rates.len() > 1 {
-            ("learning rate", |p| p.learning_rate, &grid.rates)
-        } else if grid.l2s.len() > 1 {
-            ("L2 penalty", |p| p.l2, &grid.l2s)
-        } else {
-            ("L1 penalty", |p| p.l1, &grid.l1s)
-        };
-        let mut values = values.clone();
+        let lists = [&grid.rates, &grid.l2s, &grid.l1s];
+        let axis = lists.iter().position(|l| l.len() > 1).unwrap_or(0);
+        let mut values = lists[axis].clone();
         values.sort_by(f64::total_cmp);
         values.dedup();
-        Knob { name, of, values }
+        Knob { axis, values }
+    }
+
+    fn name(&self) -> &'static str {
+        KNOBS[self.axis].0
+    }
+
+    fn of(&self, point: &RatePoint) -> f64 {
+        (KNOBS[self.axis].2)(point)
     }
 
     /// Where `value` lies along the axis: the middle of its slot.
@@ -42,19 +54,19 @@ impl Knob {
         index as f64 + 0.5
     }
 
-    /// What tells a line of the figure apart, besides the loss: the other knobs' values.
+    /// What tells a line of the figure apart, besides the loss: the other knobs' values (a
+    /// penalty only where there is one).
     fn others(&self, point: &RatePoint) -> String {
-        let mut parts = Vec::new();
-        if self.name != "learning rate" {
-            parts.push(format!("lr {}", point.learning_rate));
-        }
-        if self.name != "L2 penalty" && point.l2 > 0.0 {
-            parts.push(format!("L2 {}", point.l2));
-        }
-        if self.name != "L1 penalty" && point.l1 > 0.0 {
-            parts.push(format!("L1 {}", point.l1));
-        }
-        parts.join(", ")
+        KNOBS
+            .iter()
+            .enumerate()
+            .filter(|&(index, _)| index != self.axis)
+            .filter_map(|(index, (_, short, of))| {
+                let value = of(point);
+                (index == 0 || value > 0.0).then(|| format!("{short} {value}"))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -93,7 +105,7 @@ pub fn success_vs_knob(
                 .configure_mesh()
                 .x_labels(slots * 2 + 1)
                 .x_label_formatter(&|v| centre_label(*v, &knob.values))
-                .x_desc(knob.name)
+                .x_desc(knob.name())
                 .y_desc("runs at 100% test accuracy (%)")
                 .axis_desc_style(("sans-serif", 15))
                 .draw()
@@ -116,7 +128,7 @@ pub fn success_vs_knob(
                 }
             }
             for (index, (name, mut line)) in lines.into_iter().enumerate() {
-                line.sort_by(|a, b| (knob.of)(&a.point).total_cmp(&(knob.of)(&b.point)));
+                line.sort_by(|a, b| knob.of(&a.point).total_cmp(&knob.of(&b.point)));
                 draw_line(&mut chart, &knob, &name, class_colour(index), &line)?;
             }
             draw_legend(&mut chart, SeriesLabelPosition::LowerLeft, 14)?;
@@ -139,7 +151,7 @@ fn draw_line(
             let (runs, full) = (c.summary.runs, c.summary.full_accuracy_runs);
             let rate = full as f64 / runs.max(1) as f64;
             (
-                knob.position((knob.of)(&c.point)),
+                knob.position(knob.of(&c.point)),
                 rate,
                 wilson_95(full, runs),
             )
