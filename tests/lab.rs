@@ -692,3 +692,72 @@ fn a_search_in_three_shards_merges_into_the_unsharded_search() {
         assert!(line.contains(says), "{line}");
     }
 }
+
+/// `lab search` with its default grid, losses and folds, killed once its first population is
+/// journaled, resumes to the uninterrupted search's tables and best point.
+#[cfg(unix)]
+#[test]
+fn a_search_killed_half_way_resumes_to_the_uninterrupted_search() {
+    use hinge_lab::lab::search::{BEST_FILE, SEARCH_FILE, SEARCH_RUNS_FILE};
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    // 12 grid points x 3 losses x 5 folds = 180 short runs in 6 populations of 30.
+    let args = [
+        "search",
+        "--jobs",
+        "1",
+        "--population",
+        "30",
+        "--epochs",
+        "3",
+        "--samples",
+        "200",
+        "--test-samples",
+        "50",
+        "--backend",
+        "flex",
+    ];
+    let whole = dir.path().join("whole");
+    let mut command = Command::new(binary("lab"));
+    command
+        .args(args)
+        .arg("--quiet")
+        .arg("--artifacts")
+        .arg(&whole);
+    let stdout = succeed(&mut command);
+    assert!(stdout.contains("Best: "), "{stdout}");
+
+    let killed = dir.path().join("killed");
+    let mut child = Command::new(binary("lab"))
+        .args(args)
+        .arg("--artifacts")
+        .arg(&killed)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let (mut seen, mut byte) = (Vec::new(), [0u8; 1]);
+    while !String::from_utf8_lossy(&seen).contains("runs,") {
+        assert_eq!(stderr.read(&mut byte).unwrap(), 1, "the search ended early");
+        seen.push(byte[0]);
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!killed.join(SEARCH_FILE).exists());
+
+    let mut resume = Command::new(binary("lab"));
+    resume
+        .args(args)
+        .args(["--quiet", "--resume", "--artifacts"])
+        .arg(&killed);
+    let stdout = succeed(&mut resume);
+    assert!(stdout.contains("done before"), "{stdout}");
+    for file in [SEARCH_FILE, SEARCH_RUNS_FILE, BEST_FILE] {
+        assert_eq!(
+            std::fs::read_to_string(killed.join(file)).unwrap(),
+            std::fs::read_to_string(whole.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+}
