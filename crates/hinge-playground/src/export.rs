@@ -5,14 +5,28 @@ use burn::module::Module;
 use hinge_model::Mlp;
 use hinge_train::{MODEL_FILE, StepwiseTrainer, ValidTrainingConfig, config_files};
 
-/// Member `member`'s run folder, archived, named by its loss and seed.
+/// One knob's value in a member's config.
+type KnobOf = fn(&ValidTrainingConfig) -> f64;
+
+/// Member `member`'s run folder, archived, named by its loss and seed, and by its learning
+/// rate and L2 where the population spreads over them, so that two members' folders differ.
 pub fn member(trainer: &StepwiseTrainer, member: usize) -> Result<Vec<u8>, String> {
     let configs = trainer.configs();
     let chosen = configs
         .get(member)
         .ok_or_else(|| format!("no member {member}: there are {}", configs.len()))?;
     let settings = chosen.config();
-    let folder = format!("{}-seed-{}", settings.loss, settings.seed);
+    let knobs: [(&str, KnobOf); 2] = [
+        ("lr", |c| c.config().learning_rate),
+        ("l2", |c| c.model().config().l2),
+    ];
+    let mut folder = settings.loss.to_string();
+    for (name, value) in knobs {
+        if configs.iter().any(|c| value(c) != value(chosen)) {
+            folder += &format!("-{name}-{}", value(chosen));
+        }
+    }
+    folder += &format!("-seed-{}", settings.seed);
     run_folder(&folder, chosen, &trainer.model().member(member))
 }
 

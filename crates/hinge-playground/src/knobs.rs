@@ -39,6 +39,9 @@ pub enum Control {
     Choice { values: Vec<serde_json::Value> },
     /// Any of these names, each a check box; the setting lists them in this order.
     Checks { values: Vec<&'static str> },
+    /// At least one of these numbers, each a check box in a drop-down list; more than one
+    /// spreads the population over them.
+    Several { values: Vec<serde_json::Value> },
     /// A number on a slider.
     Range { min: f64, max: f64, step: f64 },
     /// A whole number typed in.
@@ -79,9 +82,9 @@ fn header_knobs() -> Vec<Knob> {
         max: Some(MAX_SEEDS as u64),
     };
     vec![
-        knob("lr", "Learning rate", "header", choice(&LEARNING_RATES)),
+        knob("lr", "Learning rate", "header", several(&LEARNING_RATES)),
         knob("losses", "Loss", "header", checks(&LossKind::TWO_CLASS)),
-        knob("seeds", "Seeds per loss", "header", seeds),
+        knob("seeds", "Seeds each", "header", seeds),
         knob(
             "epochs_per_second",
             "Pace (epochs/s)",
@@ -132,12 +135,18 @@ fn network_knobs() -> Vec<Knob> {
             named_choice(OutputActivation::ALL),
         ),
         knob("l1", "L1", "network", choice(&PENALTIES)),
-        knob("l2", "L2", "network", choice(&PENALTIES)),
+        knob("l2", "L2", "network", several(&PENALTIES)),
     ]
 }
 
 fn choice(values: &[f64]) -> Control {
     Control::Choice {
+        values: values.iter().map(|&v| serde_json::json!(v)).collect(),
+    }
+}
+
+fn several(values: &[f64]) -> Control {
+    Control::Several {
         values: values.iter().map(|&v| serde_json::json!(v)).collect(),
     }
 }

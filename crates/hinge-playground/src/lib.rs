@@ -5,6 +5,7 @@
 mod command;
 mod encode;
 pub mod export;
+pub mod grid;
 pub mod knobs;
 pub mod network;
 mod page;

@@ -10,8 +10,11 @@ use serde::{Deserialize, Serialize};
 /// The most hidden layers and units per layer, as TensorFlow Playground allows.
 pub const MAX_LAYERS: usize = 6;
 pub const MAX_UNITS: usize = 8;
-/// The most seeds a population trains per loss.
+/// The most seeds a population trains per loss and grid point.
 pub const MAX_SEEDS: usize = 100;
+/// The most members of one population: every two-class loss at the most seeds, the largest
+/// population the page trained before it could spread over rates and penalties.
+pub const MAX_MEMBERS: usize = LossKind::TWO_CLASS.len() * MAX_SEEDS;
 /// The most points a data set may have, generated or uploaded.
 pub const MAX_POINTS: usize = 5_000;
 /// The page's pace, in epochs a second.
@@ -38,12 +41,18 @@ pub struct Settings {
     pub activation: Activation,
     pub output: OutputActivation,
     pub l1: f64,
-    pub l2: f64,
+    /// L2 penalties, each trained: more than one spreads the population over them. A single
+    /// number is taken as a list of one.
+    #[serde(deserialize_with = "one_or_many")]
+    pub l2: Vec<f64>,
     /// Trained side by side in lockstep, in this order.
     pub losses: Vec<LossKind>,
-    /// Seeds per loss: 1 compares the losses, more trains a population.
+    /// Seeds per loss and grid point: 1 compares the losses, more trains a population.
     pub seeds: usize,
-    pub lr: f64,
+    /// Adam's learning rates, each trained: more than one spreads the population over them. A
+    /// single number is taken as a list of one.
+    #[serde(deserialize_with = "one_or_many")]
+    pub lr: Vec<f64>,
     /// The page's pace: at most this many epochs a second, so a fast run can be watched.
     pub epochs_per_second: f64,
 }
@@ -66,10 +75,10 @@ impl Default for Settings {
             activation: config.model.activation,
             output: config.model.output,
             l1: config.model.l1,
-            l2: config.model.l2,
+            l2: vec![config.model.l2],
             losses: LossKind::TUTORIAL.to_vec(),
             seeds: 1,
-            lr: config.learning_rate,
+            lr: vec![config.learning_rate],
             epochs_per_second: 20.0,
         }
     }
@@ -96,33 +105,49 @@ impl Settings {
             ));
         }
         let base = self.config(samples);
-        let mut members = Vec::with_capacity(self.losses.len() * self.seeds);
+        let mut members = Vec::with_capacity(self.population());
         for &loss in &self.losses {
-            for offset in 0..self.seeds as u64 {
-                let seed = self.seed.checked_add(offset).ok_or_else(|| {
-                    format!(
-                        "seed {} + {} seeds does not fit in 64 bits",
-                        self.seed, self.seeds
-                    )
-                })?;
-                let mut config = base
-                    .clone()
-                    .with_loss(loss)
-                    .with_seed(seed)
-                    .check()
-                    .map_err(|err| err.to_string())?;
-                if let (true, Some((_, width))) = (self.uploaded, points) {
-                    config = config
-                        .with_point_width(width)
-                        .map_err(|err| err.to_string())?;
+            for point in self.grid() {
+                for offset in 0..self.seeds as u64 {
+                    let seed = self.seed.checked_add(offset).ok_or_else(|| {
+                        format!(
+                            "seed {} + {} seeds does not fit in 64 bits",
+                            self.seed, self.seeds
+                        )
+                    })?;
+                    let config = point.apply(base.clone()).with_loss(loss).with_seed(seed);
+                    members.push(Member {
+                        loss,
+                        seed,
+                        config: self.checked(config, points)?,
+                    });
                 }
-                if !self.uploaded {
-                    config.check_data_fits().map_err(|err| err.to_string())?;
-                }
-                members.push(Member { loss, seed, config });
             }
         }
         Ok(members)
+    }
+
+    /// How many members these settings train.
+    pub fn population(&self) -> usize {
+        self.losses.len() * self.lr.len() * self.l2.len() * self.seeds
+    }
+
+    /// `config` checked as the CLI checks a run, and fitted to the uploaded points.
+    fn checked(
+        &self,
+        config: TrainingConfig,
+        points: Option<(usize, usize)>,
+    ) -> Result<ValidTrainingConfig, String> {
+        let mut config = config.check().map_err(|err| err.to_string())?;
+        if let (true, Some((_, width))) = (self.uploaded, points) {
+            config = config
+                .with_point_width(width)
+                .map_err(|err| err.to_string())?;
+        }
+        if !self.uploaded {
+            config.check_data_fits().map_err(|err| err.to_string())?;
+        }
+        Ok(config)
     }
 
     /// The points the data has: the upload's (`points`), a real table's rows, or the
@@ -138,8 +163,14 @@ impl Settings {
 
     /// The losses: at least one, each a two-class one, none twice.
     fn check_choices(&self) -> Result<(), String> {
-        if self.losses.is_empty() {
-            return Err("choose at least one loss".into());
+        for (what, empty) in [
+            ("loss", self.losses.is_empty()),
+            ("learning rate", self.lr.is_empty()),
+            ("L2", self.l2.is_empty()),
+        ] {
+            if empty {
+                return Err(format!("choose at least one {what}"));
+            }
         }
         if let Some(loss) = self
             .losses
@@ -152,12 +183,9 @@ impl Settings {
                 names.join(", ")
             ));
         }
-        if let Some(index) =
-            (1..self.losses.len()).find(|&i| self.losses[..i].contains(&self.losses[i]))
-        {
-            return Err(format!("loss {} is chosen twice", self.losses[index]));
-        }
-        Ok(())
+        once_each("loss", &self.losses)?;
+        once_each("learning rate", &self.lr)?;
+        once_each("L2", &self.l2)
     }
 
     /// The page's own limits, beyond the CLI's checks.
@@ -166,6 +194,16 @@ impl Settings {
             return Err(format!(
                 "seeds {} is out of range: 1 to {MAX_SEEDS}",
                 self.seeds
+            ));
+        }
+        if self.population() > MAX_MEMBERS {
+            return Err(format!(
+                "{} losses x {} learning rates x {} L2 x {} seeds is {} members, too many: at most {MAX_MEMBERS}",
+                self.losses.len(),
+                self.lr.len(),
+                self.l2.len(),
+                self.seeds,
+                self.population()
             ));
         }
         if self.hidden.len() > MAX_LAYERS {
@@ -212,11 +250,15 @@ impl Settings {
         }
     }
 
-    /// The run these settings describe, on `samples` points (loss and seed aside): the
-    /// configuration each member's is made from, and the one the shell command writes.
+    /// The run these settings describe, on `samples` points (loss and seed aside, and the
+    /// first rate and penalty): the configuration each member's is made from, and the one the
+    /// shell command writes.
     pub fn config(&self, samples: usize) -> TrainingConfig {
         // Rounded up, as scikit-learn's `train_test_split` and the CLI's tables round it.
         let test_samples = ((samples as f64) * self.test_ratio).ceil() as usize;
+        // An empty list (which `members` refuses) falls back to the tutorial's value, so the
+        // command of any settings can be written.
+        let defaults = TrainingConfig::new();
         TrainingConfig::new()
             .with_data(self.data_config(samples))
             .with_split(
@@ -230,11 +272,48 @@ impl Settings {
                 activation: self.activation,
                 output: self.output,
                 l1: self.l1,
-                l2: self.l2,
+                l2: self.l2.first().copied().unwrap_or(defaults.model.l2),
             })
             .with_batch_size(self.batch_size)
-            .with_learning_rate(self.lr)
+            .with_learning_rate(self.lr.first().copied().unwrap_or(defaults.learning_rate))
     }
+}
+
+/// The first value of `values` chosen twice, named as `what`.
+fn once_each<T: PartialEq + std::fmt::Display>(what: &str, values: &[T]) -> Result<(), String> {
+    match (1..values.len()).find(|&i| values[..i].contains(&values[i])) {
+        Some(i) => Err(format!("{what} {} is chosen twice", values[i])),
+        None => Ok(()),
+    }
+}
+
+/// A list, or one value as a list of one: a link or a request written before the page could
+/// spread over rates still reads.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<f64>, D::Error> {
+    struct Numbers;
+    impl<'de> serde::de::Visitor<'de> for Numbers {
+        type Value = Vec<f64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a number or a list of numbers")
+        }
+        fn visit_f64<E>(self, value: f64) -> Result<Vec<f64>, E> {
+            Ok(vec![value])
+        }
+        fn visit_i64<E>(self, value: i64) -> Result<Vec<f64>, E> {
+            Ok(vec![value as f64])
+        }
+        fn visit_u64<E>(self, value: u64) -> Result<Vec<f64>, E> {
+            Ok(vec![value as f64])
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<f64>, A::Error> {
+            let mut values = Vec::new();
+            while let Some(value) = seq.next_element()? {
+                values.push(value);
+            }
+            Ok(values)
+        }
+    }
+    deserializer.deserialize_any(Numbers)
 }
 
 #[cfg(test)]
@@ -257,7 +336,7 @@ mod tests {
             change(&mut settings);
             settings.members(None).unwrap_err()
         };
-        assert!(bad(&|s| s.lr = -1.0).contains("-1"));
+        assert!(bad(&|s| s.lr = vec![-1.0]).contains("-1"));
         assert!(bad(&|s| s.noise = f64::NAN).contains("NaN"));
         assert!(bad(&|s| s.seeds = 101).contains("1 to 100"));
         assert!(bad(&|s| s.hidden = vec![9]).contains("at most 8"));

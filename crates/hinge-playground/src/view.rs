@@ -47,16 +47,29 @@ pub enum Event {
     Stopped { reason: String },
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// What tells a member from the others: its loss, its grid point and its seed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MemberInfo {
     pub loss: LossKind,
+    pub learning_rate: f64,
+    pub l2: f64,
     pub seed: u64,
 }
 
-/// One loss's members, and how many of them are at 100% test accuracy.
+impl MemberInfo {
+    /// Whether `other` is in the same cell of the page: the same loss at the same grid point.
+    fn same_cell(&self, other: &MemberInfo) -> bool {
+        (self.loss, self.learning_rate, self.l2) == (other.loss, other.learning_rate, other.l2)
+    }
+}
+
+/// One cell's members (a loss at a learning rate and L2), and how many of them are at 100%
+/// test accuracy.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LossCount {
+pub struct CellCount {
     pub loss: LossKind,
+    pub learning_rate: f64,
+    pub l2: f64,
     pub full: usize,
     pub members: usize,
 }
@@ -70,8 +83,9 @@ pub struct EpochView {
     pub test_loss: Vec<f64>,
     pub train_accuracy: Vec<f64>,
     pub test_accuracy: Vec<f64>,
-    /// Members at 100% test accuracy, per loss in the members' order.
-    pub full: Vec<LossCount>,
+    /// Members at 100% test accuracy, per cell (loss, learning rate, L2) in the members'
+    /// order.
+    pub full: Vec<CellCount>,
     /// Each member's outputs over the grid, row-major from the bottom left, in the page's
     /// encoding ([`signed_bytes`]).
     pub surfaces: Vec<String>,
@@ -239,28 +253,33 @@ fn members(trainer: &StepwiseTrainer) -> Vec<MemberInfo> {
         .iter()
         .map(|c| MemberInfo {
             loss: c.config().loss,
+            learning_rate: c.config().learning_rate,
+            l2: c.model().config().l2,
             seed: c.config().seed,
         })
         .collect()
 }
 
-/// Each loss's count of members at 100% test accuracy, losses in the members' order.
-fn counts(members: &[MemberInfo], test: &[TestResult]) -> Vec<LossCount> {
-    let mut counts: Vec<LossCount> = Vec::new();
+/// Each cell's count of members at 100% test accuracy, cells in the members' order.
+fn counts(members: &[MemberInfo], test: &[TestResult]) -> Vec<CellCount> {
+    let mut cells: Vec<(&MemberInfo, CellCount)> = Vec::new();
     for (member, result) in members.iter().zip(test) {
-        let index = match counts.iter().position(|c| c.loss == member.loss) {
+        let index = match cells.iter().position(|(first, _)| first.same_cell(member)) {
             Some(index) => index,
             None => {
-                counts.push(LossCount {
+                let count = CellCount {
                     loss: member.loss,
+                    learning_rate: member.learning_rate,
+                    l2: member.l2,
                     full: 0,
                     members: 0,
-                });
-                counts.len() - 1
+                };
+                cells.push((member, count));
+                cells.len() - 1
             }
         };
-        counts[index].members += 1;
-        counts[index].full += usize::from(result.accuracy == 1.0);
+        cells[index].1.members += 1;
+        cells[index].1.full += usize::from(result.accuracy == 1.0);
     }
-    counts
+    cells.into_iter().map(|(_, count)| count).collect()
 }

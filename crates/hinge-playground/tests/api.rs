@@ -38,6 +38,85 @@ fn a_session_trains_the_tutorials_run_to_full_test_accuracy() {
 }
 
 #[test]
+fn a_session_spreads_over_learning_rates_and_counts_each_at_full_accuracy() {
+    let server = Playground::start(&[]);
+    let (id, mut settings) = server.session();
+    let mut events = server.events(id);
+    settings["losses"] = json!(["hinge"]);
+    settings["lr"] = json!([0.003, 0.03, 0.3]);
+    settings["seeds"] = json!(2);
+    settings["epochs_per_second"] = json!(1000);
+    let (status, answer) = server.post_json(&format!("/api/sessions/{id}/settings"), &settings);
+    assert_eq!(status, 200, "{answer}");
+    assert!(
+        answer["command"]
+            .as_str()
+            .unwrap()
+            .starts_with("lab sweep --seeds 2 --first-seed 42 --loss hinge --noise 0 --factor 0.1 --lr 0.003,0.03,0.3 --l2 0 "),
+        "{answer}"
+    );
+    let start = events.next_of("start");
+    let rates: Vec<f64> = start["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["learning_rate"].as_f64().unwrap())
+        .collect();
+    assert_eq!(rates, [0.003, 0.003, 0.03, 0.03, 0.3, 0.3]);
+    server.post_json(
+        &format!("/api/sessions/{id}/control"),
+        &json!({"action": "play"}),
+    );
+    let frame = loop {
+        let frame = events.next_of("frame");
+        if frame["epoch"] == 30 {
+            break frame;
+        }
+    };
+    let cells = frame["full"].as_array().unwrap();
+    let shown: Vec<(f64, u64)> = cells
+        .iter()
+        .map(|c| {
+            (
+                c["learning_rate"].as_f64().unwrap(),
+                c["members"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(shown, [(0.003, 2), (0.03, 2), (0.3, 2)]);
+    // The tutorial's run, seed 42 at 0.03, reaches 100% as it does alone.
+    assert_eq!(frame["test_accuracy"][2], 1.0, "{frame}");
+    let counted: u64 = frame["test_accuracy"]
+        .as_array()
+        .unwrap()
+        .chunks(2)
+        .zip(cells)
+        .map(|(accuracies, cell)| {
+            let full = accuracies
+                .iter()
+                .filter(|a| a.as_f64() == Some(1.0))
+                .count() as u64;
+            assert_eq!(cell["full"].as_u64(), Some(full), "{frame}");
+            full
+        })
+        .sum();
+    eprintln!("{counted} of 6 members at 100% after 30 epochs: {cells:?}");
+    // A member's download is named by its rate too, so two members' folders never clash.
+    let (status, archive) = server.request_bytes(
+        "GET",
+        &format!("/api/sessions/{id}/members/2/run.tar"),
+        "text/plain",
+        b"",
+    );
+    assert_eq!(status, 200);
+    assert!(
+        archive.starts_with(b"hinge-lr-0.03-seed-42/config.json\0"),
+        "{}",
+        String::from_utf8_lossy(&archive[..100])
+    );
+}
+
+#[test]
 fn bad_requests_get_a_4xx_with_a_message_and_the_server_keeps_serving() {
     let server = Playground::start(&[]);
     let (id, defaults) = server.session();
@@ -76,6 +155,20 @@ fn bad_requests_get_a_4xx_with_a_message_and_the_server_keeps_serving() {
             "application/json",
             422,
             "mnist",
+        ),
+        (
+            "settings",
+            with("lr", json!([])).to_string().into_bytes(),
+            "application/json",
+            400,
+            "choose at least one learning rate",
+        ),
+        (
+            "settings",
+            with("l2", json!("lots")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "a number or a list of numbers",
         ),
         (
             "settings",

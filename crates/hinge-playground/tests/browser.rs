@@ -215,6 +215,8 @@ fn the_page_trains_compares_counts_a_population_names_a_bad_line_and_keeps_its_u
         Duration::from_secs(10),
     );
 
+    rates_laid_out_as_a_grid(&browser, &server, &shots);
+
     // A real table: breast cancer's 30 features train to over 90% and show, in place of the
     // plane's surfaces, each loss's margin histogram and the test points on their principal
     // components.
@@ -265,6 +267,78 @@ fn the_page_trains_compares_counts_a_population_names_a_bad_line_and_keeps_its_u
         Duration::from_secs(10),
     );
     margins_shown(&browser, 30);
+}
+
+/// A population over learning rates: one cell of seeds per rate, each with its count at 100%;
+/// then L2 added from its drop-down list, as a person picks it, makes a grid of rate x L2.
+fn rates_laid_out_as_a_grid(browser: &Browser, server: &Playground, shots: &std::path::Path) {
+    let url = format!(
+        "{}#lr=0.003,0.03,0.3&losses=hinge&seeds=10&epochs_per_second=50",
+        server.url()
+    );
+    browser.open("about:blank");
+    loaded(browser, &url);
+    browser.wait_for(
+        "document.querySelectorAll('#surfaces canvas').length === 30 && document.querySelectorAll('.cell h4').length === 3",
+        Duration::from_secs(20),
+    );
+    assert_eq!(
+        browser.run("return document.querySelector('#lr summary').textContent;"),
+        "0.003, 0.03, 0.3"
+    );
+    browser.click("#play");
+    browser.wait_for(
+        "Number(document.getElementById('epoch').textContent) >= 30",
+        Duration::from_secs(60),
+    );
+    browser.click("#play");
+    let headings =
+        browser.run("return [...document.querySelectorAll('.cell h4')].map(h => h.textContent);");
+    let headings: Vec<String> = serde_json::from_value(headings).unwrap();
+    for (heading, rate) in headings.iter().zip(["0.003", "0.03", "0.3"]) {
+        let count = heading
+            .strip_prefix(&format!("lr {rate}: "))
+            .and_then(|rest| rest.strip_suffix("/10 at 100%"))
+            .unwrap_or_else(|| panic!("{heading}"));
+        assert!(count.parse::<usize>().unwrap() <= 10, "{heading}");
+    }
+    let epoch = browser.run("return document.getElementById('epoch').textContent;");
+    eprintln!("rates on the page at epoch {epoch}: {headings:?}");
+    browser.screenshot(&shots.join("rates.png"));
+
+    // L2 from its list: the list stays open while it is picked from, and the cells become a
+    // grid of 3 rates across by 2 penalties down.
+    browser.click("#l2 summary");
+    browser.click("#l2 input[value='0.01']");
+    browser.wait_for(
+        "document.querySelectorAll('#surfaces canvas').length === 60 && document.querySelectorAll('.cell h4').length === 6",
+        Duration::from_secs(20),
+    );
+    assert_eq!(
+        browser.run("return document.getElementById('l2').open;"),
+        true
+    );
+    let first = browser.run("return document.querySelector('.cell h4').textContent;");
+    assert!(
+        first.as_str().unwrap().starts_with("lr 0.003, L2 0: "),
+        "{first}"
+    );
+    let command = browser.run("return document.getElementById('command').textContent;");
+    assert!(
+        command
+            .as_str()
+            .unwrap()
+            .contains("--lr 0.003,0.03,0.3 --l2 0,0.01"),
+        "{command}"
+    );
+    // Seed 3 of the cell at lr 0.03 and L2 0.01, inspected by a click, is named by its point.
+    browser.click(".cell:nth-child(5) .panel:nth-child(4) canvas");
+    browser.wait_for(
+        "document.getElementById('network-title').textContent === 'Network of hinge, lr 0.03, L2 0.01, seed 45'",
+        Duration::from_secs(10),
+    );
+    browser.click("#l2 summary");
+    browser.screenshot(&shots.join("rates-l2.png"));
 }
 
 /// The panels are margin histograms, and the first counts `test` test points.

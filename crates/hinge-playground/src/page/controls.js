@@ -1,8 +1,11 @@
 "use strict";
 // Each knob's control, made from the server's table of knobs: buttons, a list, check boxes,
-// a slider, a number box, or the hidden layers' widths. Every control has the knob's name as
+// a drop-down list of check boxes, a slider, a number box, or the hidden layers' widths. Every control has the knob's name as
 // its id; a change sets the state and calls `changed`.
 const Controls = {
+  // The drop-down lists left open: a change redraws every control, and a list being picked
+  // from stays open across it.
+  opened: new Set(),
   render(knobs, state, changed) {
     for (const section of ["header", "data", "network"]) {
       document.getElementById(`${section}-knobs`).innerHTML = "";
@@ -11,7 +14,9 @@ const Controls = {
       const control = Controls[knob.kind](knob, state, changed);
       control.id = knob.name;
       const holder = document.getElementById(`${knob.section}-knobs`);
-      const row = document.createElement(knob.section === "header" ? "label" : "div");
+      // A header knob's caption labels its control; a drop-down list holds labels of its own.
+      const labelled = knob.section === "header" && knob.kind !== "several";
+      const row = document.createElement(labelled ? "label" : "div");
       row.className = knob.section === "header" ? "knob-column" : "row";
       const caption = document.createElement("span");
       caption.textContent = knob.label + " ";
@@ -82,6 +87,35 @@ const Controls = {
       label.append(check, document.createTextNode(name));
       box.appendChild(label);
     }
+    return box;
+  },
+  // Any of the numbers, at least one, each a check box in a drop-down list whose summary names
+  // those chosen; the state lists them in the knob's order, a value a link set that the list
+  // lacks kept after them.
+  several(knob, state, changed) {
+    const box = document.createElement("details");
+    box.className = "several";
+    box.open = Controls.opened.has(knob.name);
+    box.ontoggle = () => (box.open ? Controls.opened.add(knob.name) : Controls.opened.delete(knob.name));
+    const current = state[knob.name];
+    const summary = document.createElement("summary");
+    summary.textContent = current.join(", ");
+    const list = document.createElement("div");
+    const values = knob.values.concat(current.filter((v) => !knob.values.includes(v)));
+    for (const value of values) {
+      const label = document.createElement("label");
+      const check = document.createElement("input");
+      check.type = "checkbox";
+      check.value = value;
+      check.checked = current.includes(value);
+      check.onchange = () => {
+        state[knob.name] = values.filter((v) => (v === value ? check.checked : current.includes(v)));
+        changed();
+      };
+      label.append(check, document.createTextNode(value));
+      list.appendChild(label);
+    }
+    box.append(summary, list);
     return box;
   },
   range(knob, state, changed) {

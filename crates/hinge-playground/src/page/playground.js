@@ -3,7 +3,7 @@
 // the controls' changes sent as settings, and each frame drawn.
 const $ = (id) => document.getElementById(id);
 const page = {
-  knobs: [], state: null, session: null, playing: false, members: [], extent: null, grid: 0,
+  knobs: [], state: null, session: null, playing: false, members: [], axes: null, extent: null, grid: 0,
   plane: true, marginRange: [-2, 2],
   points: { train: [], test: [] }, history: [], selected: 0, lastFrame: null,
 };
@@ -43,39 +43,84 @@ function setPlaying(on) {
   $("play").textContent = on ? "Pause" : "Play";
 }
 
-// The surfaces, one grid per loss under a heading with its count at 100%.
+// The rates and penalties the members spread over, each in the members' order.
+function axes(members) {
+  const distinct = (key) => [...new Set(members.map((m) => m[key]))];
+  return { rates: distinct("learning_rate"), l2s: distinct("l2") };
+}
+// A member's name: its loss, its grid point where the population spreads over one, its seed.
+function memberName(m) {
+  return [m.loss].concat(cellName(m) || [], `seed ${m.seed}`).join(", ");
+}
+// A cell's name, from the knobs the population spreads over ("" for none).
+function cellName(c) {
+  const named = [];
+  if (page.axes.rates.length > 1) named.push(`lr ${c.learning_rate}`);
+  if (page.axes.l2s.length > 1) named.push(`L2 ${c.l2}`);
+  return named.join(", ");
+}
+const cellKey = (c) => `${c.loss}|${c.learning_rate}|${c.l2}`;
+
+// The surfaces: per loss, under a heading with its count at 100%, a grid of cells over the
+// learning rates (across) and penalties (down), each holding its seeds' surfaces under its own
+// count at 100%.
 function panels(frame) {
   const box = $("surfaces");
   const big = page.members.length < 5;
+  const spread = page.axes.rates.length > 1 || page.axes.l2s.length > 1;
   if (box.querySelectorAll(".panel").length !== page.members.length) {
     box.innerHTML = "";
+    const seeds = page.members.length / frame.full.length;
+    const size = big ? (spread ? 160 : 240) : spread ? 48 : 64;
     page.members.forEach((m, i) => {
-      let group = box.querySelector(`.loss-group[data-loss="${m.loss}"] .grid`);
-      if (!group) {
-        const holder = document.createElement("div");
-        holder.className = "loss-group";
-        holder.dataset.loss = m.loss;
-        holder.innerHTML = `<h3></h3><div class="grid"></div>`;
-        box.appendChild(holder);
-        group = holder.querySelector(".grid");
-      }
+      const cell = box.querySelector(`.cell[data-cell="${cellKey(m)}"] .grid`) || addCell(box, m, spread, seeds, size);
       const panel = document.createElement("div");
       panel.className = "panel";
       const canvas = document.createElement("canvas");
-      canvas.width = canvas.height = big ? 240 : 64;
+      canvas.width = canvas.height = size;
       canvas.dataset.member = i;
       canvas.onclick = () => inspect(i);
       const caption = document.createElement("div");
       caption.className = "caption";
       panel.append(canvas, caption);
-      group.appendChild(panel);
+      cell.appendChild(panel);
     });
   }
+  const total = {};
   for (const count of frame.full) {
-    const heading = box.querySelector(`.loss-group[data-loss="${count.loss}"] h3`);
-    heading.textContent = big ? count.loss : `${count.loss}: ${count.full}/${count.members} at 100%`;
+    const sum = (total[count.loss] = total[count.loss] || { full: 0, members: 0 });
+    sum.full += count.full;
+    sum.members += count.members;
+    const heading = box.querySelector(`.cell[data-cell="${cellKey(count)}"] h4`);
+    heading.textContent = `${cellName(count)}: ${count.full}/${count.members} at 100%`;
   }
-  return big;
+  for (const [loss, sum] of Object.entries(total)) {
+    const heading = box.querySelector(`.loss-group[data-loss="${loss}"] h3`);
+    heading.textContent = big ? loss : `${loss}: ${sum.full}/${sum.members} at 100%`;
+  }
+  return { big, total };
+}
+// The cell of `m`'s loss and grid point, in its loss's group (made with its first cell): rows
+// of `seeds` surfaces of `size` pixels, as square as they go.
+function addCell(box, m, spread, seeds, size) {
+  let group = box.querySelector(`.loss-group[data-loss="${m.loss}"] .cells`);
+  if (!group) {
+    const holder = document.createElement("div");
+    holder.className = "loss-group";
+    holder.dataset.loss = m.loss;
+    holder.innerHTML = `<h3></h3><div class="cells"></div>`;
+    box.appendChild(holder);
+    group = holder.querySelector(".cells");
+    group.style.gridTemplateColumns = `repeat(${page.axes.rates.length}, auto)`;
+  }
+  const cell = document.createElement("div");
+  cell.className = "cell";
+  cell.dataset.cell = cellKey(m);
+  cell.innerHTML = `<h4></h4><div class="grid"></div>`;
+  cell.querySelector("h4").hidden = !spread;
+  if (spread) cell.querySelector(".grid").style.width = `${Math.ceil(Math.sqrt(seeds)) * (size + 8)}px`;
+  group.appendChild(cell);
+  return cell.querySelector(".grid");
 }
 function inspect(member) {
   page.selected = member;
@@ -87,7 +132,7 @@ function showFrame(frame) {
   if (page.playing && window.timing.play !== null) window.timing.frames.push({ at: performance.now(), epoch: frame.epoch });
   $("epoch").textContent = String(frame.epoch).padStart(3, "0");
   page.history.push({ train: frame.train_loss, test: frame.test_loss });
-  const big = panels(frame);
+  const { big, total } = panels(frame);
   const sets = [[page.points.train, "#fff"]].concat($("show-test").checked ? [[page.points.test, "#000"]] : []);
   $("surfaces").querySelectorAll(".panel").forEach((panel) => {
     const canvas = panel.querySelector("canvas");
@@ -97,19 +142,19 @@ function showFrame(frame) {
     else Margins.draw(canvas, frame.margins[i], page.marginRange);
     canvas.dataset.kind = page.plane ? "surface" : "margins";
     const accuracy = (frame.test_accuracy[i] * 100).toFixed(1);
-    panel.querySelector(".caption").textContent = big ? `${m.loss}, seed ${m.seed}: test ${accuracy}%` : `${m.seed}`;
+    panel.querySelector(".caption").textContent = big ? `${memberName(m)}: test ${accuracy}%` : `${m.seed}`;
   });
-  const counts = frame.full.map((c) => `${c.loss} ${c.full}/${c.members}`).join(", ");
-  $("population").textContent = page.members.length > 1 ? `${counts} at 100% test accuracy` : "";
+  const counts = Object.entries(total).map(([loss, sum]) => `${loss} ${sum.full}/${sum.members}`);
+  $("population").textContent = page.members.length > 1 ? `${counts.join(", ")} at 100% test accuracy` : "";
   numbers(frame, big);
   Chart.draw($("curves"), page.history, Math.min(page.members.length, 4));
   const m = page.members[frame.inspected];
   if (frame.network) {
     NetworkView.draw($("network-view"), frame.network);
-    $("network-title").textContent = m ? `Network of ${m.loss}, seed ${m.seed}` : "";
+    $("network-title").textContent = m ? `Network of ${memberName(m)}` : "";
   } else {
     Margins.projection($("network-view"), page.points.test, frame.predicted, page.extent);
-    $("network-title").textContent = m ? `Test points of ${m.loss}, seed ${m.seed}, on two principal components (ringed: wrong)` : "";
+    $("network-title").textContent = m ? `Test points of ${memberName(m)}, on two principal components (ringed: wrong)` : "";
   }
   $("download").href = `/api/sessions/${page.session}/members/${frame.inspected}/run.tar`;
 }
@@ -120,7 +165,7 @@ function numbers(frame, big) {
     const m = page.members[i];
     const cells = [frame.train_loss[i].toPrecision(3), frame.test_loss[i].toPrecision(3)].map((v) => `<td>${v}</td>`).join("");
     const accuracy = (frame.test_accuracy[i] * 100).toFixed(1);
-    return `<tr data-member="${i}"><td style="text-align:left">${m.loss}, seed ${m.seed}</td>${cells}<td class="test-accuracy">${accuracy}%</td></tr>`;
+    return `<tr data-member="${i}"><td style="text-align:left">${memberName(m)}</td>${cells}<td class="test-accuracy">${accuracy}%</td></tr>`;
   });
   $("numbers").innerHTML = `<tr><th></th><th>train loss</th><th>test loss</th><th>test accuracy</th></tr>` + rows.join("");
 }
@@ -131,6 +176,7 @@ function listen() {
     const event = JSON.parse(message.data);
     if (event.kind === "start") {
       Object.assign(page, { members: event.members, extent: event.extent, grid: event.grid, selected: 0, history: [] });
+      page.axes = axes(event.members);
       Object.assign(page, { plane: event.plane, marginRange: event.margin_range });
       page.points = { train: event.train, test: event.test };
       $("command").textContent = event.command;

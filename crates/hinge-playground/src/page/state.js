@@ -18,7 +18,8 @@ const State = {
   parse(value, was, kind) {
     if (Array.isArray(was)) {
       if (value === "") return [];
-      return value.split(",").map((v) => (kind === "layers" ? Number(v) : v));
+      const numbers = kind === "layers" || kind === "several";
+      return value.split(",").map((v) => (numbers ? Number(v) : v));
     }
     if (typeof was === "number") return Number(value);
     if (typeof was === "boolean") return value === "true";
