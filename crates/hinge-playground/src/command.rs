@@ -96,16 +96,21 @@ impl Settings {
             }
             words
         } else {
-            let mut words = vec![
-                "lab seeds".to_string(),
-                format!("--seeds {}", self.seeds),
-                format!("--first-seed {}", self.seed),
-            ];
-            if choice != LossChoice::All {
-                words.push(format!("--loss {choice}"));
-            }
-            words
+            self.lab("seeds", choice)
         }
+    }
+
+    /// The lab command `name` over the page's seeds and losses (`lab` trains all by default).
+    fn lab(&self, name: &str, choice: LossChoice) -> Vec<String> {
+        let mut words = vec![
+            format!("lab {name}"),
+            format!("--seeds {}", self.seeds),
+            format!("--first-seed {}", self.seed),
+        ];
+        if choice != LossChoice::All {
+            words.push(format!("--loss {choice}"));
+        }
+        words
     }
 
     /// The grid on make_circles as `lab sweep`, at the page's one noise and factor (the
@@ -115,14 +120,7 @@ impl Settings {
             let words: Vec<String> = values.iter().map(f64::to_string).collect();
             words.join(",")
         };
-        let mut words = vec![
-            "lab sweep".to_string(),
-            format!("--seeds {}", self.seeds),
-            format!("--first-seed {}", self.seed),
-        ];
-        if choice != LossChoice::All {
-            words.push(format!("--loss {choice}"));
-        }
+        let mut words = self.lab("sweep", choice);
         words.push(format!("--noise {} --factor {}", self.noise, self.factor));
         words.push(format!("--lr {} --l2 {}", list(&self.lr), list(&self.l2)));
         words
