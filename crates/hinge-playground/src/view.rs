@@ -47,20 +47,15 @@ pub enum Event {
     Stopped { reason: String },
 }
 
-/// What tells a member from the others: its loss, its grid point and its seed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What tells a member from the others: its loss, its grid point and its seed; and its cell,
+/// the index of its loss and grid point among the population's, in the members' order.
+#[derive(Debug, Clone, Serialize)]
 pub struct MemberInfo {
     pub loss: LossKind,
     pub learning_rate: f64,
     pub l2: f64,
     pub seed: u64,
-}
-
-impl MemberInfo {
-    /// Whether `other` is in the same cell of the page: the same loss at the same grid point.
-    fn same_cell(&self, other: &MemberInfo) -> bool {
-        (self.loss, self.learning_rate, self.l2) == (other.loss, other.learning_rate, other.l2)
-    }
+    pub cell: usize,
 }
 
 /// One cell's members (a loss at a learning rate and L2), and how many of them are at 100%
@@ -248,38 +243,47 @@ impl Viewer {
 }
 
 fn members(trainer: &StepwiseTrainer) -> Vec<MemberInfo> {
+    let mut cells = Vec::new();
     trainer
         .configs()
         .iter()
-        .map(|c| MemberInfo {
-            loss: c.config().loss,
-            learning_rate: c.config().learning_rate,
-            l2: c.model().config().l2,
-            seed: c.config().seed,
+        .map(|c| {
+            let (loss, learning_rate) = (c.config().loss, c.config().learning_rate);
+            let l2 = c.model().config().l2;
+            let cell = cells
+                .iter()
+                .position(|&known| known == (loss, learning_rate, l2))
+                .unwrap_or_else(|| {
+                    cells.push((loss, learning_rate, l2));
+                    cells.len() - 1
+                });
+            MemberInfo {
+                loss,
+                learning_rate,
+                l2,
+                seed: c.config().seed,
+                cell,
+            }
         })
         .collect()
 }
 
-/// Each cell's count of members at 100% test accuracy, cells in the members' order.
+/// Each cell's count of members at 100% test accuracy, in the cells' order.
 fn counts(members: &[MemberInfo], test: &[TestResult]) -> Vec<CellCount> {
-    let mut cells: Vec<(&MemberInfo, CellCount)> = Vec::new();
+    let mut counts: Vec<CellCount> = Vec::new();
     for (member, result) in members.iter().zip(test) {
-        let index = match cells.iter().position(|(first, _)| first.same_cell(member)) {
-            Some(index) => index,
-            None => {
-                let count = CellCount {
-                    loss: member.loss,
-                    learning_rate: member.learning_rate,
-                    l2: member.l2,
-                    full: 0,
-                    members: 0,
-                };
-                cells.push((member, count));
-                cells.len() - 1
-            }
-        };
-        cells[index].1.members += 1;
-        cells[index].1.full += usize::from(result.accuracy == 1.0);
+        // Cells are numbered as they first appear, so a new one is the next.
+        if member.cell == counts.len() {
+            counts.push(CellCount {
+                loss: member.loss,
+                learning_rate: member.learning_rate,
+                l2: member.l2,
+                full: 0,
+                members: 0,
+            });
+        }
+        counts[member.cell].members += 1;
+        counts[member.cell].full += usize::from(result.accuracy == 1.0);
     }
-    cells.into_iter().map(|(_, count)| count).collect()
+    counts
 }

@@ -59,7 +59,6 @@ function cellName(c) {
   if (page.axes.l2s.length > 1) named.push(`L2 ${c.l2}`);
   return named.join(", ");
 }
-const cellKey = (c) => `${c.loss}|${c.learning_rate}|${c.l2}`;
 
 // The surfaces: per loss, under a heading with its count at 100%, a grid of cells over the
 // learning rates (across) and penalties (down), each holding its seeds' surfaces under its own
@@ -73,7 +72,7 @@ function panels(frame) {
     const seeds = page.members.length / frame.full.length;
     const size = big ? (spread ? 160 : 240) : spread ? 48 : 64;
     page.members.forEach((m, i) => {
-      const cell = box.querySelector(`.cell[data-cell="${cellKey(m)}"] .grid`) || addCell(box, m, spread, seeds, size);
+      const cell = box.querySelector(`.cell[data-cell="${m.cell}"] .grid`) || addCell(box, m, spread, seeds, size);
       const panel = document.createElement("div");
       panel.className = "panel";
       const canvas = document.createElement("canvas");
@@ -87,13 +86,13 @@ function panels(frame) {
     });
   }
   const total = {};
-  for (const count of frame.full) {
+  frame.full.forEach((count, cell) => {
     const sum = (total[count.loss] = total[count.loss] || { full: 0, members: 0 });
     sum.full += count.full;
     sum.members += count.members;
-    const heading = box.querySelector(`.cell[data-cell="${cellKey(count)}"] h4`);
+    const heading = box.querySelector(`.cell[data-cell="${cell}"] h4`);
     heading.textContent = `${cellName(count)}: ${count.full}/${count.members} at 100%`;
-  }
+  });
   for (const [loss, sum] of Object.entries(total)) {
     const heading = box.querySelector(`.loss-group[data-loss="${loss}"] h3`);
     heading.textContent = big ? loss : `${loss}: ${sum.full}/${sum.members} at 100%`;
@@ -115,7 +114,7 @@ function addCell(box, m, spread, seeds, size) {
   }
   const cell = document.createElement("div");
   cell.className = "cell";
-  cell.dataset.cell = cellKey(m);
+  cell.dataset.cell = m.cell;
   cell.innerHTML = `<h4></h4><div class="grid"></div>`;
   cell.querySelector("h4").hidden = !spread;
   if (spread) cell.querySelector(".grid").style.width = `${Math.ceil(Math.sqrt(seeds)) * (size + 8)}px`;
