@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::io::Read;
 use std::path::Path;
 use std::process::Command;
 
@@ -260,7 +261,6 @@ fn margins_measures_a_saved_run_and_draws_its_histogram() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_every_run_and_writes_nothing() {
-    use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sweep");
     // Long enough to be caught mid-way: 4000 runs of the tutorial's 30 epochs, trained as 4
@@ -282,14 +282,9 @@ fn ctrl_c_stops_every_run_and_writes_nothing() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait for the first population's runs (the log's progress line), then press Ctrl-C.
+    // Wait for the first population's runs, then press Ctrl-C.
     let mut stderr = child.stderr.take().unwrap();
-    let mut seen = Vec::new();
-    let mut byte = [0u8; 1];
-    while !String::from_utf8_lossy(&seen).contains("runs,") {
-        assert_eq!(stderr.read(&mut byte).unwrap(), 1, "the sweep ended early");
-        seen.push(byte[0]);
-    }
+    first_population_done(&mut stderr, "sweep");
     // SAFETY: kill(2) on our own child's pid.
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
     let mut rest = String::new();
@@ -314,6 +309,32 @@ fn ctrl_c_stops_every_run_and_writes_nothing() {
     assert!(!rest.contains("panicked"), "{rest}");
     assert!(!out.join(hinge_lab::lab::sweep::RUNS_FILE).exists());
     assert!(!out.join(hinge_lab::lab::sweep::CELLS_FILE).exists());
+}
+
+/// Reads a lab's stderr up to its first progress line, written once its first population is
+/// trained and journaled; `what` names the lab if it ends first.
+fn first_population_done(stderr: &mut impl Read, what: &str) {
+    let (mut seen, mut byte) = (Vec::new(), [0u8; 1]);
+    while !String::from_utf8_lossy(&seen).contains("runs,") {
+        assert_eq!(stderr.read(&mut byte).unwrap(), 1, "the {what} ended early");
+        seen.push(byte[0]);
+    }
+}
+
+/// Starts `lab args --artifacts folder` and kills it (SIGKILL) once its first population is
+/// done.
+fn kill_after_first_population(args: &[&str], folder: &Path, what: &str) {
+    let mut child = Command::new(binary("lab"))
+        .args(args)
+        .arg("--artifacts")
+        .arg(folder)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    first_population_done(child.stderr.as_mut().unwrap(), what);
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 fn sweep_request(dir: &Path, jobs: usize, shard: Option<&str>) -> SweepRequest {
@@ -392,7 +413,6 @@ fn a_sweep_in_three_shards_merges_into_the_unsharded_sweep() {
 #[cfg(unix)]
 #[test]
 fn a_sweep_killed_half_way_resumes_to_the_uninterrupted_tables() {
-    use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
     // 160 short runs in 8 populations of 20, one after the other.
     let args = [
@@ -429,23 +449,7 @@ fn a_sweep_killed_half_way_resumes_to_the_uninterrupted_tables() {
     assert!(output.status.success(), "{output:?}");
 
     let killed = dir.path().join("killed");
-    let mut child = Command::new(binary("lab"))
-        .args(args)
-        .arg("--artifacts")
-        .arg(&killed)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The first progress line comes once the first population is done.
-    let mut stderr = child.stderr.take().unwrap();
-    let (mut seen, mut byte) = (Vec::new(), [0u8; 1]);
-    while !String::from_utf8_lossy(&seen).contains("runs,") {
-        assert_eq!(stderr.read(&mut byte).unwrap(), 1, "the sweep ended early");
-        seen.push(byte[0]);
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_after_first_population(&args, &killed, "sweep");
     assert!(!killed.join(RUNS_FILE).exists());
 
     // Other settings are refused; the same command with --resume goes on and ends as the
@@ -699,7 +703,6 @@ fn a_search_in_three_shards_merges_into_the_unsharded_search() {
 #[test]
 fn a_search_killed_half_way_resumes_to_the_uninterrupted_search() {
     use hinge_lab::lab::search::{BEST_FILE, SEARCH_FILE, SEARCH_RUNS_FILE};
-    use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
     // 12 grid points x 3 losses x 5 folds = 180 short runs in 6 populations of 30.
     let args = [
@@ -728,22 +731,7 @@ fn a_search_killed_half_way_resumes_to_the_uninterrupted_search() {
     assert!(stdout.contains("Best: "), "{stdout}");
 
     let killed = dir.path().join("killed");
-    let mut child = Command::new(binary("lab"))
-        .args(args)
-        .arg("--artifacts")
-        .arg(&killed)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let (mut seen, mut byte) = (Vec::new(), [0u8; 1]);
-    while !String::from_utf8_lossy(&seen).contains("runs,") {
-        assert_eq!(stderr.read(&mut byte).unwrap(), 1, "the search ended early");
-        seen.push(byte[0]);
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_after_first_population(&args, &killed, "search");
     assert!(!killed.join(SEARCH_FILE).exists());
 
     let mut resume = Command::new(binary("lab"));
