@@ -21,25 +21,14 @@ pub fn accuracy_heatmaps(
     let panels: Vec<HeatPanel> = grid
         .losses
         .iter()
-        .map(|&loss| HeatPanel {
-            title: format!("{}: mean test accuracy", loss.title()),
-            values: grid
-                .noises
-                .iter()
-                .map(|&noise| {
-                    grid.factors
-                        .iter()
-                        .map(|&factor| {
-                            cells
-                                .iter()
-                                .find(|c| {
-                                    c.noise == noise && c.factor == factor && c.summary.loss == loss
-                                })
-                                .map(|c| c.summary.accuracy_mean)
-                        })
-                        .collect()
-                })
-                .collect(),
+        .map(|&loss| {
+            let title = format!("{}: mean test accuracy", loss.title());
+            HeatPanel::over(title, grid.noises, grid.factors, |noise, factor| {
+                cells
+                    .iter()
+                    .find(|c| c.noise == noise && c.factor == factor && c.summary.loss == loss)
+                    .map(|c| c.summary.accuracy_mean)
+            })
         })
         .collect();
     let x = HeatAxis {
@@ -58,6 +47,23 @@ pub fn accuracy_heatmaps(
 pub struct HeatPanel {
     pub title: String,
     pub values: Vec<Vec<Option<f64>>>,
+}
+
+impl HeatPanel {
+    /// The panel titled `title` whose cell at column value `x` and row value `y` holds
+    /// `value(x, y)`.
+    pub fn over(
+        title: String,
+        columns: &[f64],
+        rows: &[f64],
+        value: impl Fn(f64, f64) -> Option<f64>,
+    ) -> Self {
+        let values = columns
+            .iter()
+            .map(|&x| rows.iter().map(|&y| value(x, y)).collect())
+            .collect();
+        Self { title, values }
+    }
 }
 
 /// An axis of a heat map: its name and the value of each column or row.

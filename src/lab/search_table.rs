@@ -197,27 +197,19 @@ pub fn heatmap(path: &Path, grid: &RateGrid, points: &[SearchPoint]) -> Result<(
             } else {
                 format!("{}: mean validation accuracy", loss.title())
             };
-            let values = grid
-                .rates
-                .iter()
-                .map(|&rate| {
-                    grid.l2s
+            panels.push(HeatPanel::over(
+                title,
+                &grid.rates,
+                &grid.l2s,
+                |rate, l2| {
+                    points
                         .iter()
-                        .map(|&l2| {
-                            points
-                                .iter()
-                                .find(|p| {
-                                    p.loss == loss
-                                        && p.learning_rate == rate
-                                        && p.l2 == l2
-                                        && p.l1 == l1
-                                })
-                                .map(|p| p.mean_accuracy)
+                        .find(|p| {
+                            p.loss == loss && p.learning_rate == rate && p.l2 == l2 && p.l1 == l1
                         })
-                        .collect()
-                })
-                .collect();
-            panels.push(HeatPanel { title, values });
+                        .map(|p| p.mean_accuracy)
+                },
+            ));
         }
     }
     let x = HeatAxis {
